@@ -1,0 +1,1 @@
+"""RetroRacer's simulation (physics, tracks, observation) and the pygame game built on it."""

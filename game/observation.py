@@ -1,0 +1,109 @@
+"""What a driver sees: the one observation function shared by the training environment and the in-game AI.
+
+22 float32 numbers, each scaled to a small range (bounds in OBSERVATION_LOW / OBSERVATION_HIGH):
+
+====  ==========================================================================================
+0     longitudinal speed / 90 m/s (negative when reversing)
+1     sideways (slip) speed / 20 m/s, positive to the left
+2     yaw rate / 2 rad/s
+3     front-wheel steering angle / max lock
+4     heading error: car heading minus track direction here, / pi
+5     cross-track offset from the middle of the road: 0 in the middle, +1 / -1 at the left / right edge
+      (up to +-2 beyond the edge)
+6-13  look-ahead headings: track direction 8, 16, 28, 44, 66, 96, 140 and 200 m ahead minus car heading, / pi
+14-21 look-ahead curvatures: the sharpest corner in each window between those distances, as
+      sign * sqrt(|curvature| * 12 m), so a 12 m hairpin reads +-1, a 48 m corner +-0.5, a straight 0
+====  ==========================================================================================
+
+This module never imports pygame.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from game.physics import (
+    CAR_ARC_LENGTH,
+    CAR_HEADING,
+    CAR_LATERAL,
+    CAR_STEER,
+    CAR_VX,
+    CAR_VY,
+    CAR_YAW_RATE,
+    P_MAX_STEER,
+)
+from game.track import COL_HEADING, COL_WINDOW_CURVATURE, LOOKAHEAD_DISTANCES, widths_at
+
+OBSERVATION_SIZE = 22
+SPEED_SCALE = 90.0  # [m/s]
+SLIP_SCALE = 20.0  # [m/s]
+YAW_RATE_SCALE = 2.0  # [rad/s]
+HAIRPIN_RADIUS = 12.0  # [m] curvature feature reads 1 here
+N_LOOKAHEAD = len(LOOKAHEAD_DISTANCES)
+_LOOKAHEAD = np.array(LOOKAHEAD_DISTANCES)
+
+OBSERVATION_HIGH = np.ones(OBSERVATION_SIZE, dtype=np.float32)
+OBSERVATION_HIGH[5] = 2.0
+OBSERVATION_LOW = -OBSERVATION_HIGH
+
+
+@njit(cache=True)
+def _clip(value: float, bound: float) -> float:
+    return min(max(value, -bound), bound)
+
+
+@njit(cache=True)
+def _wrap_angle(angle: float) -> float:
+    return (angle + math.pi) % (2.0 * math.pi) - math.pi
+
+
+@njit(cache=True)
+def _track_heading(table: np.ndarray, spacing: float, arc_length: float) -> float:
+    n = table.shape[0]
+    pos = (arc_length % (n * spacing)) / spacing
+    i = int(pos) % n
+    j = (i + 1) % n
+    dh = _wrap_angle(table[j, COL_HEADING] - table[i, COL_HEADING])
+    return table[i, COL_HEADING] + (pos - int(pos)) * dh
+
+
+@njit(cache=True)
+def observe_car(
+    car: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
+) -> None:
+    """Write one car's 22-number observation into ``out`` (float32, length 22)."""
+    heading = car[CAR_HEADING]
+    c = math.cos(heading)
+    s = math.sin(heading)
+    u = car[CAR_VX] * c + car[CAR_VY] * s
+    v = -car[CAR_VX] * s + car[CAR_VY] * c
+    arc = car[CAR_ARC_LENGTH]
+    out[0] = _clip(u / SPEED_SCALE, 1.0)
+    out[1] = _clip(v / SLIP_SCALE, 1.0)
+    out[2] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
+    out[3] = _clip(car[CAR_STEER] / params[P_MAX_STEER], 1.0)
+    out[4] = _wrap_angle(heading - _track_heading(table, spacing, arc)) / math.pi
+    width_left, width_right = widths_at(table, spacing, arc)
+    half = 0.5 * (width_left + width_right)
+    middle = 0.5 * (width_left - width_right)
+    out[5] = _clip((car[CAR_LATERAL] - middle) / half, 2.0)
+    n = table.shape[0]
+    here = int(arc / spacing) % n
+    for k in range(N_LOOKAHEAD):
+        ahead = _track_heading(table, spacing, arc + _LOOKAHEAD[k])
+        out[6 + k] = _wrap_angle(ahead - heading) / math.pi
+        kappa = table[here, COL_WINDOW_CURVATURE + k]
+        magnitude = math.sqrt(min(abs(kappa) * HAIRPIN_RADIUS, 1.0))
+        out[6 + N_LOOKAHEAD + k] = magnitude if kappa >= 0.0 else -magnitude
+
+
+@njit(cache=True)
+def observe_cars(
+    cars: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
+) -> None:
+    """Observations of every car: ``out`` has shape (N, 22), float32."""
+    for i in range(cars.shape[0]):
+        observe_car(cars[i], table, spacing, params, out[i])
