@@ -1,0 +1,272 @@
+"""RetroRacer-v0: one car on one track, the headless Gymnasium environment that trains the AI drivers."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from numba import njit
+
+from game.laps import LapTimer
+from game.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
+from game.physics import (
+    CAR_OFF_TRACK,
+    CAR_PROGRESS,
+    CAR_VX,
+    CAR_VY,
+    DEFAULT_CAR,
+    PHYSICS_DT,
+    CarParams,
+    new_cars,
+)
+from game.simulation import advance, place_car
+from game.track import Track, widths_at
+from game.track_io import load_track
+
+FRAME_SKIP = 3  # physics ticks per action: the driver decides at 20 Hz, in training and in the game
+GRID_BEHIND_LINE = 6.0  # [m] pole position, behind the start/finish line
+MAX_RANDOM_START_SPEED = 50.0  # [m/s]
+
+TrackSource = str | os.PathLike[str] | Track
+
+
+@dataclass(frozen=True)
+class RewardConfig:
+    """Reward terms, per action step."""
+
+    progress: float = 0.1  # per metre driven along the track
+    centre_penalty: float = 0.01  # times (offset from the middle / half width)^2
+    off_track_penalty: float = 5.0  # once, when the car leaves the track (the episode ends)
+    stuck_penalty: float = 5.0  # once, when the car makes no progress for stuck_time (the episode ends)
+    stuck_time: float = 3.0  # [s] without beating its best progress by stuck_distance
+    stuck_distance: float = 1.0  # [m]
+
+
+@njit(cache=True)
+def _advance_and_observe(cars, controls, table, spacing, params, dt, n_steps, obs):  # noqa: ANN001, ANN202
+    advance(cars, controls, table, spacing, params, dt, n_steps)
+    observe_car(cars[0], table, spacing, params, obs)
+
+
+class RetroRacerEnv(gym.Env):
+    """Drive one car around a track as fast as possible without leaving it.
+
+    The car is the game's car (``game.physics``), so a driver trained here drives the same car in the game.
+
+    ## Track Selection
+    ``track`` (a file path or a :class:`game.track.Track`) races one track; ``tracks`` a list, one drawn at random
+    each episode; ``randomize_track=True`` (the default when neither is given) generates a new random track every
+    episode (domain randomisation, ``game.trackgen``).
+
+    ## Action Space
+    ``Box(-1, 1, (2,), float32)``: ``[steer, throttle]``. Steer -1 is full lock right, +1 full lock left (the lock
+    shrinks with speed). Throttle > 0 drives, < 0 brakes and, once stopped, reverses. Out-of-range values are
+    clipped; a non-finite value raises ``ValueError``. Each action is held for 3 physics ticks of 1/60 s
+    (the driver decides at 20 Hz).
+
+    ## Observation Space
+    ``Box(low, high, (22,), float32)`` from ``game.observation.observe_car``, the same function the in-game AI
+    uses: speed, slip speed, yaw rate, steering angle, heading error, cross-track offset (+-1 at the edges, up
+    to +-2 beyond), 8 look-ahead track headings (8 to 200 m ahead, relative to the car) and 8 look-ahead
+    curvatures (the sharpest corner in each window). See that module for the exact scaling.
+
+    ## Rewards
+    Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
+    backwards; cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for
+    leaving the middle of the road, minus 5 once if the car leaves the track or gets stuck.
+
+    ## Starting State
+    ``start="grid"``: standing start from pole position, just behind the start/finish line. ``start="random"``:
+    a random point of the track, a random offset and heading error, and a random speed below what the next corner
+    allows. ``start="mixed"`` (default): random with probability ``random_start_prob``, else grid. Override per
+    episode with ``reset(options={"start": "grid"})``; ``options={"perturb": True}`` adds small random
+    perturbations to a grid start (for evaluation).
+
+    ## Episode End
+    Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
+    (by 1 m) for 3 s. Truncated after ``max_episode_steps`` actions.
+
+    ## Info
+    ``laps`` (completed timed laps), ``lap_times`` [s], ``progress`` [m along the track since the line],
+    ``lap_fraction``, ``off_track``, ``stuck``, ``speed`` [m/s], ``time`` [s], ``track`` (name).
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": int(round(1.0 / (FRAME_SKIP * PHYSICS_DT)))}
+
+    def __init__(
+        self,
+        track: TrackSource | None = None,
+        tracks: Sequence[TrackSource] | None = None,
+        randomize_track: bool | None = None,
+        start: str = "mixed",
+        random_start_prob: float = 0.75,
+        max_episode_steps: int = 2000,
+        reward: RewardConfig | None = None,
+        car: CarParams = DEFAULT_CAR,
+        render_mode: str | None = None,
+    ) -> None:
+        if start not in ("grid", "random", "mixed"):
+            raise ValueError(f"start must be 'grid', 'random' or 'mixed', got {start!r}")
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
+        if max_episode_steps < 1:
+            raise ValueError(f"max_episode_steps must be at least 1, got {max_episode_steps}")
+        sources = ([track] if track is not None else []) + list(tracks or [])
+        if randomize_track is None:
+            randomize_track = not sources
+        if randomize_track and sources:
+            raise ValueError("give either track/tracks or randomize_track=True, not both")
+        if not randomize_track and not sources:
+            raise ValueError("no track: give track, tracks, or randomize_track=True")
+        self.tracks = [src if isinstance(src, Track) else load_track(src) for src in sources]
+        self.randomize_track = randomize_track
+        self.start = start
+        self.random_start_prob = random_start_prob
+        self.max_episode_steps = max_episode_steps
+        self.reward_config = reward or RewardConfig()
+        self.car = car
+        self.render_mode = render_mode
+        self.observation_space = gym.spaces.Box(OBSERVATION_LOW, OBSERVATION_HIGH, dtype=np.float32)
+        self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
+        self._params = car.as_array()
+        self._cars = new_cars(1)
+        self._controls = np.zeros((1, 2))
+        self._obs = np.zeros(OBSERVATION_SIZE, dtype=np.float32)
+        self._dt = PHYSICS_DT
+        self.track: Track = self.tracks[0] if self.tracks else None  # type: ignore[assignment]
+        self._renderer = None
+
+    # -- gymnasium API ------------------------------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):  # noqa: ANN201
+        """Start an episode; see the class docstring for the options."""
+        super().reset(seed=seed)
+        options = options or {}
+        rng = self.np_random
+        if self.randomize_track:
+            from game.trackgen import generate_track
+
+            self.track = generate_track(int(rng.integers(2**31)))
+        elif len(self.tracks) > 1:
+            self.track = self.tracks[int(rng.integers(len(self.tracks)))]
+        else:
+            self.track = self.tracks[0]
+        start = options.get("start", self.start)
+        if start == "mixed":
+            start = "random" if rng.random() < self.random_start_prob else "grid"
+        if start == "random":
+            self._place_random(rng)
+        elif start == "grid":
+            self._place_grid(rng, perturb=bool(options.get("perturb", False)))
+        else:
+            raise ValueError(f"options['start'] must be 'grid', 'random' or 'mixed', got {start!r}")
+        car = self._cars[0]
+        self._time = 0.0
+        self._steps = 0
+        self._best_progress = car[CAR_PROGRESS]
+        self._best_progress_time = 0.0
+        self._lap_timer = LapTimer(self.track.length, car[CAR_PROGRESS], standing_start=start == "grid")
+        observe_car(car, self.track.table, self.track.spacing, self._params, self._obs)
+        return self._obs.copy(), self._info(stuck=False)
+
+    def step(self, action: np.ndarray):  # noqa: ANN201
+        """Hold ``[steer, throttle]`` for 3 physics ticks; returns (obs, reward, terminated, truncated, info)."""
+        steer = float(action[0])
+        throttle = float(action[1])
+        if not (math.isfinite(steer) and math.isfinite(throttle)):
+            raise ValueError(f"action must be finite, got {np.asarray(action).tolist()}")
+        self._controls[0, 0] = min(max(steer, -1.0), 1.0)
+        self._controls[0, 1] = min(max(throttle, -1.0), 1.0)
+        car = self._cars[0]
+        track = self.track
+        progress_before = car[CAR_PROGRESS]
+        time_before = self._time
+        _advance_and_observe(
+            self._cars, self._controls, track.table, track.spacing, self._params, self._dt, FRAME_SKIP, self._obs
+        )
+        self._time += FRAME_SKIP * self._dt
+        self._steps += 1
+        progress = car[CAR_PROGRESS]
+        self._lap_timer.update(progress_before, progress, time_before, self._time)
+
+        cfg = self.reward_config
+        offset = float(self._obs[5])
+        reward = cfg.progress * (progress - progress_before) - cfg.centre_penalty * offset * offset
+        off_track = car[CAR_OFF_TRACK] > 0.5
+        if progress > self._best_progress + cfg.stuck_distance:
+            self._best_progress = progress
+            self._best_progress_time = self._time
+        stuck = self._time - self._best_progress_time > cfg.stuck_time
+        if off_track:
+            reward -= cfg.off_track_penalty
+        elif stuck:
+            reward -= cfg.stuck_penalty
+        terminated = off_track or stuck
+        truncated = self._steps >= self.max_episode_steps and not terminated
+        return self._obs.copy(), float(reward), terminated, truncated, self._info(stuck)
+
+    def render(self) -> np.ndarray | None:
+        """A top-down picture of the whole track and the car, as an (H, W, 3) uint8 array."""
+        if self.render_mode != "rgb_array":
+            return None
+        from agents.env_render import render_topdown  # pygame is imported only here
+
+        return render_topdown(self.track, self._cars)
+
+    def close(self) -> None:
+        """Nothing to release: rendering keeps no window."""
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+    @property
+    def cars(self) -> np.ndarray:
+        """The car state array (read it, do not write it)."""
+        return self._cars
+
+    def _info(self, stuck: bool) -> dict[str, Any]:
+        car = self._cars[0]
+        progress = float(car[CAR_PROGRESS])
+        return {
+            "laps": self._lap_timer.laps,
+            "lap_times": list(self._lap_timer.lap_times),
+            "progress": progress,
+            "lap_fraction": (progress % self.track.length) / self.track.length,
+            "off_track": bool(car[CAR_OFF_TRACK] > 0.5),
+            "stuck": bool(stuck),
+            "speed": math.hypot(car[CAR_VX], car[CAR_VY]),
+            "time": self._time,
+            "track": self.track.name,
+        }
+
+    def _place_grid(self, rng: np.random.Generator, perturb: bool) -> None:
+        track = self.track
+        arc, lateral, heading = track.length - GRID_BEHIND_LINE, 0.0, 0.0
+        if perturb:
+            width_left, width_right = widths_at(track.table, track.spacing, arc)
+            arc += float(rng.uniform(-1.0, 1.0))
+            lateral = float(rng.uniform(-0.2, 0.2)) * min(width_left, width_right)
+            heading = float(rng.uniform(-0.03, 0.03))
+        place_car(self._cars, 0, track, arc, lateral, 0.0, heading)
+
+    def _place_random(self, rng: np.random.Generator) -> None:
+        track = self.track
+        arc = float(rng.uniform(0.0, track.length))
+        width_left, width_right = widths_at(track.table, track.spacing, arc)
+        middle = 0.5 * (width_left - width_right)
+        half = 0.5 * (width_left + width_right)
+        lateral = middle + float(rng.uniform(-0.5, 0.5)) * half
+        heading = float(rng.uniform(-0.1, 0.1))
+        speed = float(rng.uniform(0.0, 1.0)) * self._safe_speed(arc)
+        place_car(self._cars, 0, track, arc, lateral, speed, heading)
+
+    def _safe_speed(self, arc: float) -> float:
+        """A speed from which the car can still brake for the corners in the next 150 m [m/s]."""
+        track = self.track
+        first = int(arc / track.spacing)
+        idx = np.arange(first, first + int(150.0 / track.spacing)) % track.n_samples
+        kappa = float(np.max(np.abs(track.curvature[idx])))
+        corner = math.sqrt(self.car.grip * 9.81 / max(kappa, 1e-6))
+        return min(MAX_RANDOM_START_SPEED, 0.8 * corner)
