@@ -1,0 +1,89 @@
+"""Simulation speed benchmark: ``python -m agents.bench``.
+
+Prints the median (of several runs) time of one ``RetroRacerEnv.step`` (three physics ticks, projection,
+observation, reward) and of one physics tick per car when 64 cars step at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from agents.env import FRAME_SKIP, RetroRacerEnv
+from game.physics import DEFAULT_CAR, PHYSICS_DT, new_cars
+from game.simulation import advance, place_car
+from game.track import Track
+
+ENV_STEP_GOAL_US = 30.0
+CAR_STEP_GOAL_US = 2.0
+
+
+def bench_track() -> Track:
+    """A 2.4 km test circuit (fixed, so numbers compare between runs)."""
+    angles = np.linspace(0.0, 2.0 * np.pi, 24, endpoint=False)
+    radius = 380.0 + 60.0 * np.sin(3 * angles) + 30.0 * np.cos(5 * angles)
+    points = np.stack([radius * np.cos(angles), 0.7 * radius * np.sin(angles)], axis=1)
+    return Track("bench", points, np.full(24, 6.0), np.full(24, 6.0))
+
+
+def time_env_step(track: Track, steps: int, seed: int) -> float:
+    """Mean wall time of one env.step [s], driving a gentle random policy (resets excluded)."""
+    env = RetroRacerEnv(track=track, start="random", max_episode_steps=10**9)
+    env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    actions = np.clip(rng.normal([0.0, 0.5], 0.3, size=(steps, 2)), -1, 1).astype(np.float32)
+    elapsed = 0.0
+    for action in actions:
+        t0 = time.perf_counter()
+        _, _, terminated, truncated, _ = env.step(action)
+        elapsed += time.perf_counter() - t0
+        if terminated or truncated:
+            env.reset()
+    return elapsed / steps
+
+
+def time_car_step(track: Track, n_cars: int, ticks: int, seed: int) -> float:
+    """Wall time of one physics tick per car when ``n_cars`` step together [s]."""
+    rng = np.random.default_rng(seed)
+    cars = new_cars(n_cars)
+    for i in range(n_cars):
+        place_car(cars, i, track, float(rng.uniform(0, track.length)), 0.0, float(rng.uniform(5, 40)))
+    controls = np.clip(rng.normal([0.0, 0.5], 0.3, size=(n_cars, 2)), -1, 1)
+    params = DEFAULT_CAR.as_array()
+    t0 = time.perf_counter()
+    advance(cars, controls, track.table, track.spacing, params, PHYSICS_DT, ticks)
+    return (time.perf_counter() - t0) / (ticks * n_cars)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="repetitions; the median is reported")
+    parser.add_argument("--steps", type=int, default=20000, help="env steps per run")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.steps < 1:
+        parser.error("--runs and --steps must be positive")
+    track = bench_track()
+    time_env_step(track, 200, 0)  # compile / warm up
+    time_car_step(track, 64, 10, 0)
+    env_us = [1e6 * time_env_step(track, args.steps, seed) for seed in range(args.runs)]
+    car_us = [1e6 * time_car_step(track, 64, 2000, seed) for seed in range(args.runs)]
+    env_median = statistics.median(env_us)
+    car_median = statistics.median(car_us)
+    print(
+        f"env.step (1 env, {FRAME_SKIP} physics ticks): median {env_median:.2f} us "
+        f"(goal <= {ENV_STEP_GOAL_US:.0f} us, ratio {env_median / ENV_STEP_GOAL_US:.2f}); "
+        f"{1e6 / env_median:,.0f} steps/s"
+    )
+    print(
+        f"physics tick, 64 cars at once: median {car_median:.3f} us per car-step "
+        f"(goal <= {CAR_STEP_GOAL_US:.0f} us, ratio {car_median / CAR_STEP_GOAL_US:.2f})"
+    )
+    print(f"runs: {args.runs}; env.step samples (us): {', '.join(f'{x:.2f}' for x in env_us)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+import math
+import pickle
+import subprocess
+import sys
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env as gym_check_env
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stable_baselines3.common.env_checker import check_env as sb3_check_env
+
+import agents  # noqa: F401  (registers RetroRacer-v0)
+from agents.env import RetroRacerEnv, RewardConfig
+from game.physics import CAR_OFF_TRACK, CAR_PROGRESS
+from game.track import widths_at
+
+
+def centreline_driver(obs: np.ndarray, target_speed: float = 20.0) -> np.ndarray:
+    """Steer back to the middle and along the track, hold a speed: uses only the observation."""
+    speed = obs[0] * 90.0
+    heading_error = obs[4] * math.pi
+    offset = obs[5]
+    look = obs[7] * math.pi  # track direction 16 m ahead relative to the car
+    steer = np.clip(2.0 * look - 1.0 * offset - 0.5 * heading_error, -1, 1)
+    throttle = np.clip(0.3 * (target_speed - speed), -1, 1)
+    return np.array([steer, throttle], dtype=np.float32)
+
+
+def test_gymnasium_check_env_passes_without_warnings(oval_track):
+    env = gym.make("RetroRacer-v0", track=oval_track, render_mode="rgb_array").unwrapped  # has a spec
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gym_check_env(env)
+
+
+def test_sb3_check_env_passes_without_warnings(oval_track):
+    env = RetroRacerEnv(track=oval_track)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sb3_check_env(env, warn=True)
+
+
+def test_gym_make_after_importing_agents(oval_track):
+    env = gym.make("RetroRacer-v0", track=oval_track)
+    obs, _ = env.reset(seed=3)
+    assert obs.shape == (22,) and obs.dtype == np.float32
+
+
+def rollout(env, seed, steps=300):
+    obs, _ = env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    trace = [obs]
+    for _ in range(steps):
+        obs, reward, terminated, truncated, _ = env.step(rng.uniform(-1, 1, 2).astype(np.float32))
+        trace.append(np.append(obs, reward))
+        if terminated or truncated:
+            trace.append(env.reset()[0])
+    return np.concatenate(trace)
+
+
+def test_same_seed_same_rollout(twisty_track):
+    a = rollout(RetroRacerEnv(track=twisty_track), seed=7)
+    b = rollout(RetroRacerEnv(track=twisty_track), seed=7)
+    c = rollout(RetroRacerEnv(track=twisty_track), seed=8)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_pickle_round_trip_steps_identically(twisty_track):
+    env = RetroRacerEnv(track=twisty_track)
+    env.reset(seed=1)
+    for _ in range(20):
+        env.step(np.array([0.1, 0.8], dtype=np.float32))
+    twin = pickle.loads(pickle.dumps(env))
+    for k in range(100):
+        action = np.array([math.sin(k / 9), 0.7], dtype=np.float32)
+        out_a, out_b = env.step(action), twin.step(action)
+        assert np.array_equal(out_a[0], out_b[0])
+        assert out_a[1:4] == out_b[1:4]
+
+
+def test_non_finite_action_raises_and_out_of_range_is_clipped(oval_track):
+    env = RetroRacerEnv(track=oval_track, start="grid")
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="finite"):
+        env.step(np.array([np.nan, 0.5], dtype=np.float32))
+    with pytest.raises(ValueError, match="finite"):
+        env.step(np.array([0.0, np.inf], dtype=np.float32))
+    a = RetroRacerEnv(track=oval_track, start="grid")
+    b = RetroRacerEnv(track=oval_track, start="grid")
+    a.reset(seed=0)
+    b.reset(seed=0)
+    for _ in range(30):
+        out_a = a.step(np.array([5.0, 40.0], dtype=np.float32))
+        out_b = b.step(np.array([1.0, 1.0], dtype=np.float32))
+        assert np.array_equal(out_a[0], out_b[0])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    actions=st.lists(
+        st.tuples(
+            st.one_of(st.floats(-1, 1), st.sampled_from([-1.0, 1.0, -50.0, 50.0])),
+            st.one_of(st.floats(-1, 1), st.sampled_from([-1.0, 1.0, -50.0, 50.0])),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_random_actions_keep_observations_finite_and_off_track_noticed(twisty_track, seed, actions):
+    env = RetroRacerEnv(track=twisty_track, start="random")
+    obs, _ = env.reset(seed=seed)
+    space = env.observation_space
+    track = env.track
+    for step in range(400):
+        steer, throttle = actions[step % len(actions)]
+        obs, reward, terminated, truncated, info = env.step(np.array([steer, throttle], dtype=np.float32))
+        assert np.all(np.isfinite(obs)) and math.isfinite(reward)
+        assert space.contains(obs)
+        # Independent check of the edge: a car beyond the track edge ends the episode with off_track set.
+        car = env.cars[0]
+        _, s, lateral = track.project(car[0], car[1], int(car[8]))
+        width_left, width_right = widths_at(track.table, track.spacing, s)
+        outside = lateral > width_left or lateral < -width_right
+        assert outside == (car[CAR_OFF_TRACK] > 0.5) == info["off_track"]
+        if outside:
+            assert terminated
+        if terminated or truncated:
+            obs, _ = env.reset()
+
+
+def drive(env, driver, max_steps, **options):
+    obs, info = env.reset(seed=0, options=options)
+    for _ in range(max_steps):
+        obs, _, terminated, truncated, info = env.step(driver(obs))
+        if terminated or truncated:
+            break
+    return info
+
+
+def test_centreline_driver_completes_a_lap(oval_track):
+    env = RetroRacerEnv(track=oval_track, max_episode_steps=5000)
+    info = drive(env, centreline_driver, 5000, start="grid")
+    assert info["laps"] >= 1, info
+    assert not info["off_track"]
+    # Lap 1 from a standing start at about 20 m/s: a bit over length / 20 m/s.
+    assert oval_track.length / 20.0 < info["lap_times"][0] < oval_track.length / 20.0 * 1.3
+
+
+def test_reversing_over_the_line_does_not_complete_a_lap(oval_track):
+    env = RetroRacerEnv(track=oval_track, max_episode_steps=5000, reward=RewardConfig(stuck_time=1e9))
+    obs, _ = env.reset(seed=0, options={"start": "grid"})
+    # Drive forwards over the line, reverse back over it, and forwards again, several times.
+    for _ in range(4):
+        for _ in range(200):
+            obs, _, terminated, _, info = env.step(centreline_driver(obs, target_speed=8.0))
+            if env.cars[0, CAR_PROGRESS] > 4.0:  # over the line
+                break
+        for _ in range(200):
+            obs, _, terminated, _, info = env.step(np.array([0.0, -1.0], dtype=np.float32))
+            if env.cars[0, CAR_PROGRESS] < -4.0:  # back behind it
+                break
+        assert env.cars[0, CAR_PROGRESS] < -4.0 and not terminated
+    assert info["laps"] == 0 and info["lap_times"] == []
+
+
+def test_stuck_car_ends_the_episode(oval_track):
+    env = RetroRacerEnv(track=oval_track, start="grid")
+    env.reset(seed=0)
+    for step in range(200):
+        _, reward, terminated, _, info = env.step(np.array([0.0, 0.0], dtype=np.float32))
+        if terminated:
+            break
+    assert terminated and info["stuck"] and reward < 0
+    assert step * 0.05 == pytest.approx(3.0, abs=0.1)
+
+
+def test_leaving_the_track_ends_the_episode(oval_track):
+    env = RetroRacerEnv(track=oval_track, start="grid")
+    env.reset(seed=0)
+    for _ in range(400):
+        _, reward, terminated, _, info = env.step(np.array([-1.0, 1.0], dtype=np.float32))
+        if terminated:
+            break
+    assert terminated and info["off_track"] and reward < 0
+
+
+def test_random_start_gives_varied_positions_and_speeds(oval_track):
+    env = RetroRacerEnv(track=oval_track, start="random")
+    starts = [env.reset(seed=s)[1] for s in range(20)]
+    assert len({round(info["progress"]) for info in starts}) > 15
+    assert len({round(info["speed"], 1) for info in starts}) > 15
+
+
+def test_rgb_array_render_shows_the_track(oval_track):
+    env = RetroRacerEnv(track=oval_track, render_mode="rgb_array")
+    env.reset(seed=0)
+    frame = env.render()
+    assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
+    colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
+    assert len(colours) >= 4
+
+
+def test_bad_options_are_refused(oval_track, tmp_path):
+    with pytest.raises(ValueError, match="start"):
+        RetroRacerEnv(track=oval_track, start="sideways")
+    with pytest.raises(ValueError, match="not both"):
+        RetroRacerEnv(track=oval_track, randomize_track=True)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    with pytest.raises(ValueError, match="bad.json"):
+        RetroRacerEnv(track=bad)
+
+
+def test_simulation_modules_do_not_import_pygame():
+    code = (
+        "import sys; import game.physics, game.track, game.track_io, game.simulation, game.observation, "
+        "game.laps, agents.env; assert 'pygame' not in sys.modules, 'pygame imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
