@@ -6,7 +6,8 @@
 0     longitudinal speed / 90 m/s (negative when reversing)
 1     sideways (slip) speed / 20 m/s, positive to the left
 2     yaw rate / 2 rad/s
-3     front-wheel steering angle / max lock
+3     braking look-ahead: speed / the fastest speed from which the car can still brake down to the speed
+      that the sharpest corner within 200 m allows, minus 1 (0 = brake now, > 0 too fast, -1 standing)
 4     heading error: car heading minus track direction here, / pi
 5     cross-track offset from the middle of the road: 0 in the middle, +1 / -1 at the left / right edge
       (up to +-2 beyond the edge)
@@ -29,11 +30,10 @@ from game.physics import (
     CAR_ARC_LENGTH,
     CAR_HEADING,
     CAR_LATERAL,
-    CAR_STEER,
     CAR_VX,
     CAR_VY,
     CAR_YAW_RATE,
-    P_MAX_STEER,
+    P_GRIP,
 )
 from game.track import COL_HEADING, COL_WINDOW_CURVATURE, LOOKAHEAD_DISTANCES, widths_at
 
@@ -71,6 +71,21 @@ def _track_heading(table: np.ndarray, spacing: float, arc_length: float) -> floa
 
 
 @njit(cache=True)
+def _braking_margin(u: float, table: np.ndarray, spacing: float, arc: float, grip: float) -> float:
+    """Speed over the speed from which braking at the grip limit just makes the corners ahead, minus 1."""
+    n = table.shape[0]
+    here = int(arc / spacing) % n
+    limit = grip * 9.81
+    allowed = 1e9
+    start = 0.0
+    for k in range(N_LOOKAHEAD):
+        kappa = max(abs(table[here, COL_WINDOW_CURVATURE + k]), 1e-6)
+        allowed = min(allowed, math.sqrt(limit / kappa + 2.0 * limit * start))
+        start = _LOOKAHEAD[k]
+    return min(max(u / allowed, 0.0), 2.0) - 1.0
+
+
+@njit(cache=True)
 def observe_car(
     car: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
 ) -> None:
@@ -84,7 +99,7 @@ def observe_car(
     out[0] = _clip(u / SPEED_SCALE, 1.0)
     out[1] = _clip(v / SLIP_SCALE, 1.0)
     out[2] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
-    out[3] = _clip(car[CAR_STEER] / params[P_MAX_STEER], 1.0)
+    out[3] = _braking_margin(u, table, spacing, arc, params[P_GRIP])
     out[4] = _wrap_angle(heading - _track_heading(table, spacing, arc)) / math.pi
     width_left, width_right = widths_at(table, spacing, arc)
     half = 0.5 * (width_left + width_right)
