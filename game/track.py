@@ -320,3 +320,11 @@ def widths_at(table: np.ndarray, spacing: float, arc_length: float):
     wl = table[i, COL_WIDTH_LEFT] + t * (table[j, COL_WIDTH_LEFT] - table[i, COL_WIDTH_LEFT])
     wr = table[i, COL_WIDTH_RIGHT] + t * (table[j, COL_WIDTH_RIGHT] - table[i, COL_WIDTH_RIGHT])
     return wl, wr
+
+
+if __name__ == "__main__":
+    # python -m game.track import CIRCUIT.csv --out tracks/NAME.json: the command lives in game.track_import
+    # (imported only here, so that game.track_import may import game.track without a cycle).
+    from game.track_import import main
+
+    raise SystemExit(main())
