@@ -107,13 +107,15 @@ def surface_overlaps(track: Track, clearance: float = 0.0) -> list[SurfaceOverla
     if pairs.shape[0] == 0:
         return []
     n = track.n_samples
-    # Group pairs that touch in (index_a, index_b) space, indices wrapping round the lap.
-    near = cKDTree(pairs.astype(np.float64), boxsize=[n, n]).query_pairs(2.5, p=np.inf, output_type="ndarray")
     m = pairs.shape[0]
+    # Group pairs that touch in (index_a, index_b) space, indices wrapping round the lap; each pair appears as
+    # (a, b) and (b, a), so that a group running across the start/finish line is not cut in two.
+    both = np.vstack([pairs, pairs[:, ::-1]]).astype(np.float64)
+    near = cKDTree(both, boxsize=[n, n]).query_pairs(2.5, p=np.inf, output_type="ndarray") % m
     graph = coo_matrix((np.ones(near.shape[0]), (near[:, 0], near[:, 1])), shape=(m, m))
-    n_groups, label = connected_components(graph, directed=False)
+    _, label = connected_components(graph, directed=False)
     overlaps = []
-    for group in range(n_groups):
+    for group in np.unique(label):
         members = np.flatnonzero(label == group)
         k = members[np.argmax(depth[members])]
         a, b = int(pairs[k, 0]), int(pairs[k, 1])

@@ -46,7 +46,7 @@ class GeneratorSettings:
     max_width: float = 15.0
     min_radius: float = 10.0
     clearance: float = 3.0
-    max_straight: float = 1200.0
+    max_straight: float = 1000.0
     max_attempts: int = 100
 
     def __post_init__(self) -> None:
@@ -141,7 +141,7 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     if budget < 30.0 * n_features:
         raise LayoutError("too many corners for the length")
     weights = rng.lognormal(0.0, 0.9, size=n_features)
-    weights[rng.integers(n_features)] *= 3.0  # a main straight
+    weights[rng.integers(n_features)] *= 2.5  # a main straight
     straights = budget * weights / weights.sum()
     direction = 1.0 if rng.random() < 0.5 else -1.0
     elements: list[Element] = []

@@ -55,28 +55,29 @@ def harbour_hairpins() -> Track:
 
 
 def kestrel_ridge() -> Track:
-    """Fast and flowing: a long straight, sweepers taken flat out, one medium-speed corner to brake for."""
+    """Fast and flowing: two long straights, sweepers taken flat out, one slow corner to brake for."""
     elements: list[Element] = [
-        Straight(700, width=14.0),
-        corner(200, 60, 13.0, 0.7),  # Ridge sweep
-        Straight(200, width=12.5),
-        corner(120, 50, 12.0, 0.6),
-        Straight(60, width=12.0),
-        corner(150, -30, 12.0, 0.7),  # Kestrel esses
-        Straight(30, adjustable=False, width=12.0),
-        corner(150, 40, 12.0, 0.7),
-        Straight(300, width=12.5),
-        corner(60, 90, 11.0, 0.5),
-        Straight(250, width=12.0),
-        corner(250, -25, 12.0, 0.8),  # Valley kink
-        Straight(150, width=12.0),
-        corner(90, 100, 11.5, 0.5),
-        Straight(100, width=11.0),
-        corner(40, 50, 10.5, 0.4),  # Farm corner, the slowest
+        Straight(600, adjustable=False, width=14.0),
+        corner(160, 60, 13.0, 0.5),  # Ridge sweep, a double apex
+        Straight(150, width=12.5),
+        corner(96, 60, 12.0, 0.5),
         Straight(200, width=12.0),
-        corner(300, 25, 13.0, 0.8),
+        corner(120, -30, 12.0, 0.5),  # Kestrel esses
+        Straight(30, adjustable=False, width=12.0),
+        corner(120, 30, 12.0, 0.5),
+        Straight(150, width=12.5),
+        corner(56, 90, 11.0, 0.5),
+        Straight(400, width=12.0),  # the back straight
+        corner(200, -20, 12.0, 0.6),  # Valley kink
+        Straight(150, width=12.0),
+        corner(72, 80, 11.5, 0.5),
+        Straight(100, width=11.0),
+        corner(40, 70, 10.5, 0.4),  # Farm corner, the slowest
+        Straight(150, width=12.0),
+        corner(240, 20, 13.0, 0.6),
+        Straight(50, width=13.0),
     ]
-    return _build("Kestrel Ridge", elements, 3000.0, "Fast and flowing: sweepers taken flat out on a ridge.")
+    return _build("Kestrel Ridge", elements, None, "Fast and flowing: sweepers taken flat out on a ridge.")
 
 
 def viaduct_eight() -> Track:
@@ -109,7 +110,7 @@ def viaduct_eight() -> Track:
     return Track(track.name, track.control_points, track.control_width_left, track.control_width_right, info)
 
 
-def _build(name: str, elements: list[Element], length: float, description: str, **metadata: object) -> Track:
+def _build(name: str, elements: list[Element], length: float | None, description: str, **metadata: object) -> Track:
     closed = close_loop(elements, total_length=length, min_straight=20.0)
     info = {"author": AUTHOR, "licence": LICENCE, "description": description, **metadata}
     return layout_track(name, closed, 0, 0.6, info)
