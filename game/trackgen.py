@@ -100,7 +100,7 @@ def generate_track(seed: int, settings: GeneratorSettings | None = None, name: s
         metadata = {
             "author": "RetroRacer track generator",
             "generator": "game.trackgen",
-            "seed": seed,
+            "seed": int(seed),
             "attempt": attempt,
         }
         try:

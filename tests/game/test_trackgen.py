@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from game.track import Track
+from game.track_io import load_track, save_track
 from game.track_layout import Corner, LayoutError, Straight, close_loop, layout_track, sample_layout
 from game.track_overlap import clashing_pairs, surface_overlaps
 from game.trackgen import GeneratorSettings, generate_track
@@ -239,3 +241,11 @@ def test_clashing_pairs_of_a_straight_line_of_samples_are_none() -> None:
     points = np.stack([np.arange(50.0) * 2.0, np.zeros(50)], axis=1)
     pairs, depth = clashing_pairs(points, np.zeros(50), np.full(50, 7.5), np.full(50, 7.5), clearance=3.0)
     assert pairs.shape == (0, 2) and depth.shape == (0,)
+
+
+def test_a_generated_track_saves_and_loads(tmp_path: Path) -> None:
+    track = generate_track(np.int64(42))
+    save_track(track, tmp_path / "generated.json")
+    loaded = load_track(tmp_path / "generated.json")
+    assert loaded.metadata == {**track.metadata, "seed": 42}
+    assert loaded.length == pytest.approx(track.length, abs=0.01)
