@@ -14,7 +14,10 @@ Two steps, both standard in lap-time simulation:
    loop, repeated until the periodic profile converges, give the fastest flying lap on that line.
 
 Each segment is integrated with the forces taken where they are most favourable over it, so the profile errs
-on the fast side and ``lap_time_s`` is a lower bound for a car driving that line in game.physics.
+on the fast side and ``lap_time_s`` is a lower bound for a car driving that line in game.physics (the scripted
+driver of agents.scripted gets within about 1 %). It is not a bound over every line: a driver that finds a line
+faster than this one (the minimum-curvature line is close to, not at, the minimum-time line) could beat it by a
+little, so a lap-time ratio slightly below 1 is possible, not a bug.
 
 This module never imports pygame.
 """
