@@ -1,0 +1,226 @@
+"""Model files: the SB3 ``.zip`` for training, the weights-only ``.npz`` actor for the game, the ``.json`` sidecar.
+
+For a model saved as ``assets/models/base.zip`` the files beside it are::
+
+    base.zip         full Stable-Baselines3 model (actor, critics, optimisers): for fine-tuning and --resume
+    base.npz         the actor's weights only (agents.actor format, no pickle): what the game loads
+    base.json        sidecar: kind, track, steps, wall time, command line, resolved config and
+                     hyperparameters, reward and car settings, package versions, git commit, evaluation
+    base.curve.csv   learning curve: periodic evaluations against env steps and wall-clock minutes
+
+torch and stable_baselines3 are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agents.actor import ACTOR_VERSION, Actor, ModelError, save_actor
+from game.files import atomic_write_text
+
+SIDECAR_FORMAT = "retroracer-model"
+SIDECAR_VERSION = 1
+PACKAGES = ("numpy", "numba", "scipy", "torch", "stable_baselines3", "gymnasium", "retroracer")
+
+
+@dataclass(frozen=True)
+class ModelPaths:
+    """The files of one saved model, derived from its ``.zip`` path."""
+
+    zip: Path
+    npz: Path
+    sidecar: Path
+    curve: Path
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> ModelPaths:
+        """Paths beside ``path`` (any of the model's files, or its stem)."""
+        stem = Path(path)
+        if stem.suffix in (".zip", ".npz", ".json"):
+            stem = stem.with_suffix("")
+        return cls(
+            zip=stem.with_name(stem.name + ".zip"),
+            npz=stem.with_name(stem.name + ".npz"),
+            sidecar=stem.with_name(stem.name + ".json"),
+            curve=stem.with_name(stem.name + ".curve.csv"),
+        )
+
+
+def actor_from_model(model: Any, metadata: dict[str, Any] | None = None) -> Actor:
+    """The NumPy :class:`Actor` of a Stable-Baselines3 SAC model (same deterministic actions).
+
+    Raises:
+        ModelError: The policy is not the MLP actor this format stores (gSDE, another activation, image input).
+    """
+    import torch as th
+
+    actor = model.policy.actor
+    if getattr(actor, "use_sde", False):
+        raise ModelError("gSDE actors are not supported by the weights-only format")
+    linears = [m for m in actor.latent_pi if isinstance(m, th.nn.Linear)]
+    activations = {type(m).__name__.lower() for m in actor.latent_pi if not isinstance(m, th.nn.Linear)}
+    if len(activations) > 1 or (activations and activations - {"relu", "tanh"}):
+        raise ModelError(f"unsupported activation(s) {sorted(activations)}: only ReLU or Tanh")
+    if not isinstance(actor.features_extractor, th.nn.Flatten) and type(actor.features_extractor).__name__ != (
+        "FlattenExtractor"
+    ):
+        raise ModelError(f"unsupported features extractor {type(actor.features_extractor).__name__}")
+
+    def numpy(t: Any) -> np.ndarray:
+        return t.detach().cpu().numpy().astype(np.float32)
+
+    hidden = [(numpy(m.weight).T, numpy(m.bias)) for m in linears]
+    space = model.action_space
+    return Actor(
+        hidden,
+        (numpy(actor.mu.weight).T, numpy(actor.mu.bias)),
+        activation=activations.pop() if activations else "relu",
+        action_low=np.asarray(space.low, np.float32),
+        action_high=np.asarray(space.high, np.float32),
+        metadata=metadata,
+    )
+
+
+def export_actor(model: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Actor:
+    """Write the weights-only actor of ``model`` to ``path`` (``.npz``, atomically); returns the actor."""
+    actor = actor_from_model(model, metadata)
+    save_actor(actor, path)
+    return actor
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> None:
+    """``model.save`` to ``path``, atomically: a crash leaves the previous file intact."""
+    from game.files import atomic_open
+
+    with atomic_open(path, "wb") as handle:
+        model.save(handle)
+
+
+def load_sb3(path: str | os.PathLike[str], device: str = "cpu", **kwargs: Any) -> Any:
+    """Load a full SAC model (this unpickles: only for our own training files, never for rival drivers).
+
+    Raises:
+        ModelError: Missing, corrupt or foreign file.
+    """
+    import zipfile
+
+    from stable_baselines3 import SAC
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    try:
+        return SAC.load(path, device=device, **kwargs)
+    except (zipfile.BadZipFile, KeyError, EOFError, ValueError, AssertionError, RuntimeError) as exc:
+        raise ModelError(f"{path}: not a loadable SB3 SAC model ({type(exc).__name__}: {exc})") from None
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the versions of the packages that shape a model."""
+    versions = {"python": platform.python_version(), "platform": platform.platform()}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name.replace("_", "-"))
+        except importlib.metadata.PackageNotFoundError:
+            module = sys.modules.get(name)
+            versions[name] = getattr(module, "__version__", "not installed")
+    return versions
+
+
+def git_revision(repo: str | os.PathLike[str] = ".") -> dict[str, Any]:
+    """``{"commit": ..., "dirty": ...}`` of the checkout, or nulls outside git."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
+def command_line(argv: list[str] | None = None) -> str:
+    """The command that is running, as one shell-quoted string."""
+    argv = list(sys.argv if argv is None else argv)
+    if argv and Path(argv[0]).parent.name == "agents" and argv[0].endswith(".py"):
+        argv = ["-m", f"agents.{Path(argv[0]).stem}", *argv[1:]]  # how `python -m agents.x` shows in sys.argv
+    return shlex.join(["python", *argv])
+
+
+def sidecar_record(**fields: Any) -> dict[str, Any]:
+    """A sidecar's JSON object: format, version, creation time, the caller's fields, versions and git state."""
+    return {
+        "format": SIDECAR_FORMAT,
+        "version": SIDECAR_VERSION,
+        "actor_format_version": ACTOR_VERSION,
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        **fields,
+        "versions": package_versions(),
+        "git": git_revision(),
+    }
+
+
+def write_sidecar(path: str | os.PathLike[str], record: dict[str, Any]) -> None:
+    """Write a sidecar atomically (non-finite numbers become null)."""
+    atomic_write_text(path, json.dumps(_finite(record), indent=1, allow_nan=False, default=str) + "\n")
+
+
+def read_sidecar(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a sidecar.
+
+    Raises:
+        ModelError: Missing, unreadable, or not a sidecar.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no such sidecar file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable sidecar ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
+        raise ModelError(f"{path}: not a RetroRacer model sidecar")
+    return data
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.generic):
+        return _finite(value.item())
+    if isinstance(value, np.ndarray):
+        return _finite(value.tolist())
+    return value
