@@ -1,0 +1,128 @@
+"""Evaluation: two laps per episode, flying laps, reference ratio, the JSON the CLI prints."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from agents.actor import Actor, save_actor
+from agents.evaluate import EvalResult, as_actor, episode_step_limit, evaluate, load_track_file, main
+from game.track_io import save_track
+
+JSON_KEYS = {
+    "episodes",
+    "laps_completed",
+    "completion_rate",
+    "flying_lap_times_s",
+    "best_lap_s",
+    "reference_lap_s",
+    "ratio",
+}
+
+
+class CentrelineDriver:
+    """Follows the middle of the road at a steady speed (observation only), batched like an Actor."""
+
+    def __init__(self, target_speed=25.0):
+        self.target_speed = target_speed
+
+    def act(self, obs):
+        obs = np.asarray(obs, np.float32)
+        speed = obs[:, 0] * 90.0
+        steer = np.clip(2.0 * obs[:, 7] * math.pi - obs[:, 5] - 0.5 * obs[:, 4] * math.pi, -1, 1)
+        throttle = np.clip(0.3 * (self.target_speed - speed), -1, 1)
+        return np.stack([steer, throttle], axis=1).astype(np.float32)
+
+
+def straight_ahead_actor():
+    """Full throttle, no steering: leaves the oval at its first corner."""
+    hidden = [(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))]
+    return Actor(hidden, (np.zeros((4, 2), np.float32), np.array([0.0, 3.0], np.float32)))
+
+
+def test_a_steady_driver_completes_two_laps_with_a_flying_lap(oval_track):
+    result = evaluate(CentrelineDriver(), oval_track, episodes=3, seed=5)
+    assert isinstance(result, EvalResult)
+    assert result.episodes == 3 and result.laps_attempted == 6
+    assert result.laps_completed == 6 and result.completion_rate == 1.0 and result.episodes_finished == 3
+    assert len(result.flying_lap_times_s) == 3
+    # the flying lap is faster than the standing-start lap
+    assert all(times[1] < times[0] for times in result.lap_times_s)
+    assert result.best_lap_s == min(result.flying_lap_times_s)
+    assert result.mean_lap_s == pytest.approx(np.mean(result.flying_lap_times_s))
+    # about the oval's length at the target speed
+    assert result.best_lap_s == pytest.approx(oval_track.length / 25.0, rel=0.15)
+    assert result.off_track_episodes == 0 and result.off_track_rate == 0.0
+    assert result.reference_lap_s is not None and 0 < result.reference_lap_s < result.best_lap_s
+    assert result.ratio == pytest.approx(result.best_lap_s / result.reference_lap_s)
+
+
+def test_episodes_differ_by_the_start_perturbation(oval_track):
+    result = evaluate(CentrelineDriver(), oval_track, episodes=3, seed=0, with_reference=False)
+    first_laps = [times[0] for times in result.lap_times_s]
+    assert len(set(first_laps)) == 3
+    again = evaluate(CentrelineDriver(), oval_track, episodes=3, seed=0, with_reference=False)
+    assert again.lap_times_s == result.lap_times_s  # same seed, same result
+
+
+def test_a_crashing_driver_reports_off_track_and_no_laps(oval_track):
+    result = evaluate(straight_ahead_actor(), oval_track, episodes=2, with_reference=False)
+    assert result.laps_completed == 0 and result.completion_rate == 0.0
+    assert result.flying_lap_times_s == [] and result.best_lap_s is None and result.ratio is None
+    assert result.off_track_episodes == 2 and result.off_track_rate == 1.0
+
+
+def test_step_limit_allows_two_slow_laps(oval_track):
+    assert episode_step_limit(oval_track) * 0.05 > 2 * oval_track.length / 10.0
+
+
+def test_cli_json_has_the_documented_keys(oval_track, tmp_path, capsys):
+    save_actor(straight_ahead_actor(), tmp_path / "driver.npz")
+    save_track(oval_track, tmp_path / "oval.json")
+    code = main(
+        ["--model", str(tmp_path / "driver.npz"), "--track", str(tmp_path / "oval.json"), "--episodes", "2", "--json"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)  # one JSON object, nothing else on stdout
+    assert JSON_KEYS <= set(data)
+    assert data["episodes"] == 2 and data["laps_completed"] == 0 and data["ratio"] is None
+    assert data["reference_lap_s"] > 0
+
+
+def test_cli_text_output(oval_track, tmp_path, capsys):
+    save_actor(straight_ahead_actor(), tmp_path / "driver.npz")
+    save_track(oval_track, tmp_path / "oval.json")
+    assert (
+        main(["--model", str(tmp_path / "driver.npz"), "--track", str(tmp_path / "oval.json"), "--episodes", "1"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "laps completed" in out and "reference lap" in out
+
+
+def test_cli_reports_a_bad_model_file(oval_track, tmp_path, capsys):
+    (tmp_path / "bad.npz").write_bytes(b"junk")
+    save_track(oval_track, tmp_path / "oval.json")
+    assert main(["--model", str(tmp_path / "bad.npz"), "--track", str(tmp_path / "oval.json")]) == 2
+    assert "bad.npz" in capsys.readouterr().err
+
+
+def test_cli_reports_a_missing_track(tmp_path, capsys):
+    save_actor(straight_ahead_actor(), tmp_path / "driver.npz")
+    assert main(["--model", str(tmp_path / "driver.npz"), "--track", str(tmp_path / "none.json")]) == 2
+    assert "none.json" in capsys.readouterr().err
+
+
+def test_circuit_csv_tracks_load(tmp_path):
+    angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    rows = ["# x_m,y_m,w_tr_right_m,w_tr_left_m"]
+    rows += [f"{300 * np.cos(a):.3f},{200 * np.sin(a):.3f},5.0,5.0" for a in angles]
+    (tmp_path / "Circle.csv").write_text("\n".join(rows) + "\n")
+    track = load_track_file(tmp_path / "Circle.csv")
+    assert track.length == pytest.approx(2 * np.pi * 250, rel=0.1)
+
+
+def test_as_actor_rejects_other_things():
+    with pytest.raises(TypeError):
+        as_actor(42)
