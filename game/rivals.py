@@ -62,8 +62,14 @@ class Driver(Protocol):
         ...
 
 
-def model_path_for_track(track_path: str | Path | None, models_dir: Path = MODELS_DIR) -> Path | None:
-    """The model that drives on a track: the fine-tuned one, else the base one, else None."""
+def model_path_for_track(track_path: str | Path | None, models_dir: Path | None = None) -> Path | None:
+    """The model that drives on a track: the fine-tuned one, else the base one, else None.
+
+    Args:
+        track_path: The track file; its stem names the fine-tuned model.
+        models_dir: Where models live (default :data:`MODELS_DIR`).
+    """
+    models_dir = MODELS_DIR if models_dir is None else models_dir
     if track_path is not None:
         tuned = Path(models_dir) / "tracks" / f"{Path(track_path).stem}.npz"
         if tuned.is_file():
@@ -228,7 +234,7 @@ def scripted_driver(track: Track, params: CarParams) -> Driver:
 
 
 def load_driver(
-    track: Track, track_path: str | Path | None, params: CarParams, models_dir: Path = MODELS_DIR
+    track: Track, track_path: str | Path | None, params: CarParams, models_dir: Path | None = None
 ) -> DriverChoice:
     """The rivals' driver for a track; never raises because of a missing or broken model file."""
     fallback = scripted_driver(track, params)

@@ -20,7 +20,8 @@ from game.scenes.base import Context, Scene
 from game.settings import BestLaps, data_dir, load_settings
 
 TARGET_FPS = 60
-FIRST_FRAME_ENV = "RETRORACER_PRINT_FIRST_FRAME"  # set: print "first-frame" on stdout after the first frame
+# Set: print "first-frame" on stdout after the first frame, "first-race-frame" after a race's first (game.bench).
+FIRST_FRAME_ENV = "RETRORACER_PRINT_FIRST_FRAME"
 
 
 @dataclass
@@ -202,6 +203,8 @@ class App:
             running = self.step(dt)
             if report and self.frames == 1:
                 print("first-frame", flush=True)
+            if report and type(self.top).__name__ == "RaceScene":
+                print("first-race-frame", flush=True)
                 report = False
             if frames is not None and self.frames >= frames:
                 running = False
