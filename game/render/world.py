@@ -84,8 +84,12 @@ class TrackArt:
         )
         stripe = (np.arange(n) % 2 == 0)[kerb]
         self._kerb_colours = np.concatenate([stripe, stripe])
-        # Gravel on the outside of tight corners: right of a left-hander, left of a right-hander.
-        outside_left = track.curvature < 0.0
+        # Gravel on the outside of tight corners: right of a left-hander, left of a right-hander. The side is set
+        # by the tightest point nearby, so the run-in and run-out of a corner keep the corner's side.
+        reach = np.arange(-8, 9)
+        window = track.curvature[(np.arange(n)[:, None] + reach[None, :]) % n]
+        corner = window[np.arange(n), np.argmax(np.abs(window), axis=1)]
+        outside_left = corner < 0.0
         edge = np.where(outside_left[:, None], left, right)
         out_dir = np.where(outside_left[:, None], normals, -normals)
         inner = edge + out_dir * KERB_WIDTH

@@ -72,8 +72,8 @@ class TrackSelectScene(Scene):
         if entry is None:
             return "NO TRACKS"
         track = entry.load()
-        name = track.name if track is not None else entry.path.stem
-        return f"< {name.upper()[:16]} >"
+        name = track.name.split(" (")[0] if track is not None else entry.path.stem
+        return f"< {name.upper()[:18]} >"
 
     def _change_rivals(self, step: int) -> None:
         self.settings.rivals = min(max(self.settings.rivals + step, 0), MAX_RIVALS)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from game.physics import CAR_HEADING, CAR_PROGRESS, CAR_VX, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
-from game.race import FRAME_SKIP, Race, RaceConfig
+from game.race import CONTACT_RADIUS, FRAME_SKIP, Race, RaceConfig
 from game.rivals import (
     DIFFICULTY_PACE,
     NO_MODEL_MESSAGE,
@@ -92,7 +92,7 @@ def test_contact_pushes_cars_apart(ring_track):
     race.cars[0, CAR_VX] = 10.0
     race.step((0.0, 0.0))
     gap = math.hypot(race.cars[1, CAR_X] - race.cars[0, CAR_X], race.cars[1, CAR_Y] - race.cars[0, CAR_Y])
-    assert gap >= 2 * 1.6 - 1e-6
+    assert gap >= 2 * CONTACT_RADIUS - 1e-6
     assert any(e.kind == "contact" for e in race.pop_events())
 
 
