@@ -1,0 +1,299 @@
+"""Training settings: one typed dataclass, a docstring per field, the defaults in one place.
+
+``TrainConfig`` holds every setting of ``python -m agents.train``; ``--help`` is generated from the field
+docstrings below, so the two cannot drift apart. Defaults start from the original design's SAC hyperparameters;
+where a default differs, the comment beside it says what was measured. Each mode (``base``, ``finetune``,
+``scratch``) changes a few defaults, listed in :data:`MODE_DEFAULTS`.
+
+The resolved config (after mode defaults and command-line overrides) is written into the JSON sidecar beside
+every saved model and into every checkpoint, so any model can be traced to the settings that made it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import inspect
+import textwrap
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODES = ("base", "finetune", "scratch")
+MODELS_DIR = Path("assets/models")
+
+
+@dataclass
+class TrainConfig:
+    """Every setting of one training run."""
+
+    # -- what to train --------------------------------------------------------------------------------------------
+    mode: str = "base"
+    """base: random tracks, a new one each episode; finetune: one track, from a base model; scratch: one track,
+    from nothing (for comparison)."""
+    track: str | None = None
+    """Track to train on (finetune, scratch): a track JSON or a racetrack-database circuit CSV."""
+    tracks: list[str] = field(default_factory=list)
+    """base only: train on these track files (one drawn per episode) instead of generated random tracks."""
+    base: str = str(MODELS_DIR / "base.zip")
+    """finetune only: the base model (an SB3 .zip) to start from."""
+    steps: int = 1_000_000
+    """Environment steps to train for (summed over the parallel environments); with --resume, the total."""
+    seed: int = 0
+    """Seeds Python, NumPy, PyTorch and the environments, once, in one place."""
+    out: str | None = None
+    """Where to save the model (.zip; the .npz actor and .json sidecar go beside it). Default:
+    assets/models/base.zip (base), assets/models/tracks/<track stem>.zip (finetune), runs/scratch/<track
+    stem>.zip (scratch)."""
+
+    # -- speed ----------------------------------------------------------------------------------------------------
+    n_envs: int = 16
+    """Environments stepped together in one process (one vectorised env). The design had 1; measured: the
+    gradient update (~10 ms on 2 cores) is the ceiling, so more envs per update means more env steps/s. 16 envs
+    with 1 update per vector step reach 800+ env steps/s here (python -m agents.bench_train)."""
+    train_freq: int = 1
+    """Vector steps (each one step of every env) between rounds of gradient updates."""
+    gradient_steps: int = 1
+    """Gradient updates per round. Updates per env step = gradient_steps / (train_freq * n_envs)."""
+    updates_per_step: float | None = None
+    """If set, overrides train_freq and gradient_steps to give this many gradient updates per env step
+    (e.g. 0.0625 = one update per 16 env steps)."""
+    torch_threads: int = 1
+    """PyTorch CPU threads. Measured on the 2 shared cores: 1 thread ran 8 envs at 450 env steps/s, 2 threads
+    at 56 (they fight the env and other processes for the cores)."""
+    device: str = "auto"
+    """Torch device: auto (CUDA when present), cpu or cuda."""
+
+    # -- SAC hyperparameters (the original design's unless noted) ---------------------------------------------------
+    learning_rate: float = 3e-4
+    """Adam learning rate of actor, critics and entropy coefficient (finetune: 1e-4)."""
+    buffer_size: int = 500_000
+    """Replay buffer capacity [transitions]."""
+    batch_size: int = 256
+    """Minibatch size of one gradient update."""
+    tau: float = 0.005
+    """Soft update coefficient of the target critics."""
+    gamma: float = 0.99
+    """Discount factor."""
+    learning_starts: int = 20_000
+    """Env steps of uniformly random actions before learning starts (finetune: 0, the base policy drives)."""
+    ent_coef: str = "auto"
+    """Entropy coefficient: 'auto' (learned), 'auto_0.1' (learned, starting at 0.1) or a number."""
+    net_arch: list[int] = field(default_factory=lambda: [256, 256])
+    """Hidden layer sizes of the actor and of each critic."""
+    policy_warmup_steps: int = 0
+    """Env steps collected with the loaded policy before gradient updates start, so the first updates see
+    more than a handful of transitions (finetune: 5000; collecting without updates costs well under a second)."""
+
+    # -- environment ----------------------------------------------------------------------------------------------
+    start: str = "mixed"
+    """Episode start: grid, random (anywhere on the track, at a safe speed) or mixed."""
+    max_episode_steps: int = 2000
+    """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
+
+    # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
+    run_dir: str | None = None
+    """Folder for checkpoints; --resume looks here. Default: runs/<mode>-<model stem>."""
+    logdir: str | None = "runs/tensorboard"
+    """TensorBoard log folder ('' for none)."""
+    checkpoint_every: int = 100_000
+    """Env steps between checkpoints (model and replay buffer, written atomically; 0 for none)."""
+    keep_checkpoints: int = 2
+    """Checkpoints kept in run_dir (the older ones are deleted)."""
+    save_replay_buffer: bool = True
+    """Save the replay buffer with each checkpoint, so --resume continues with it (~100 MB at 500k)."""
+    resume: bool = False
+    """Continue from the last checkpoint in run_dir (model, replay buffer, step count, wall time)."""
+    eval_every: int = 50_000
+    """Env steps between evaluations (lap completion and ratio to the reference lap, logged to TensorBoard and
+    to <model>.curve.csv); 0 for none."""
+    eval_episodes: int = 3
+    """Episodes (two laps each, from a perturbed grid start) per evaluation track."""
+    eval_tracks: list[str] = field(default_factory=list)
+    """Tracks for the periodic and final evaluation. Default: the training track (finetune, scratch), else
+    the --tracks files, else three generated tracks with fixed seeds."""
+    final_eval_episodes: int = 5
+    """Episodes per track of the evaluation written into the sidecar at the end."""
+    progress: bool = True
+    """Show a progress bar."""
+    run_name: str | None = None
+    """Name of the run in TensorBoard. Default: <mode>-<track or random>-s<seed>-<date-time>."""
+
+
+# Defaults that depend on the mode; a command-line option always wins.
+MODE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "base": {},
+    "finetune": {
+        "learning_rate": 1e-4,
+        "learning_starts": 0,
+        "policy_warmup_steps": 5000,
+        "steps": 200_000,
+    },
+    "scratch": {"steps": 500_000},
+}
+
+
+def config_for_mode(mode: str, **overrides: Any) -> TrainConfig:
+    """The config of a mode: its defaults, then ``overrides``.
+
+    Raises:
+        ValueError: Unknown mode, unknown field, or an inconsistent combination (see :func:`validate`).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    names = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = sorted(set(overrides) - names)
+    if unknown:
+        raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+    values = {**MODE_DEFAULTS[mode], **overrides, "mode": mode}
+    config = TrainConfig(**values)
+    validate(config)
+    return config
+
+
+def validate(config: TrainConfig) -> None:
+    """Raise ``ValueError`` with a clear message for settings that cannot work together."""
+    if config.mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {config.mode!r}")
+    if config.mode in ("finetune", "scratch") and not config.track:
+        raise ValueError(f"{config.mode} needs --track")
+    if config.mode == "base" and config.track:
+        raise ValueError("base trains on many tracks: use --tracks, not --track")
+    if config.mode != "base" and config.tracks:
+        raise ValueError("--tracks is for base; finetune and scratch train on one --track")
+    for name in ("steps", "n_envs", "train_freq", "batch_size", "buffer_size", "max_episode_steps", "torch_threads"):
+        if getattr(config, name) < 1:
+            raise ValueError(f"{name} must be at least 1, got {getattr(config, name)}")
+    for name in ("gradient_steps", "learning_starts", "policy_warmup_steps", "checkpoint_every", "eval_every"):
+        if getattr(config, name) < 0:
+            raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
+    if config.updates_per_step is not None and not config.updates_per_step > 0:
+        raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
+    if not config.learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+    if config.start not in ("grid", "random", "mixed"):
+        raise ValueError(f"start must be grid, random or mixed, got {config.start!r}")
+    if config.device not in ("auto", "cpu", "cuda") and not config.device.startswith("cuda:"):
+        raise ValueError(f"device must be auto, cpu or cuda, got {config.device!r}")
+
+
+def resolve_update_ratio(n_envs: int, updates_per_step: float) -> tuple[int, int]:
+    """``(train_freq, gradient_steps)`` that give about ``updates_per_step`` gradient updates per env step.
+
+    One vector step is ``n_envs`` env steps; SB3 runs ``gradient_steps`` updates every ``train_freq`` vector steps.
+    """
+    per_vector_step = updates_per_step * n_envs
+    if per_vector_step >= 1.0:
+        return 1, max(1, round(per_vector_step))
+    return max(1, round(1.0 / per_vector_step)), 1
+
+
+def updates_per_env_step(config: TrainConfig) -> float:
+    """Gradient updates per env step of a config."""
+    return config.gradient_steps / (config.train_freq * config.n_envs)
+
+
+def resolved(config: TrainConfig) -> TrainConfig:
+    """The config with derived values filled in: the update ratio, output path, run folder."""
+    values = dataclasses.asdict(config)
+    if config.updates_per_step is not None:
+        values["train_freq"], values["gradient_steps"] = resolve_update_ratio(config.n_envs, config.updates_per_step)
+    out = Path(config.out) if config.out else default_out(config.mode, config.track)
+    values["out"] = str(out.with_suffix(".zip"))
+    if not config.run_dir:
+        values["run_dir"] = str(Path("runs") / f"{config.mode}-{out.stem}")
+    return TrainConfig(**values)
+
+
+def default_out(mode: str, track: str | None) -> Path:
+    """Default model path of a mode."""
+    if mode == "base":
+        return MODELS_DIR / "base.zip"
+    stem = Path(track or "track").stem
+    if mode == "finetune":
+        return MODELS_DIR / "tracks" / f"{stem}.zip"
+    return Path("runs") / "scratch" / f"{stem}.zip"
+
+
+def to_dict(config: TrainConfig) -> dict[str, Any]:
+    """JSON-ready form of a config."""
+    return dataclasses.asdict(config)
+
+
+def from_dict(data: dict[str, Any]) -> TrainConfig:
+    """A config from :func:`to_dict` output; unknown keys (from a newer version) are ignored."""
+    names = {f.name for f in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{key: value for key, value in data.items() if key in names})
+
+
+# -- command line ------------------------------------------------------------------------------------------------
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of a dataclass (read from its source), whitespace collapsed."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for node, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
+def add_config_arguments(parser: argparse.ArgumentParser, mode: str, skip: tuple[str, ...] = ("mode",)) -> None:
+    """One ``--option`` per field of :class:`TrainConfig`, help from its docstring, default of ``mode`` shown.
+
+    Options that are not given stay out of the parsed namespace (``argparse.SUPPRESS``), so the caller can tell
+    an explicit value from a default.
+    """
+    docs = field_docs(TrainConfig)
+    defaults = dataclasses.asdict(TrainConfig(**MODE_DEFAULTS[mode]))
+    hints = typing.get_type_hints(TrainConfig)
+    for f in dataclasses.fields(TrainConfig):
+        if f.name in skip:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        doc = docs.get(f.name, "")
+        help_text = f"{doc} [default: {defaults[f.name]}]".replace("%", "%%")
+        kind, optional = _base_type(hints[f.name])
+        if kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=help_text)
+        elif kind is list:
+            item = typing.get_args(hints[f.name])[0]
+            parser.add_argument(
+                flag, nargs="*", type=item, default=argparse.SUPPRESS, metavar=f.name.upper(), help=help_text
+            )
+        else:
+            parser.add_argument(
+                flag,
+                type=_none_or(kind) if optional else kind,
+                default=argparse.SUPPRESS,
+                metavar=f.name.upper(),
+                help=help_text,
+            )
+
+
+def _base_type(hint: Any) -> tuple[type, bool]:
+    """``(type, optional)`` of a field annotation such as ``int``, ``str | None`` or ``list[str]``."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _base_type(args[0])[0], True
+    if origin is list:
+        return list, False
+    return hint, False
+
+
+def _none_or(kind: type) -> Any:
+    def convert(text: str) -> Any:
+        return None if text.lower() in ("", "none") else kind(text)
+
+    convert.__name__ = kind.__name__
+    return convert
