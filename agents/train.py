@@ -1,0 +1,519 @@
+"""Train the AI drivers with Soft Actor-Critic (Stable-Baselines3).
+
+Usage::
+
+    python -m agents.train base [--steps N] [--out PATH] [--seed S] [--n-envs K] [--tracks FILE ...] ...
+    python -m agents.train finetune --track tracks/NAME.json [--base assets/models/base.zip] [--steps N] ...
+    python -m agents.train scratch --track tracks/NAME.json [--steps N] ...
+    python -m agents.train MODE --help          # every option, with the mode's default
+
+* ``base``: random tracks, a new one every episode (domain randomisation, ``game.trackgen``); ``--tracks``
+  trains on a fixed set of track files instead.
+* ``finetune``: loads the base model and trains on one track at learning rate 1e-4 (all three Adam optimisers
+  really run at it), with ``learning_starts`` 0: the base policy drives from the first step, no random actions.
+* ``scratch``: one track from nothing, for comparison.
+
+Several environments step in one process (a ``DummyVecEnv``; an env step costs microseconds, the gradient update
+milliseconds), with ``--n-envs`` and the update ratio (``--train-freq``/``--gradient-steps`` or
+``--updates-per-step``) as options; ``python -m agents.bench_train`` measures env steps/s.
+
+Outputs (see ``agents.models``): the SB3 ``.zip``, the weights-only ``.npz`` actor for the game, the ``.json``
+sidecar (command line, resolved config and hyperparameters, package versions, steps, wall time, evaluation) and
+the ``.curve.csv`` learning curve. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
+``--checkpoint-every`` steps; ``--resume`` continues from the last one; Ctrl-C (or SIGTERM) checkpoints and
+saves before exiting. Note that a resumed run is not bit-identical to an uninterrupted one (random generator
+states are reseeded, not restored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import datetime as _dt
+import signal
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from agents.config import (
+    MODES,
+    TrainConfig,
+    add_config_arguments,
+    config_for_mode,
+    from_dict,
+    resolved,
+    to_dict,
+    updates_per_env_step,
+    validate,
+)
+from game.track import Track, TrackError
+
+EVAL_TRACK_SEEDS = (900_001, 900_002, 900_003)  # generated evaluation tracks of base runs (fixed: curves compare)
+FINAL_EVAL_SEED = 20_000
+SB3_LOG_INTERVAL = 50  # episodes between SB3's own TensorBoard dumps
+
+
+# -- setup ----------------------------------------------------------------------------------------------------------
+def seed_everything(seed: int) -> None:
+    """Seed Python's random, NumPy and PyTorch (the envs are seeded by SB3 from the model's seed)."""
+    from stable_baselines3.common.utils import set_random_seed
+
+    set_random_seed(seed)
+
+
+def default_run_name(config: TrainConfig) -> str:
+    """``<mode>-<track or random>-s<seed>-<date-time>``."""
+    what = Path(config.track).stem if config.track else ("tracks" if config.tracks else "random")
+    return f"{config.mode}-{what}-s{config.seed}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
+def training_tracks(config: TrainConfig) -> list[Track]:
+    """The fixed tracks of a run (empty: random tracks every episode)."""
+    from agents.evaluate import load_track_file
+
+    if config.track:
+        return [load_track_file(config.track)]
+    return [load_track_file(path) for path in config.tracks]
+
+
+def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Track]:
+    """``--eval-tracks``, else the training tracks (three at most), else three generated tracks."""
+    from agents.evaluate import load_track_file
+
+    if config.eval_tracks:
+        return [load_track_file(path) for path in config.eval_tracks]
+    if train_tracks:
+        return train_tracks[:3]
+    try:
+        from game.trackgen import generate_track
+    except ImportError:
+        warnings.warn("game.trackgen is not available: no evaluation tracks (give --eval-tracks)", stacklevel=2)
+        return []
+    return [generate_track(seed) for seed in EVAL_TRACK_SEEDS]
+
+
+def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
+    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one DummyVecEnv."""
+    from stable_baselines3.common.monitor import Monitor
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    from agents.env import RetroRacerEnv
+
+    if not tracks:
+        try:
+            import game.trackgen  # noqa: F401
+        except ImportError:
+            raise SystemExit(
+                "error: random tracks need game.trackgen, which is not available; give --tracks FILE ... instead"
+            ) from None
+
+    def make() -> Any:
+        env = RetroRacerEnv(
+            tracks=tracks or None,
+            randomize_track=not tracks,
+            start=config.start,
+            max_episode_steps=config.max_episode_steps,
+        )
+        return Monitor(env)
+
+    return DummyVecEnv([make for _ in range(config.n_envs)])
+
+
+def _ent_coef(text: str) -> str | float:
+    return text if text.startswith("auto") else float(text)
+
+
+def _schedule(value: float) -> Any:
+    try:
+        from stable_baselines3.common.utils import FloatSchedule
+
+        return FloatSchedule(value)
+    except ImportError:  # SB3 < 2.6
+        from stable_baselines3.common.utils import constant_fn
+
+        return constant_fn(value)
+
+
+def optimizers(model: Any) -> list[Any]:
+    """Actor, critic and (when learned) entropy-coefficient optimisers of a SAC model."""
+    found = [model.actor.optimizer, model.critic.optimizer]
+    if model.ent_coef_optimizer is not None:
+        found.append(model.ent_coef_optimizer)
+    return found
+
+
+def set_learning_rate(model: Any, learning_rate: float) -> None:
+    """Make every optimiser of a SAC model run at ``learning_rate``, now and in every later update.
+
+    Setting ``model.learning_rate`` alone changes nothing: SB3 takes the rate from ``model.lr_schedule`` at each
+    update, and a loaded model's optimisers keep the rate saved in their state until then.
+    """
+    from stable_baselines3.common.utils import update_learning_rate
+
+    model.learning_rate = learning_rate
+    model.lr_schedule = _schedule(learning_rate)
+    for optimizer in optimizers(model):
+        update_learning_rate(optimizer, learning_rate)
+
+
+def _changeable_hyperparameters(config: TrainConfig) -> dict[str, Any]:
+    """SAC settings that may differ between a saved model and the run that continues it."""
+    return {
+        "learning_starts": config.learning_starts,
+        "batch_size": config.batch_size,
+        "tau": config.tau,
+        "gamma": config.gamma,
+        "train_freq": config.train_freq,
+        "gradient_steps": config.gradient_steps,
+        "buffer_size": config.buffer_size,
+        "tensorboard_log": config.logdir or None,
+        "verbose": 0,
+    }
+
+
+def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
+    """Load an SB3 SAC model to go on training with ``config``'s settings and learning rate.
+
+    The learning rate goes in through ``custom_objects`` (so the saved schedule is neither unpickled nor used),
+    and :func:`set_learning_rate` also rewrites the rate in the loaded optimiser states.
+
+    Raises:
+        ModelError: Missing, corrupt or foreign file, or spaces that do not match the env.
+    """
+    from agents.models import load_sb3
+
+    custom = {"learning_rate": config.learning_rate, "lr_schedule": _schedule(config.learning_rate)}
+    model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
+    set_learning_rate(model, config.learning_rate)
+    return model
+
+
+def new_model(venv: Any, config: TrainConfig) -> Any:
+    """A fresh SAC model with ``config``'s hyperparameters."""
+    from stable_baselines3 import SAC
+
+    return SAC(
+        "MlpPolicy",
+        venv,
+        learning_rate=config.learning_rate,
+        ent_coef=_ent_coef(config.ent_coef),
+        policy_kwargs={"net_arch": list(config.net_arch)},
+        seed=config.seed,
+        device=config.device,
+        **_changeable_hyperparameters(config),
+    )
+
+
+def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
+    """The hyperparameters the model really trains with (rl-zoo style), read from the model."""
+    import torch
+
+    ent_coef = float(model.log_ent_coef.exp().item()) if model.log_ent_coef is not None else float(model.ent_coef)
+    return {
+        "algorithm": "SAC",
+        "policy": "MlpPolicy",
+        "learning_rate": float(model.lr_schedule(1.0)),
+        "optimizer_learning_rates": [group["lr"] for opt in optimizers(model) for group in opt.param_groups],
+        "buffer_size": int(model.buffer_size),
+        "batch_size": int(model.batch_size),
+        "tau": float(model.tau),
+        "gamma": float(model.gamma),
+        "train_freq": int(model.train_freq.frequency),
+        "train_freq_unit": str(model.train_freq.unit.value),
+        "gradient_steps": int(config.gradient_steps),
+        "n_envs": int(model.n_envs),
+        "updates_per_env_step": updates_per_env_step(config),
+        "learning_starts": int(model.learning_starts),
+        "policy_warmup_steps": int(config.policy_warmup_steps),
+        "ent_coef": config.ent_coef,
+        "ent_coef_now": ent_coef,
+        "target_entropy": float(model.target_entropy),
+        "policy_kwargs": {k: v for k, v in model.policy_kwargs.items() if k in ("net_arch", "n_critics")},
+        "activation": "relu",
+        "normalization": "none (the observation is already scaled; no VecNormalize)",
+        "device": str(model.device),
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def environment_settings(config: TrainConfig) -> dict[str, Any]:
+    """Reward, car and episode settings of the env, for the sidecar."""
+    from agents.env import FRAME_SKIP, RewardConfig
+    from game.observation import OBSERVATION_SIZE
+    from game.physics import DEFAULT_CAR, PHYSICS_DT
+
+    return {
+        "observation_size": OBSERVATION_SIZE,
+        "frame_skip": FRAME_SKIP,
+        "physics_dt": PHYSICS_DT,
+        "start": config.start,
+        "max_episode_steps": config.max_episode_steps,
+        "reward": dataclasses.asdict(RewardConfig()),
+        "car": dataclasses.asdict(DEFAULT_CAR),
+    }
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside: SIGTERM raises KeyboardInterrupt, so ``kill`` saves like Ctrl-C does."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# -- the run --------------------------------------------------------------------------------------------------------
+@dataclasses.dataclass
+class TrainResult:
+    """What a run produced."""
+
+    model_path: Path
+    actor_path: Path
+    sidecar_path: Path
+    num_timesteps: int
+    wall_time_s: float
+    interrupted: bool
+    evaluation: list[dict[str, Any]]
+
+
+def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
+    """Run one training as configured (``config`` is resolved here); see the module docstring."""
+    import torch
+
+    from agents.callbacks import (
+        CheckpointCallback,
+        EvalCallback,
+        PolicyWarmupCallback,
+        ProgressCallback,
+        WallClock,
+        read_checkpoint,
+        save_checkpoint,
+    )
+    from agents.models import ModelPaths
+
+    config = resolved(config)
+    validate(config)
+    torch.set_num_threads(config.torch_threads)
+    state = read_checkpoint(config.run_dir) if config.resume else None
+    if config.resume and state is None:
+        print(f"no checkpoint in {config.run_dir}: starting a new run", file=sys.stderr)
+    seed_everything(config.seed if state is None else config.seed + state.num_timesteps)
+    paths = ModelPaths.of(config.out)
+    train_tracks = training_tracks(config)
+    eval_tracks = evaluation_tracks(config, train_tracks)
+    venv = make_vec_env(config, train_tracks)
+
+    if state is not None:
+        model = load_model(Path(config.run_dir) / state.model, venv, config)
+        if state.replay_buffer:
+            model.load_replay_buffer(Path(config.run_dir) / state.replay_buffer)
+            if model.replay_buffer.n_envs != venv.num_envs:
+                raise SystemExit(
+                    f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
+                    f"this run has {venv.num_envs}: resume with --n-envs {model.replay_buffer.n_envs}"
+                )
+        model.set_random_seed(config.seed + state.num_timesteps)
+        run_name = state.run_name
+    elif config.mode == "finetune":
+        model = load_model(config.base, venv, config)
+        model.set_random_seed(config.seed)
+        run_name = config.run_name or default_run_name(config)
+    else:
+        model = new_model(venv, config)
+        run_name = config.run_name or default_run_name(config)
+    clock = WallClock(state.wall_time_s if state is not None else 0.0)
+    config_record = to_dict(config)
+
+    def checkpoint() -> None:
+        save_checkpoint(
+            model,
+            config.run_dir,
+            run_name,
+            config_record,
+            clock.seconds(),
+            with_replay_buffer=config.save_replay_buffer,
+            keep=config.keep_checkpoints,
+        )
+
+    progress = ProgressCallback(config.steps, clock, show_bar=config.progress)
+    callbacks: list[Any] = [progress]
+    if config.policy_warmup_steps > 0:
+        callbacks.append(PolicyWarmupCallback(config.policy_warmup_steps, config.gradient_steps))
+    if config.checkpoint_every > 0:
+        callbacks.append(CheckpointCallback(config.checkpoint_every, checkpoint))
+    evaluator = None
+    if config.eval_every > 0 and eval_tracks:
+        evaluator = EvalCallback(eval_tracks, config.eval_every, config.eval_episodes, paths.curve, clock)
+        callbacks.append(evaluator)
+
+    remaining = config.steps - model.num_timesteps if state is not None else config.steps
+    interrupted = False
+    with sigterm_as_interrupt():
+        try:
+            if remaining > 0:
+                from stable_baselines3.common.callbacks import CallbackList
+
+                model.learn(
+                    total_timesteps=remaining,
+                    callback=CallbackList(callbacks),
+                    log_interval=SB3_LOG_INTERVAL,
+                    tb_log_name=run_name,
+                    reset_num_timesteps=state is None,
+                )
+        except KeyboardInterrupt:
+            interrupted = True
+            print(f"\ninterrupted at {model.num_timesteps} steps: saving", file=sys.stderr)
+        finally:
+            progress.close()
+        model.gradient_steps = config.gradient_steps  # PolicyWarmupCallback may have left 0
+        if config.checkpoint_every > 0 or interrupted:
+            checkpoint()
+        evaluation: list[dict[str, Any]] = []
+        if not interrupted and config.final_eval_episodes > 0 and eval_tracks:
+            from agents.evaluate import evaluate
+
+            evaluation = [
+                evaluate(model, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
+                for track in eval_tracks
+            ]
+        result = save_outputs(
+            model,
+            config,
+            paths,
+            run_name,
+            clock.seconds(),
+            interrupted,
+            evaluation,
+            steps_per_s=progress.steps_per_s,
+            argv=argv,
+        )
+    return result
+
+
+def save_outputs(
+    model: Any,
+    config: TrainConfig,
+    paths: Any,
+    run_name: str,
+    wall_time_s: float,
+    interrupted: bool,
+    evaluation: list[dict[str, Any]],
+    steps_per_s: float,
+    argv: list[str] | None,
+) -> TrainResult:
+    """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar (each atomically)."""
+    from agents.models import command_line, export_actor, file_sha256, save_model, sidecar_record, write_sidecar
+
+    track_name = None
+    if config.track:
+        track_name = Path(config.track).stem
+    save_model(model, paths.zip)
+    export_actor(
+        model,
+        paths.npz,
+        metadata={"kind": config.mode, "track": track_name, "steps": int(model.num_timesteps), "run_name": run_name},
+    )
+    record = sidecar_record(
+        kind=config.mode,
+        run_name=run_name,
+        track=track_name,
+        track_file=config.track,
+        train_tracks=list(config.tracks),
+        base_model=config.base if config.mode == "finetune" else None,
+        files={
+            "zip": paths.zip.name,
+            "npz": paths.npz.name,
+            "npz_sha256": file_sha256(paths.npz),
+            "curve": paths.curve.name if paths.curve.exists() else None,
+        },
+        steps=int(model.num_timesteps),
+        wall_time_s=wall_time_s,
+        env_steps_per_s_last=steps_per_s,
+        interrupted=interrupted,
+        command=command_line(argv),
+        config=to_dict(config),
+        hyperparameters=hyperparameters(model, config),
+        environment=environment_settings(config),
+        evaluation=evaluation,
+    )
+    write_sidecar(paths.sidecar, record)
+    return TrainResult(
+        paths.zip, paths.npz, paths.sidecar, int(model.num_timesteps), wall_time_s, interrupted, evaluation
+    )
+
+
+# -- command line ---------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """``python -m agents.train {base,finetune,scratch} [options]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m agents.train",
+        description="Train the AI drivers with SAC. Run `python -m agents.train MODE --help` for every option.",
+    )
+    sub = parser.add_subparsers(dest="mode", required=True, metavar="MODE")
+    descriptions = {
+        "base": "SAC on random tracks, a new one every episode (domain randomisation)",
+        "finetune": "load the base model and go on training on one track at learning rate 1e-4",
+        "scratch": "one track from nothing, for comparison",
+    }
+    for mode in MODES:
+        mode_parser = sub.add_parser(mode, help=descriptions[mode], description=descriptions[mode])
+        add_config_arguments(mode_parser, mode)
+    return parser
+
+
+def config_from_args(argv: list[str] | None = None) -> TrainConfig:
+    """Parse the command line into a config; with --resume, the checkpoint's config plus the given options."""
+    args = vars(build_parser().parse_args(argv))
+    mode = args.pop("mode")
+    try:
+        config = config_for_mode(mode, **args)
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    if config.resume:
+        from agents.callbacks import read_checkpoint
+
+        state = read_checkpoint(resolved(config).run_dir)
+        if state is not None:
+            stored = from_dict(state.config)
+            if "n_envs" in args and args["n_envs"] != stored.n_envs:
+                raise SystemExit(f"error: the checkpoint was made with --n-envs {stored.n_envs}")
+            config = dataclasses.replace(stored, **args)
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (130 after Ctrl-C)."""
+    config = config_from_args(argv)
+    try:
+        result = train(config, argv=None if argv is None else ["-m", "agents.train", *argv])
+    except (TrackError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    minutes = result.wall_time_s / 60.0
+    print(
+        f"saved {result.model_path}, {result.actor_path}, {result.sidecar_path}: {result.num_timesteps} steps "
+        f"in {minutes:.1f} min{' (interrupted)' if result.interrupted else ''}"
+    )
+    for ev in result.evaluation:
+        ratio = "-" if ev["ratio"] is None else f"{ev['ratio']:.3f}"
+        print(
+            f"  {ev['track']}: {100 * ev['completion_rate']:.0f}% laps completed, best lap {ev['best_lap_s']}, "
+            f"ratio {ratio}"
+        )
+    return 130 if result.interrupted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,307 @@
+"""Training pipeline: config and CLI, base and finetune smoke runs, learning rate after loading, resume, Ctrl-C.
+
+Tiny settings throughout (2 envs, small nets and buffers, a few hundred steps): the point is the plumbing.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agents.actor import load_actor
+from agents.config import (
+    MODE_DEFAULTS,
+    TrainConfig,
+    config_for_mode,
+    field_docs,
+    resolve_update_ratio,
+    resolved,
+    updates_per_env_step,
+)
+from agents.evaluate import load_track_file
+from agents.models import ModelPaths, load_sb3, read_sidecar
+from agents.train import build_parser, load_model, main, make_vec_env, optimizers
+from game.track_io import save_track
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = [
+    "--n-envs", "2", "--buffer-size", "2000", "--batch-size", "32",
+    "--net-arch", "32", "32", "--logdir", "", "--no-progress", "--final-eval-episodes", "1",
+]  # fmt: skip
+QUIET = ["--eval-every", "0", "--checkpoint-every", "0"]
+STARTS = ["--learning-starts", "50"]  # base, scratch
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory, oval_track, twisty_track):
+    root = tmp_path_factory.mktemp("train")
+    save_track(oval_track, root / "oval.json")
+    save_track(twisty_track, root / "twisty.json")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base_model(work):
+    """A base model trained on random tracks (game.trackgen), as `python -m agents.train base` does."""
+    out = work / "models" / "base.zip"
+    argv = f"base --steps 300 --out {out} --run-dir {work / 'run-base'} --eval-tracks {work / 'oval.json'}".split()
+    argv += ["--eval-every", "200", "--eval-episodes", "1", "--checkpoint-every", "150", *TINY, *STARTS]
+    assert main(argv) == 0
+    return out
+
+
+# -- config and command line ----------------------------------------------------------------------------------------
+def test_every_setting_has_a_docstring_and_an_option():
+    docs = field_docs(TrainConfig)
+    names = [name for name in TrainConfig.__dataclass_fields__ if name != "mode"]
+    assert all(docs.get(name) for name in names), [name for name in names if not docs.get(name)]
+    parser = build_parser()
+    for mode in ("base", "finetune", "scratch"):
+        subparser = parser._subparsers._group_actions[0].choices[mode]
+        text = subparser.format_help()
+        for name in names:
+            assert "--" + name.replace("_", "-") in text, (mode, name)
+
+
+def test_defaults_start_from_the_design_and_modes_change_a_few():
+    base = config_for_mode("base")
+    design = {
+        "learning_rate": 3e-4,
+        "buffer_size": 500_000,
+        "batch_size": 256,
+        "tau": 0.005,
+        "gamma": 0.99,
+        "learning_starts": 20_000,
+        "ent_coef": "auto",
+        "net_arch": [256, 256],
+    }
+    assert {key: getattr(base, key) for key in design} == design
+    assert updates_per_env_step(base) == pytest.approx(1 / 16)
+    finetune = config_for_mode("finetune", track="tracks/monza.json")
+    assert finetune.learning_rate == 1e-4 and finetune.learning_starts == 0
+    assert set(MODE_DEFAULTS["finetune"]) >= {"learning_rate", "learning_starts"}
+    assert config_for_mode("finetune", track="x.json", learning_rate=5e-5).learning_rate == 5e-5
+
+
+def test_resolved_paths():
+    config = resolved(config_for_mode("finetune", track="tracks/monza.json"))
+    assert config.out == "assets/models/tracks/monza.zip" and config.run_dir == "runs/finetune-monza"
+    assert resolved(config_for_mode("base")).out == "assets/models/base.zip"
+    paths = ModelPaths.of("assets/models/tracks/monza.zip")
+    assert (paths.npz.name, paths.sidecar.name, paths.curve.name) == ("monza.npz", "monza.json", "monza.curve.csv")
+
+
+@pytest.mark.parametrize(
+    ("n_envs", "ratio", "expected"), [(16, 1 / 16, (1, 1)), (8, 0.25, (1, 2)), (16, 1 / 32, (2, 1)), (1, 1.0, (1, 1))]
+)
+def test_update_ratio(n_envs, ratio, expected):
+    assert resolve_update_ratio(n_envs, ratio) == expected
+    config = resolved(config_for_mode("base", n_envs=n_envs, updates_per_step=ratio))
+    assert updates_per_env_step(config) == pytest.approx(ratio)
+
+
+@pytest.mark.parametrize(
+    ("mode", "settings", "message"),
+    [
+        ("finetune", {}, "needs --track"),
+        ("scratch", {}, "needs --track"),
+        ("base", {"track": "a.json"}, "--tracks"),
+        ("base", {"n_envs": 0}, "n_envs"),
+        ("base", {"start": "pit"}, "start"),
+        ("base", {"updates_per_step": 0.0}, "updates_per_step"),
+        ("rally", {}, "mode"),
+    ],
+)
+def test_bad_settings(mode, settings, message):
+    with pytest.raises(ValueError, match=message):
+        config_for_mode(mode, **settings)
+
+
+def test_cli_rejects_finetune_without_track(capsys):
+    with pytest.raises(SystemExit, match="needs --track"):
+        main(["finetune", "--steps", "10"])
+
+
+# -- smoke runs -----------------------------------------------------------------------------------------------------
+def test_base_smoke_run_writes_model_actor_sidecar_and_curve(base_model, work):
+    paths = ModelPaths.of(base_model)
+    assert paths.zip.is_file() and paths.npz.is_file() and paths.sidecar.is_file() and paths.curve.is_file()
+    sidecar = read_sidecar(paths.sidecar)
+    assert sidecar["kind"] == "base" and sidecar["steps"] == 300 and not sidecar["interrupted"]
+    assert sidecar["command"].startswith("python -m agents.train base --steps 300")
+    assert sidecar["config"]["n_envs"] == 2 and sidecar["config"]["tracks"] == []
+    assert sidecar["hyperparameters"]["learning_rate"] == 3e-4
+    assert sidecar["hyperparameters"]["policy_kwargs"]["net_arch"] == [32, 32]
+    assert {"torch", "stable_baselines3", "gymnasium", "numpy", "python"} <= set(sidecar["versions"])
+    assert sidecar["wall_time_s"] > 0 and sidecar["environment"]["observation_size"] == 22
+    assert sidecar["evaluation"][0]["track"] == "Test Oval" and sidecar["evaluation"][0]["episodes"] == 1
+    assert "reward" in sidecar["environment"] and "car" in sidecar["environment"]
+    curve = paths.curve.read_text().splitlines()
+    assert curve[0].startswith("steps,wall_time_min,track,completion_rate") and curve[1].startswith("200,")
+    # the game's file drives like the SB3 model
+    model = load_sb3(paths.zip)
+    obs = np.random.default_rng(0).uniform(-1, 1, (100, 22)).astype(np.float32)
+    np.testing.assert_allclose(load_actor(paths.npz).act(obs), model.predict(obs, deterministic=True)[0], atol=1e-5)
+
+
+def test_finetune_smoke_run(base_model, work):
+    out = work / "models" / "tracks" / "twisty.zip"
+    argv = f"finetune --track {work / 'twisty.json'} --base {base_model} --steps 200 --out {out}".split()
+    argv += ["--run-dir", str(work / "run-ft"), "--policy-warmup-steps", "40", *TINY, *QUIET]
+    assert main(argv) == 0
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert sidecar["kind"] == "finetune" and sidecar["track"] == "twisty"
+    assert sidecar["steps"] == 200  # counted from 0 for the fine-tune
+    assert sidecar["base_model"] == str(base_model)
+    hyper = sidecar["hyperparameters"]
+    assert hyper["learning_rate"] == 1e-4 and hyper["optimizer_learning_rates"] == [1e-4, 1e-4, 1e-4]
+    assert hyper["learning_starts"] == 0
+    assert load_actor(out.with_suffix(".npz")).metadata["track"] == "twisty"
+
+
+def test_scratch_smoke_run_with_a_circuit_csv(work):
+    angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    rows = ["# x_m,y_m,w_tr_right_m,w_tr_left_m"] + [f"{300 * np.cos(a)},{200 * np.sin(a)},5,5" for a in angles]
+    (work / "Ring.csv").write_text("\n".join(rows) + "\n")
+    out = work / "scratch" / "Ring.zip"
+    argv = f"scratch --track {work / 'Ring.csv'} --steps 100 --out {out} --run-dir {work / 'run-scratch'}".split()
+    argv += [*TINY, *QUIET, *STARTS]
+    assert main(argv) == 0
+    assert read_sidecar(out.with_suffix(".json"))["track"] == "Ring"
+
+
+# -- fine-tuning really runs at 1e-4 and drives its own policy -------------------------------------------------------
+def transitions(replay_buffer):
+    return replay_buffer.size() * replay_buffer.n_envs  # size() counts vector steps
+
+
+def lrs(model):
+    return [group["lr"] for optimizer in optimizers(model) for group in optimizer.param_groups]
+
+
+def test_finetune_optimisers_run_at_1e_4(base_model, work):
+    saved = load_sb3(base_model)
+    assert lrs(saved) == [3e-4, 3e-4, 3e-4]  # what a plain SAC.load leaves in the optimisers
+    config = resolved(
+        config_for_mode(
+            "finetune",
+            track=str(work / "oval.json"),
+            n_envs=2,
+            batch_size=32,
+            buffer_size=1000,
+            logdir=None,
+            device="cpu",
+        )
+    )
+    tracks = [load_track_file(config.track)]
+    model = load_model(base_model, make_vec_env(config, tracks), config)
+    assert len(optimizers(model)) == 3  # actor, critic, entropy coefficient
+    assert lrs(model) == [1e-4, 1e-4, 1e-4]
+    assert model.learning_starts == 0
+    model.action_space.sample = lambda: pytest.fail("fine-tuning took a uniformly random action")
+    updates_before = model._n_updates
+    model.learn(64)
+    assert model._n_updates > updates_before
+    assert lrs(model) == [1e-4, 1e-4, 1e-4]
+    assert model.lr_schedule(1.0) == model.lr_schedule(0.0) == 1e-4
+
+
+def test_policy_warmup_holds_back_updates_only(base_model, work):
+    from agents.callbacks import PolicyWarmupCallback
+
+    config = resolved(
+        config_for_mode(
+            "finetune",
+            track=str(work / "oval.json"),
+            n_envs=2,
+            batch_size=32,
+            buffer_size=1000,
+            logdir=None,
+            device="cpu",
+        )
+    )
+    tracks = [load_track_file(config.track)]
+    model = load_model(base_model, make_vec_env(config, tracks), config)
+    model.action_space.sample = lambda: pytest.fail("warm-up took a uniformly random action")
+    warmup = PolicyWarmupCallback(warmup_steps=40, gradient_steps=1)
+    updates_before = model._n_updates  # the base model's
+    model.learn(38, callback=warmup)
+    assert model._n_updates == updates_before and transitions(model.replay_buffer) == 38
+    model.learn(20, callback=warmup, reset_num_timesteps=False)
+    assert model._n_updates > updates_before
+
+
+# -- checkpoints, kill and resume, Ctrl-C ---------------------------------------------------------------------------
+def start_training(work, run_dir, out):
+    argv = f"scratch --track {work / 'oval.json'} --steps 1000000 --out {out} --run-dir {run_dir}".split()
+    argv += [*TINY, *STARTS, "--eval-every", "0", "--checkpoint-every", "100"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "agents.train", *argv],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_checkpoint(process, run_dir, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (run_dir / "checkpoint.json").is_file():
+            return
+        if process.poll() is not None:
+            pytest.fail(f"training exited early: {process.communicate()}")
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail("no checkpoint appeared")
+
+
+def test_resume_after_a_kill_continues_steps_and_replay_buffer(work):
+    from stable_baselines3.common.save_util import load_from_pkl
+
+    run_dir, out = work / "run-kill", work / "kill" / "oval.zip"
+    process = start_training(work, run_dir, out)
+    wait_for_checkpoint(process, run_dir)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    state = json.loads((run_dir / "checkpoint.json").read_text())
+    killed_at = state["num_timesteps"]
+    assert killed_at >= 100 and killed_at % 100 == 0  # a checkpoint, written completely
+    assert transitions(load_from_pkl(run_dir / state["replay_buffer"])) == killed_at
+    assert not out.exists()
+
+    target = killed_at + 100
+    argv = f"scratch --track {work / 'oval.json'} --resume --steps {target} --out {out} --run-dir {run_dir}".split()
+    argv += ["--no-progress"]
+    assert main(argv) == 0
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert sidecar["steps"] == target
+    assert sidecar["wall_time_s"] > state["wall_time_s"]
+    assert sidecar["config"]["buffer_size"] == 2000  # the checkpoint's settings, not the defaults
+    final = json.loads((run_dir / "checkpoint.json").read_text())
+    assert final["num_timesteps"] == target and final["run_name"] == state["run_name"]
+    # the replay buffer went on from the checkpoint's: it holds every transition since step 0
+    assert transitions(load_from_pkl(run_dir / final["replay_buffer"])) == target
+    assert len(list(run_dir.glob("ckpt_*.zip"))) <= 2
+
+
+def test_interrupt_saves_checkpoint_and_model(work):
+    run_dir, out = work / "run-int", work / "int" / "oval.zip"
+    process = start_training(work, run_dir, out)
+    wait_for_checkpoint(process, run_dir)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert sidecar["interrupted"] is True
+    state = json.loads((run_dir / "checkpoint.json").read_text())
+    assert state["num_timesteps"] == sidecar["steps"] >= 100
+    assert load_actor(out.with_suffix(".npz")).observation_size == 22
