@@ -1,0 +1,114 @@
+"""Training speed benchmark: ``python -m agents.bench_train``.
+
+Prints the median env steps/s (and gradient updates/s) of SAC training, exactly as ``agents.train`` sets it up,
+for a few settings of the number of envs, the update ratio and the PyTorch threads. Each setting first fills its
+replay buffer with ``--warmup`` random steps, then times ``--repeats`` chunks of about ``--chunk-updates``
+gradient updates; the chunks of all settings are interleaved, so a load that comes and goes on the machine
+affects them alike.
+
+A setting is ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``, e.g. ``16:1:1:1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import time
+from dataclasses import dataclass
+
+from agents.config import TrainConfig, config_for_mode, updates_per_env_step
+
+DEFAULT_SETTINGS = ("1:1:1:1", "8:1:1:1", "8:1:2:1", "16:1:1:1", "16:1:1:2", "32:1:1:1", "32:1:2:1")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One benchmarked combination."""
+
+    n_envs: int
+    train_freq: int
+    gradient_steps: int
+    threads: int
+
+    @classmethod
+    def parse(cls, text: str) -> Setting:
+        """From ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``."""
+        try:
+            n_envs, train_freq, gradient_steps, threads = (int(part) for part in text.split(":"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS, got {text!r}"
+            ) from None
+        return cls(n_envs, train_freq, gradient_steps, threads)
+
+    def label(self) -> str:
+        """Short description."""
+        return f"{self.n_envs}:{self.train_freq}:{self.gradient_steps}:{self.threads}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print one line per setting."""
+    parser = argparse.ArgumentParser(prog="python -m agents.bench_train", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "settings",
+        nargs="*",
+        type=Setting.parse,
+        default=[Setting.parse(s) for s in DEFAULT_SETTINGS],
+        help=f"settings N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS [default: {' '.join(DEFAULT_SETTINGS)}]",
+    )
+    parser.add_argument("--tracks", nargs="*", default=[], help="track files (default: random tracks, as in base)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed chunks per setting [default: 3]")
+    parser.add_argument("--chunk-updates", type=int, default=150, help="gradient updates per chunk [default: 150]")
+    parser.add_argument("--warmup", type=int, default=1000, help="random env steps before timing [default: 1000]")
+    parser.add_argument("--batch-size", type=int, default=None, help="override the default batch size")
+    parser.add_argument("--net-arch", type=int, nargs="*", default=None, help="override the default hidden layers")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from agents.train import make_vec_env, new_model, training_tracks
+
+    overrides = {"learning_starts": args.warmup, "buffer_size": 100_000, "logdir": "", "tracks": args.tracks}
+    if args.batch_size:
+        overrides["batch_size"] = args.batch_size
+    if args.net_arch:
+        overrides["net_arch"] = args.net_arch
+    base = config_for_mode("base", **overrides)
+    tracks = training_tracks(base)
+    where = "tracks " + " ".join(args.tracks) if tracks else "random tracks"
+    print(f"batch {base.batch_size}, net {base.net_arch}, {where}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads available by default")
+    runs = []
+    for setting in args.settings:
+        config: TrainConfig = dataclasses.replace(
+            base, n_envs=setting.n_envs, train_freq=setting.train_freq, gradient_steps=setting.gradient_steps
+        )
+        torch.set_num_threads(setting.threads)
+        model = new_model(make_vec_env(config, tracks), config)
+        model.learn(args.warmup + setting.n_envs * setting.train_freq * 5)  # fill the buffer, start updating
+        ratio = updates_per_env_step(config)
+        chunk = max(setting.n_envs, int(round(args.chunk_updates / ratio / setting.n_envs)) * setting.n_envs)
+        runs.append((setting, model, ratio, chunk, []))
+    for _ in range(args.repeats):
+        for setting, model, _ratio, chunk, rates in runs:
+            torch.set_num_threads(setting.threads)
+            start_steps = model.num_timesteps
+            started = time.perf_counter()
+            model.learn(chunk, reset_num_timesteps=False)
+            rates.append((model.num_timesteps - start_steps) / (time.perf_counter() - started))
+    print(
+        f"{'n_envs:train_freq:grad_steps:threads':>38}  {'updates/env step':>16}  {'env steps/s':>11}  "
+        f"{'updates/s':>9}  (median of {args.repeats})"
+    )
+    for setting, _model, ratio, _chunk, rates in runs:
+        median = statistics.median(rates)
+        print(
+            f"{setting.label():>38}  {ratio:>16.4f}  {median:>11.0f}  {median * ratio:>9.0f}"
+            f"  [{' '.join(f'{r:.0f}' for r in rates)}]"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
