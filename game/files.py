@@ -29,6 +29,13 @@ def atomic_open(
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        try:  # keep the old file's permissions; a new file gets the usual ones (mkstemp makes it private)
+            mode_bits = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode_bits = 0o666 & ~umask
+        os.chmod(tmp_name, mode_bits)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -25,7 +25,7 @@ from game.physics import (
     CAR_Y,
     step_car,
 )
-from game.track import Track, project_point, widths_at
+from game.track import COL_CURVATURE, Track, project_point, widths_at
 
 
 @njit(cache=True)
@@ -40,7 +40,11 @@ def locate_car(car: np.ndarray, table: np.ndarray, spacing: float, dt: float) ->
     seg, s, lateral = project_point(table, spacing, car[CAR_X], car[CAR_Y], int(car[CAR_SEGMENT]))
     ds = s - car[CAR_ARC_LENGTH]
     ds -= length * math.floor(ds / length + 0.5)  # wrap into [-L/2, L/2)
-    moved = math.hypot(car[CAR_VX], car[CAR_VY]) * dt + 1e-3
+    # What the car really drove, mapped onto the centre line: on the inside of a corner a metre driven is more
+    # than a metre of centre line, and the polyline projection jumps ahead at each vertex by |lateral * turn|.
+    kappa_lateral = table[seg, COL_CURVATURE] * lateral
+    moved = math.hypot(car[CAR_VX], car[CAR_VY]) * dt / max(1.0 - kappa_lateral, 0.1)
+    moved += abs(kappa_lateral) * spacing + 1e-3
     ds = min(max(ds, -moved), moved)
     car[CAR_SEGMENT] = seg
     car[CAR_ARC_LENGTH] = s
