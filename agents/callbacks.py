@@ -17,7 +17,7 @@ import io
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,8 @@ class CheckpointState:
     wall_time_s: float
     run_name: str
     config: dict[str, Any]
+    command: str = ""
+    versions: dict[str, str] = field(default_factory=dict)
 
 
 def save_checkpoint(
@@ -86,7 +88,18 @@ def save_checkpoint(
         replay = f"{stem}_replay.pkl"
         with atomic_open(run_dir / replay, "wb") as handle:
             model.save_replay_buffer(handle)
-    state = CheckpointState(f"{stem}.zip", replay, int(model.num_timesteps), wall_time_s, run_name, config)
+    from agents.models import command_line, package_versions
+
+    state = CheckpointState(
+        f"{stem}.zip",
+        replay,
+        int(model.num_timesteps),
+        wall_time_s,
+        run_name,
+        config,
+        command_line(),
+        package_versions(),
+    )
     atomic_write_text(run_dir / CHECKPOINT_STATE, json.dumps(state.__dict__, indent=1) + "\n")
     _prune(run_dir, keep=max(1, keep), current=stem)
     return state
@@ -98,7 +111,8 @@ def read_checkpoint(run_dir: str | Path) -> CheckpointState | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return CheckpointState(**data)
+    names = {f.name for f in fields(CheckpointState)}
+    return CheckpointState(**{key: value for key, value in data.items() if key in names})
 
 
 def _prune(run_dir: Path, keep: int, current: str) -> None:

@@ -149,8 +149,9 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def git_revision(repo: str | os.PathLike[str] = ".") -> dict[str, Any]:
-    """``{"commit": ..., "dirty": ...}`` of the checkout, or nulls outside git."""
+def git_revision(repo: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """``{"commit": ..., "dirty": ...}`` of the checkout holding this code (or ``repo``), or nulls outside git."""
+    repo = Path(__file__).resolve().parents[1] if repo is None else repo
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=5, check=True

@@ -319,6 +319,7 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
         model = load_model(Path(config.run_dir) / state.model, venv, config)
         if state.replay_buffer:
             model.load_replay_buffer(Path(config.run_dir) / state.replay_buffer)
+            model.replay_buffer.device = model.device  # the checkpoint may come from another device
             if model.replay_buffer.n_envs != venv.num_envs:
                 raise SystemExit(
                     f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
@@ -487,6 +488,8 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
         state = read_checkpoint(resolved(config).run_dir)
         if state is not None:
             stored = from_dict(state.config)
+            if stored.mode != mode:
+                raise SystemExit(f"error: the checkpoint in {stored.run_dir} is of a {stored.mode} run, not {mode}")
             if "n_envs" in args and args["n_envs"] != stored.n_envs:
                 raise SystemExit(f"error: the checkpoint was made with --n-envs {stored.n_envs}")
             config = dataclasses.replace(stored, **args)

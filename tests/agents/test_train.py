@@ -305,3 +305,13 @@ def test_interrupt_saves_checkpoint_and_model(work):
     state = json.loads((run_dir / "checkpoint.json").read_text())
     assert state["num_timesteps"] == sidecar["steps"] >= 100
     assert load_actor(out.with_suffix(".npz")).observation_size == 22
+
+
+def test_finetune_from_a_broken_base_model_is_a_clear_error(work, capsys):
+    (work / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    argv = f"finetune --track {work / 'oval.json'} --base {work / 'broken.zip'} --out {work / 'x' / 'x.zip'}".split()
+    assert main([*argv, "--run-dir", str(work / "run-broken"), *TINY, *QUIET]) == 2
+    assert "broken.zip" in capsys.readouterr().err
+    argv = f"finetune --track {work / 'oval.json'} --base {work / 'missing.zip'}".split()
+    assert main([*argv, "--run-dir", str(work / "run-missing"), *TINY, *QUIET]) == 2
+    assert "no such model file" in capsys.readouterr().err
