@@ -51,9 +51,11 @@ class TrainConfig:
 
     # -- speed ----------------------------------------------------------------------------------------------------
     n_envs: int = 16
-    """Environments stepped together in one process (one vectorised env). The design had 1; measured: the
-    gradient update (~10 ms on 2 cores) is the ceiling, so more envs per update means more env steps/s. 16 envs
-    with 1 update per vector step reach 800+ env steps/s here (python -m agents.bench_train)."""
+    """Environments stepped together in one process (one vectorised env). The design had 1; measured
+    (python -m agents.bench_train, 2 shared cores, 1 update per vector step): the gradient update (~11 ms) is
+    the ceiling, so env steps/s grow with the envs per update: 1 env 93, 8 envs 700, 16 envs 1370, 32 envs
+    2400. 16 is the fewest that clears 800 with margin; which ratio learns fastest per minute is the lead's
+    measurement."""
     train_freq: int = 1
     """Vector steps (each one step of every env) between rounds of gradient updates."""
     gradient_steps: int = 1
@@ -62,8 +64,8 @@ class TrainConfig:
     """If set, overrides train_freq and gradient_steps to give this many gradient updates per env step
     (e.g. 0.0625 = one update per 16 env steps)."""
     torch_threads: int = 1
-    """PyTorch CPU threads. Measured on the 2 shared cores: 1 thread ran 8 envs at 450 env steps/s, 2 threads
-    at 56 (they fight the env and other processes for the cores)."""
+    """PyTorch CPU threads. Measured on the 2 shared cores at 16 envs: 1 thread 1370 env steps/s; 2 threads
+    anywhere from 20 to 1780 (they fight the env loop and other processes for the cores)."""
     device: str = "auto"
     """Torch device: auto (CUDA when present), cpu or cuda."""
 
