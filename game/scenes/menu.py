@@ -11,6 +11,7 @@ from game.render.backdrop import draw_backdrop, draw_logo
 from game.render.font import font
 from game.render.palette import GREY, LIGHT_GREY
 from game.scenes.base import Context, Scene
+from game.scenes.editor_training import draw_training_status
 from game.scenes.message import MessageScene
 from game.scenes.widgets import MenuItem, MenuList
 
@@ -90,3 +91,4 @@ class MainMenuScene(Scene):
         f = font()
         f.draw(surface, "ARROWS + ENTER   M: MUTE   F12: SCREENSHOT", (w // 2, h - 22), LIGHT_GREY, 1, "center")
         f.draw(surface, "RIVALS DRIVEN BY NEURAL NETWORKS", (w // 2, h - 11), GREY, 1, "center")
+        draw_training_status(surface)  # drivers being trained in the background (track editor)

@@ -153,7 +153,11 @@ class TrackSelectScene(Scene):
     @staticmethod
     def _ai_label(entry: TrackEntry) -> str:
         from game.rivals import BASE_MODEL, model_path_for_track
+        from game.scenes.editor_training import training_label
 
+        training = training_label(entry.key)  # a driver being trained in the background (track editor)
+        if training is not None:
+            return training
         path = model_path_for_track(entry.path)
         if path is None:
             return "SCRIPTED (NO MODEL)"
