@@ -201,11 +201,7 @@ def test_too_short():
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(
-        st.tuples(st.floats(20.0, 400.0), st.floats(0.5, 8.0), st.floats(0.5, 8.0)), min_size=4, max_size=12
-    )
-)
+@given(st.lists(st.tuples(st.floats(20.0, 400.0), st.floats(0.5, 8.0), st.floats(0.5, 8.0)), min_size=4, max_size=12))
 def test_no_errors_means_the_game_accepts_the_track(spec):
     angles = np.linspace(0.0, 2.0 * np.pi, len(spec), endpoint=False)
     radius = np.array([s[0] for s in spec])
