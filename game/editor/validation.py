@@ -16,8 +16,9 @@ Rules (errors stop the track being saved or driven; warnings are shown but allow
   every shipped track keeps it (Norisring's hairpin is the tightest at 10.7 m).
 * **Surfaces overlap** (error): :func:`game.track_overlap.surface_overlaps` finds where the tarmac runs into
   another part of the track, or where the inside edge of a corner folds over itself (inside width larger than
-  the radius). A track whose metadata says ``"crossing": true`` (a figure of eight on a bridge) may cross
-  itself once, squarely (at :data:`MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
+  the radius; marked "EDGE FOLDS", and not at all where the corner is already marked too tight). A track whose
+  metadata says ``"crossing": true`` (a figure of eight on a bridge) may cross itself once, squarely (at
+  :data:`MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
 * **Too short** (error): a lap shorter than :data:`game.track.MIN_TRACK_LENGTH`.
 
 This module never imports pygame.
@@ -40,6 +41,7 @@ from game.track_overlap import surface_overlaps
 MIN_CORNER_RADIUS = 10.0  # [m] tightest centre-line radius allowed (the track generator's minimum)
 PASSING_WIDTH = 6.0  # [m] narrower than this, two cars cannot pass side by side (a warning)
 MIN_CROSSING_ANGLE = math.radians(45.0)  # [rad] a bridge crossing meets the other branch at least this squarely
+FOLD_ARC = 40.0  # [m] an overlap between parts of the track this close along it is a fold of one corner's edge
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
@@ -48,7 +50,7 @@ class Problem:
     """One thing wrong with a draft, where it is.
 
     Attributes:
-        kind: "points", "narrow", "passing", "tight", "overlap", "crossing" or "short".
+        kind: "points", "narrow", "passing", "tight", "overlap", "fold", "crossing" or "short".
         severity: "error" (the track cannot be saved or driven), "warning" or "note".
         label: A few words drawn beside the mark on the track, e.g. "TIGHT R7 M".
         reason: One sentence saying what is wrong and what is needed.
@@ -89,8 +91,12 @@ def check_draft(
     problems = _point_problems(points)
     problems += _width_problems(points, np.asarray(width_left, float), np.asarray(width_right, float))
     if geometry is not None and not any(p.kind == "points" for p in problems):
-        problems += _corner_problems(geometry)
-        problems += _overlap_problems(geometry, bool((metadata or {}).get("crossing")))
+        corners = _corner_problems(geometry)
+        problems += corners
+        for overlap in _overlap_problems(geometry, bool((metadata or {}).get("crossing"))):
+            if overlap.kind == "fold" and any(_near(overlap, corner) for corner in corners):
+                continue  # the tight corner is the reason: mark it once
+            problems.append(overlap)
         if geometry.length < MIN_TRACK_LENGTH:
             centre = geometry.centerline.mean(axis=0)
             problems.append(
@@ -224,8 +230,19 @@ def _overlap_problems(geometry: DraftGeometry, crossing_allowed: bool) -> list[P
                 )
             )
             continue
-        problems.append(
-            Problem(
+        apart = abs(overlap.arc_length_b - overlap.arc_length_a)
+        if min(apart, geometry.length - apart) <= FOLD_ARC:
+            problem = Problem(
+                "fold",
+                ERROR,
+                "EDGE FOLDS",
+                f"The inside edge folds over itself {overlap.arc_length_a:.0f} m after the start: the corner is "
+                "tighter than the track is wide there; open the corner or narrow the track.",
+                overlap.position,
+                overlap.arc_length_a,
+            )
+        else:
+            problem = Problem(
                 "overlap",
                 ERROR,
                 "OVERLAP",
@@ -234,5 +251,11 @@ def _overlap_problems(geometry: DraftGeometry, crossing_allowed: bool) -> list[P
                 overlap.position,
                 overlap.arc_length_a,
             )
-        )
+        problems.append(problem)
     return problems
+
+
+def _near(a: Problem, b: Problem) -> bool:
+    if a.position is None or b.position is None:
+        return False
+    return math.hypot(a.position[0] - b.position[0], a.position[1] - b.position[1]) <= FOLD_ARC

@@ -609,12 +609,12 @@ class EditorScene(Scene):
         file = f" ({d.path.name.upper()})" if d.path is not None else " (NOT SAVED)"
         facts = f"{d.name.upper()}{'*' if d.modified else ''}  {length}  {d.n_points} PTS{file}"
         if self.selected is not None and self.selected < d.n_points:
-            hint = f"POINT {self.selected + 1}: {d.total_width(self.selected):.1f} M WIDE   H: HELP"
+            hint = f"POINT {self.selected + 1}: {d.total_width(self.selected):.1f} M   H: HELP"
         else:
             hint = "CLICK: ADD POINT   H: HELP"
         draw_status_bar(surface, facts, hint)
         row = 0
-        found = errors(self.problems)
+        found = errors(self.problems) if d.n_points else []
         if found:
             count = f"{len(found)} PROBLEMS. " if len(found) > 1 else ""
             draw_message_line(surface, row, f"{count}{found[0].reason.upper()}", RED)

@@ -193,6 +193,14 @@ def test_overlapping_surfaces_are_marked_where_they_meet():
     assert errors(found) == []
 
 
+def test_an_inside_edge_wider_than_the_corner_folds():
+    # Two 60 m apart straights joined by 23 m-radius ends: fine at 20 m each side, folding at 25 m.
+    points = [(0, 0), (150, 0), (300, 0), (330, 15), (330, 45), (300, 60), (150, 60), (0, 60), (-30, 45), (-30, 15)]
+    assert errors(problems_of(draft_of(points, width=20.0))) == []
+    found = errors(problems_of(draft_of(points, width=25.0)))
+    assert found and {p.kind for p in found} == {"fold"} and "folds" in found[0].reason
+
+
 def test_too_short():
     draft = draft_of([(0, 0), (40, 0), (40, 30), (0, 30)], width=4.0)
     found = problems_of(draft)
