@@ -148,7 +148,6 @@ class EditorScene(Scene):
     # -- input --------------------------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
         """Mouse and keys (see the module docstring and the help overlay)."""
-        self.refresh()
         if self.show_help and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
             self.show_help = False
             return
@@ -174,6 +173,10 @@ class EditorScene(Scene):
 
     def on_road(self, pos: tuple[float, float]) -> int | None:
         """The control segment under a screen position on the tarmac (None when off it)."""
+        self.refresh()
+        return self._segment_under(pos)
+
+    def _segment_under(self, pos: tuple[float, float]) -> int | None:
         if self.geometry is None:
             return None
         x, y = self.view.to_world(*pos)
@@ -333,6 +336,7 @@ class EditorScene(Scene):
         """A new point halfway along the track between the selected point and the next."""
         if self.selected is None or self.draft.n_points < 2:
             return
+        self.refresh()
         i = self.selected
         if self.geometry is not None:
             x, y = self.geometry.segment_midpoint(i)
@@ -454,6 +458,7 @@ class EditorScene(Scene):
 
     def save_as(self, then: Callable[[], None] | None = None) -> None:
         """Ask for a name, then save into the tracks folder under it."""
+        self.refresh()
         why = refusal(self.problems)
         if why is not None:
             self._refuse("CANNOT SAVE", why)
@@ -506,6 +511,8 @@ class EditorScene(Scene):
         """Drive the track now, alone, with a lap timer."""
         from game.scenes.editor_drive import TestDriveLoadingScene
 
+        self.refresh()
+
         why = refusal(self.problems)
         if why is not None:
             self._refuse("CANNOT DRIVE THIS YET", why)
@@ -519,6 +526,7 @@ class EditorScene(Scene):
 
     def train(self) -> None:
         """Train a driver for this track in the background (or cancel the one training)."""
+        self.refresh()
         key = self.track_key
         job = job_for(key, force=True) if key is not None else None
         if job is not None and job.active:
@@ -591,12 +599,12 @@ class EditorScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         """Map, points, problems, toolbar, bars, help."""
-        self.layer.draw(surface, self.view, self.geometry, self.draft.version, self.snap_on)
+        self.layer.draw(surface, self.view, self.geometry, self._analysed or 0, self.snap_on)
         surface.set_clip(pygame.Rect(0, self.view.top, self.view.width, self.view.height))
         draw_problems(surface, self.view, self.problems)
         draw_points(surface, self.view, self.draft, self.selected, self.hovered)
         if self.dragging is None and self.hovered is None and self._in_map(self.mouse) and not self.show_help:
-            draw_ghost(surface, self.mouse, self.on_road(self.mouse) is not None)
+            draw_ghost(surface, self.mouse, self._segment_under(self.mouse) is not None)
         surface.set_clip(None)
         self._draw_lines(surface)
         self.toolbar.draw(surface, self.mouse)

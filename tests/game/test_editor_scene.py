@@ -236,3 +236,34 @@ def test_editor_from_the_command_line_saves_a_screenshot(ring_file, tmp_path):
     result = subprocess.run([*command, "--scale", "1", "--mute"], cwd=REPO, env=env, capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert pygame.image.load(str(out)).get_size() == (480, 270)
+
+
+def test_keys_insert_and_delete_points_and_reverse(app_factory):
+    app, editor = editor_with_square(app_factory)
+    assert editor.selected == 3
+    before = editor.geometry
+    app.step(DT, [key(pygame.K_TAB), key(pygame.K_i)])  # select the first point, insert after it
+    assert editor.draft.n_points == 5 and editor.selected == 1
+    x, y = editor.draft.points[1]
+    assert 50 < x < 150 and before.nearest_sample(x, y)[1] < 0.5  # on the track, halfway to the next point
+    app.step(DT, [key(pygame.K_DELETE)])
+    assert editor.draft.points.tolist() == [list(c) for c in SQUARE]
+    app.step(DT, [key(pygame.K_r)])
+    assert editor.draft.points.tolist() == [[0, 0], [0, 150], [200, 150], [200, 0]]
+    app.step(DT, [key(pygame.K_RIGHT, pygame.KMOD_LSHIFT)])  # nudge the selected point one grid step
+    assert editor.draft.n_points == 4 and editor.draft.modified
+
+
+def test_open_from_the_list_and_save_on_the_way_out(app_factory, tracks_dir, ring_file):
+    (tracks_dir / ring_file.name).write_bytes(ring_file.read_bytes())
+    app = app_factory(editor=True)
+    editor = app.top
+    app.step(DT, [key(pygame.K_o, CTRL)])
+    assert scene_name(app) == "FilePickerScene" and [p.name for p in app.top.files] == [ring_file.name]
+    app.step(DT, [key(pygame.K_RETURN)])
+    assert app.top is editor and editor.draft.path == tracks_dir / ring_file.name
+    app.step(DT, [key(pygame.K_RIGHTBRACKET, pygame.KMOD_LSHIFT)])  # wider everywhere: unsaved
+    app.step(DT, [key(pygame.K_ESCAPE), key(pygame.K_RETURN)])  # leave: SAVE
+    assert scene_name(app) == "MainMenuScene"
+    saved = load_track(tracks_dir / ring_file.name)
+    assert saved.control_width_left[0] == pytest.approx(6.5)
