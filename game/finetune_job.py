@@ -175,9 +175,23 @@ def _alive(pid: int | None) -> bool:
 
 
 def _reap() -> None:
+    """Collect supervisors that have exited; one that died before writing a final state leaves "failed"."""
     for track, child in list(_children.items()):
-        if child.poll() is not None:
-            del _children[track]
+        if child.poll() is None:
+            continue
+        del _children[track]
+        folder = job_dir(track)
+        status = _load_status(folder)
+        if status is not None and status.active:
+            try:
+                tail = (folder / "supervisor.log").read_text(encoding="utf-8").strip().splitlines()[-1:]
+            except OSError:
+                tail = []
+            status.state = "failed"
+            status.message = f"The training process stopped (exit status {child.returncode}). {' '.join(tail)}"[:300]
+            shutil.rmtree(folder / STAGING_FOLDER, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                write_status(folder, status)
 
 
 # -- the game's side ------------------------------------------------------------------------------------------------
@@ -259,9 +273,14 @@ def start_finetune(
         command += ["--steps", str(int(steps))]
     command += ["--", *extra_args]
     with open(folder / "supervisor.log", "w", encoding="utf-8") as log:
-        _children[track] = subprocess.Popen(
-            command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-        )
+        try:
+            _children[track] = subprocess.Popen(
+                command, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+            )
+        except OSError as exc:
+            status.state, status.message = "failed", f"Cannot start the training process: {exc}"
+            write_status(folder, status)
+            raise FinetuneError(status.message) from None
     return status
 
 
@@ -274,7 +293,7 @@ def cancel_finetune(track: str, wait: float = CANCEL_GRACE + 5.0) -> bool:
     status = read_status(track)
     if status is None or not status.active:
         return False
-    child = _children.get(track)
+    child = _children.pop(track, None)  # waited for here, so that _reap does not call it a failure
     pid = status.pid if status.pid is not None else (child.pid if child is not None else None)
 
     def running() -> bool:
@@ -289,9 +308,9 @@ def cancel_finetune(track: str, wait: float = CANCEL_GRACE + 5.0) -> bool:
     if running() and pid is not None:  # it did not stop in time: end its process group (it and the trainer)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        if child is not None:
+    if child is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=5.0)
-    _reap()
     folder = job_dir(track)
     shutil.rmtree(folder / STAGING_FOLDER, ignore_errors=True)
     current = _load_status(folder)

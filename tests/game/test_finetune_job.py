@@ -168,3 +168,12 @@ def test_menus_show_a_running_job(ring_file, monkeypatch):
         import pygame
 
         pygame.quit()
+
+
+def test_a_supervisor_that_cannot_run_fails_at_once(ring_file, models):
+    start_finetune(ring_file, python="/bin/false")
+    status = wait_for(ring_file.stem, lambda s: not s.active, timeout=10.0)
+    assert status.state == "failed" and "exit status 1" in status.message
+    with pytest.raises(jobs.FinetuneError, match="Cannot start"):
+        start_finetune(ring_file, python=str(ring_file.parent / "no-such-python"))
+    assert read_status(ring_file.stem).state == "failed"
