@@ -49,8 +49,13 @@ def training_line(job: JobStatus) -> tuple[str, Colour]:
         if job.total_steps <= 0:
             return f"TRAINING A DRIVER FOR {name}: LOADING...", CYAN
         laps = f"  LAPS {100 * job.lap_completion:.0f}%" if job.lap_completion is not None else ""
-        saving = "  SAVING" if job.state == "installing" else ""
-        return f"TRAINING {name}: {job.steps:,}/{job.total_steps:,} STEPS{laps}{saving}", CYAN
+        if job.eval_completion is not None:
+            laps += f"  TEST LAPS {100 * job.eval_completion:.0f}%"
+        if job.state == "installing":
+            laps += "  SAVING"
+        elif job.steps >= job.total_steps:
+            laps += "  TESTING AND SAVING"
+        return f"TRAINING {name}: {job.steps:,}/{job.total_steps:,} STEPS{laps}", CYAN
     if job.state == "done":
         return f"NEW DRIVER READY FOR {name}: RIVALS USE IT THERE", LIME
     if job.state == "cancelled":
