@@ -84,6 +84,8 @@ class TrainConfig:
     """Env steps of uniformly random actions before learning starts (finetune: 0, the base policy drives)."""
     ent_coef: str = "auto"
     """Entropy coefficient: 'auto' (learned), 'auto_0.1' (learned, starting at 0.1) or a number."""
+    n_steps: int = 1
+    """Steps of the n-step return in the critics' targets (SB3's NStepReplayBuffer); the design had 1."""
     net_arch: list[int] = field(default_factory=lambda: [256, 256])
     """Hidden layer sizes of the actor and of each critic."""
     policy_warmup_steps: int = 0
@@ -166,7 +168,16 @@ def validate(config: TrainConfig) -> None:
         raise ValueError("base trains on many tracks: use --tracks, not --track")
     if config.mode != "base" and config.tracks:
         raise ValueError("--tracks is for base; finetune and scratch train on one --track")
-    for name in ("steps", "n_envs", "train_freq", "batch_size", "buffer_size", "max_episode_steps", "torch_threads"):
+    for name in (
+        "steps",
+        "n_envs",
+        "n_steps",
+        "train_freq",
+        "batch_size",
+        "buffer_size",
+        "max_episode_steps",
+        "torch_threads",
+    ):
         if getattr(config, name) < 1:
             raise ValueError(f"{name} must be at least 1, got {getattr(config, name)}")
     for name in ("gradient_steps", "learning_starts", "policy_warmup_steps", "checkpoint_every", "eval_every"):
