@@ -1,0 +1,180 @@
+"""The results report: tiny models, a fake curve and sidecar, one small track made in code."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from agents.actor import Actor, save_actor
+from agents.callbacks import CURVE_COLUMNS
+from agents.models import SIDECAR_FORMAT, file_sha256, write_sidecar
+from agents.plots import CurveError, read_curve
+from agents.report import BASE_CURVE_PNG, FINETUNE_CURVES_PNG, main
+from game.track_io import save_track
+
+SECTIONS = (
+    "# RetroRacer results",
+    "## The bar",
+    "## Base model on every track",
+    "## Fine-tuned models on their own track",
+    "## Learning curves",
+    "## Training",
+    "## Machine",
+    "## Reproduce",
+)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def tiny_actor(seed):
+    rng = np.random.default_rng(seed)
+    hidden = [(rng.normal(0, 0.1, (22, 8)).astype(np.float32), np.zeros(8, np.float32))]
+    return Actor(hidden, (rng.normal(0, 0.1, (8, 2)).astype(np.float32), np.zeros(2, np.float32)))
+
+
+def write_model(stem_path, seed, command, kind, track=None):
+    npz = stem_path.with_suffix(".npz")
+    save_actor(tiny_actor(seed), npz)
+    record = {
+        "format": SIDECAR_FORMAT,
+        "kind": kind,
+        "track": track,
+        "files": {"npz": npz.name, "npz_sha256": file_sha256(npz)},
+        "steps": 12_000,
+        "wall_time_s": 60.0,
+        "command": command,
+        "hyperparameters": {"device": "cpu", "n_envs": 4, "torch_threads": 1},
+        "versions": {"platform": "Linux-test-machine", "torch": "9.9"},
+        "machine": {"cpu_count": 2},
+        "git": {"commit": "0123456789abcdef", "dirty": False},
+    }
+    write_sidecar(stem_path.with_suffix(".json"), record)
+    rows = [
+        {"steps": s, "wall_time_min": m, "track": t, "completion_rate": c, "ratio": r}
+        for s, m, c, r in ((4000, 1.0, 0.0, ""), (8000, 2.0, 0.5, "1.4"), (12000, 3.0, 1.0, "1.2"))
+        for t in ("a", "b")
+    ]
+    with open(stem_path.with_name(stem_path.name + ".curve.csv"), "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CURVE_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def layout(tmp_path, oval_track):
+    tracks, circuits, models = tmp_path / "tracks", tmp_path / "circuits", tmp_path / "models"
+    save_track(oval_track, tracks / "oval.json")
+    circuits.mkdir()
+    x, y = oval_track.control_points[:, 0], oval_track.control_points[:, 1]
+    lines = ["# x_m,y_m,w_tr_right_m,w_tr_left_m"] + [f"{a:.3f},{b:.3f},6.0,6.0" for a, b in zip(x, y, strict=True)]
+    (circuits / "Ovalring.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "docs" / "RESULTS.md"
+    args = ["--quick", "--models", str(models), "--tracks", str(tracks), "--circuits", str(circuits), "--out", str(out)]
+    return tmp_path, models, out, args
+
+
+def test_report_with_base_and_finetuned_models(layout, capsys):
+    tmp_path, models, out, args = layout
+    write_model(models / "base", 1, "python -m agents.train base --steps 12000", "base")
+    write_model(models / "tracks" / "oval", 2, "python -m agents.train finetune --track oval.json", "finetune", "oval")
+
+    assert main(args) == 0
+    text = out.read_text()
+    for section in SECTIONS:
+        assert section in text
+    assert "Quick smoke run" in text
+    # base on the shipped track and the circuit, fine-tune on its own track beside the base model
+    assert "oval.json" in text and "Ovalring.csv" in text
+    assert "| gain |" in text
+    # the bar: random actors complete no laps, so the rows fail, and nothing says PASS overall
+    assert "**Overall: FAIL**" in text
+    assert text.count("**FAIL**") == 3  # base on oval.json and Ovalring.csv, the fine-tune on oval.json
+    # training facts from the sidecars, steps/s computed
+    assert "python -m agents.train base --steps 12000" in text
+    assert "python -m agents.train finetune --track oval.json" in text
+    assert "| 200 |" in text  # 12000 steps / 60 s
+    assert "2 CPUs" in text and "Linux-test-machine" in text
+    assert "python -m agents.report --quick" in text
+    # the plots exist, are PNGs, and the markdown links them relative to itself
+    images = out.parent / "images"
+    for name in (BASE_CURVE_PNG, FINETUNE_CURVES_PNG):
+        assert (images / name).read_bytes()[:8] == PNG_MAGIC
+        assert f"(images/{name})" in text
+    assert not list(out.parent.glob(".*.tmp")) and not list(images.glob(".*.tmp"))
+    assert "bar FAIL" in capsys.readouterr().out
+    assert main([*args, "--check"]) == 1
+
+
+def test_missing_models_are_reported_not_crashed(layout):
+    tmp_path, models, out, args = layout
+    assert main(args) == 0
+    text = out.read_text()
+    for section in SECTIONS:
+        assert section in text
+    assert "base.npz`: **missing**" in text
+    assert "**Overall: INCOMPLETE**" in text and "**MISSING**" in text and "**PASS**" not in text
+    assert "no fine-tuned model oval.npz" in text
+    assert not (out.parent / "images").exists()
+
+
+def test_broken_model_and_missing_circuits(layout):
+    tmp_path, models, out, args = layout
+    (models / "tracks").mkdir(parents=True)
+    (models / "base.npz").write_bytes(b"not a zip")
+    save_actor(tiny_actor(3), models / "tracks" / "nowhere.npz")
+    empty = tmp_path / "no-circuits"
+    args = [*args, "--circuits", str(empty)]
+    assert main(args) == 0
+    text = out.read_text()
+    assert "unreadable" in text
+    assert "own track file not found" in text
+    assert "no circuit files found" in text
+    assert "**Overall: FAIL**" in text
+
+
+def test_read_curve_averages_tracks_per_evaluation(tmp_path):
+    write_model(tmp_path / "m", 0, "cmd", "base")
+    points = read_curve(tmp_path / "m.curve.csv")
+    assert [p.steps for p in points] == [4000, 8000, 12000]
+    assert points[0].ratio is None and points[1].ratio == pytest.approx(1.4)
+    assert points[2].completion_rate == 1.0 and points[2].tracks == 2
+    (tmp_path / "bad.curve.csv").write_text("steps,foo\n1,2\n")
+    with pytest.raises(CurveError, match="wall_time_min"):
+        read_curve(tmp_path / "bad.curve.csv")
+    with pytest.raises(CurveError, match="no such"):
+        read_curve(tmp_path / "none.csv")
+
+
+def test_episodes_must_be_positive(layout, capsys):
+    tmp_path, models, out, args = layout
+    assert main([*args, "--episodes", "0"]) == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def fake_result(completion, ratio):
+    from agents.evaluate import EvalResult
+
+    laps = round(10 * completion)
+    return EvalResult("t", 5, 0, 10, laps, completion, laps // 2, ratio=ratio, best_lap_s=ratio, reference_lap_s=1.0)
+
+
+def test_bar_pass_and_fail_thresholds(tmp_path):
+    import argparse
+
+    from agents.report import FAIL, PASS, ModelReport, Report, Run, TrackSpec, bar_rows, verdict
+
+    specs = [TrackSpec(tmp_path / f"{name}.json", "shipped") for name in ("a", "b", "c")]
+    circuit = TrackSpec(tmp_path / "C.csv", "circuit")
+    base = ModelReport("base", tmp_path / "base.npz")
+    base.runs = [Run(s, fake_result(c, None)) for s, c in zip([*specs, circuit], (1.0, 0.9, 1.0, 1.0), strict=True)]
+    tuned = []
+    for spec, ratio in zip(specs, (1.04, 1.08, 1.2), strict=True):
+        model = ModelReport(spec.path.stem, tmp_path / "tracks" / f"{spec.path.stem}.npz")
+        model.runs = [Run(spec, fake_result(1.0, ratio))]
+        tuned.append(model)
+    report = Report(argparse.Namespace(), 5, base, tuned, specs, [circuit], [])
+    rows = bar_rows(report)
+    assert [r.status for r in rows] == [PASS, FAIL, PASS, PASS, PASS, PASS, FAIL]
+    assert [r.note for r in rows[4:]] == ["aim met", "aim not met", "aim not met"]
+    assert verdict(rows) == FAIL
+    assert verdict([r for r in rows if r.status == PASS]) == PASS
