@@ -42,43 +42,15 @@ class TrackError(ValueError):
     """A track that cannot be used, with the reason (and the file, where there is one)."""
 
 
-@dataclass(frozen=True, eq=False)
-class Track:
-    """A closed race track.
+class SampledCenterline:
+    """Geometry read from a resampled table (``table`` and ``spacing``).
 
-    Attributes:
-        name: Display name.
-        control_points: (k, 2) points the centre line passes through, in driving order [m].
-        control_width_left: (k,) width from the centre line to the left edge at each control point [m].
-        control_width_right: (k,) width to the right edge [m].
-        metadata: Free-form information (source, licence, author, ...), saved with the track.
-        table: (n, N_TABLE_COLUMNS) resampled data, see the ``COL_*`` constants.
-        spacing: Arc length between two samples [m].
+    Shared by :class:`Track` and by the editor's preview of a track that is not valid yet.
     """
 
-    name: str
-    control_points: np.ndarray
-    control_width_left: np.ndarray
-    control_width_right: np.ndarray
-    metadata: dict[str, Any] = field(default_factory=dict)
-    table: np.ndarray = field(init=False, repr=False)
-    spacing: float = field(init=False)
+    table: np.ndarray
+    spacing: float
 
-    def __post_init__(self) -> None:
-        validate_geometry(self.control_points, self.control_width_left, self.control_width_right)
-        table, spacing = _resample(self.control_points, self.control_width_left, self.control_width_right)
-        table.setflags(write=False)
-        object.__setattr__(self, "table", table)
-        object.__setattr__(self, "spacing", spacing)
-        if self.length < MIN_TRACK_LENGTH:
-            raise TrackError(f"track is too short: {self.length:.0f} m (at least {MIN_TRACK_LENGTH:.0f} m)")
-        narrowest = float(np.min(self.width_left + self.width_right))
-        if narrowest < MIN_TRACK_WIDTH:
-            raise TrackError(
-                f"track is narrower than a car can race: {narrowest:.1f} m (at least {MIN_TRACK_WIDTH:.1f} m)"
-            )
-
-    # -- resampled geometry -------------------------------------------------------------------------------
     @property
     def n_samples(self) -> int:
         """Number of resampled centre-line points."""
@@ -135,6 +107,48 @@ class Track:
         """(n, 2) right edge, for drawing [m]."""
         return self.centerline - self.normals * self.width_right[:, None]
 
+    def nearest_index(self, x: float, y: float) -> int:
+        """Global nearest sample to a point (O(n)); use once to start tracking a car, then :meth:`Track.project`."""
+        d2 = np.sum((self.centerline - np.array([x, y])) ** 2, axis=1)
+        return int(np.argmin(d2))
+
+
+@dataclass(frozen=True, eq=False)
+class Track(SampledCenterline):
+    """A closed race track.
+
+    Attributes:
+        name: Display name.
+        control_points: (k, 2) points the centre line passes through, in driving order [m].
+        control_width_left: (k,) width from the centre line to the left edge at each control point [m].
+        control_width_right: (k,) width to the right edge [m].
+        metadata: Free-form information (source, licence, author, ...), saved with the track.
+        table: (n, N_TABLE_COLUMNS) resampled data, see the ``COL_*`` constants.
+        spacing: Arc length between two samples [m].
+    """
+
+    name: str
+    control_points: np.ndarray
+    control_width_left: np.ndarray
+    control_width_right: np.ndarray
+    metadata: dict[str, Any] = field(default_factory=dict)
+    table: np.ndarray = field(init=False, repr=False)
+    spacing: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        validate_geometry(self.control_points, self.control_width_left, self.control_width_right)
+        table, spacing = resample_centerline(self.control_points, self.control_width_left, self.control_width_right)
+        table.setflags(write=False)
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "spacing", spacing)
+        if self.length < MIN_TRACK_LENGTH:
+            raise TrackError(f"track is too short: {self.length:.0f} m (at least {MIN_TRACK_LENGTH:.0f} m)")
+        narrowest = float(np.min(self.width_left + self.width_right))
+        if narrowest < MIN_TRACK_WIDTH:
+            raise TrackError(
+                f"track is narrower than a car can race: {narrowest:.1f} m (at least {MIN_TRACK_WIDTH:.1f} m)"
+            )
+
     def pose_at(self, arc_length: float, lateral_offset: float = 0.0) -> tuple[float, float, float]:
         """Position and heading of a point on the track.
 
@@ -156,11 +170,6 @@ class Track:
         """
         seg, s, lateral = project_point(self.table, self.spacing, x, y, hint_index)
         return seg, s, lateral
-
-    def nearest_index(self, x: float, y: float) -> int:
-        """Global nearest sample to a point (O(n)); use once to start tracking a car, then :meth:`project`."""
-        d2 = np.sum((self.centerline - np.array([x, y])) ** 2, axis=1)
-        return int(np.argmin(d2))
 
 
 def validate_geometry(points: np.ndarray, width_left: np.ndarray, width_right: np.ndarray) -> None:
@@ -196,10 +205,15 @@ def validate_geometry(points: np.ndarray, width_left: np.ndarray, width_right: n
         )
 
 
-def _resample(
+def resample_centerline(
     points: np.ndarray, width_left: np.ndarray, width_right: np.ndarray
 ) -> tuple[np.ndarray, float]:
-    """Fit a periodic spline through the control points and sample it uniformly in arc length."""
+    """Fit a periodic spline through the control points and sample it uniformly in arc length.
+
+    Returns:
+        (table, spacing): the ``COL_*`` table and the arc length between samples [m]. Nothing is validated, so
+        the editor can draw a track that is still wrong.
+    """
     points = np.asarray(points, dtype=np.float64)
     closed = np.vstack([points, points[:1]])
     chord = np.linalg.norm(np.diff(closed, axis=0), axis=1)
@@ -240,8 +254,10 @@ def _resample(
 
 
 def _smooth_periodic(values: np.ndarray, spacing: float) -> np.ndarray:
-    """Gaussian smoothing around the loop over ~CURVATURE_SMOOTHING metres: a spline through surveyed points
-    overshoots the curvature of real corners (a 12 m hairpin reads 9 m)."""
+    """Gaussian smoothing around the loop over ~CURVATURE_SMOOTHING metres.
+
+    A spline through surveyed points overshoots the curvature of real corners (a 12 m hairpin reads 9 m).
+    """
     sigma = CURVATURE_SMOOTHING / spacing
     half = int(math.ceil(3 * sigma))
     kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)

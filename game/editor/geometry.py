@@ -2,7 +2,7 @@
 
 The editor has to draw and check a track while it is still wrong (too short, too narrow), when
 :class:`game.track.Track` refuses to exist. :func:`build_geometry` runs the same resampling as the track
-(``game.track._resample``: periodic cubic spline through the control points, uniform arc-length samples,
+(``game.track.resample_centerline``: periodic cubic spline through the control points, uniform arc-length samples,
 smoothed curvature, widths linear between points), so what the editor shows is what the race will drive, and
 returns a :class:`DraftGeometry` that offers the attributes :func:`game.track_overlap.surface_overlaps` reads.
 
@@ -15,22 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.track import (
-    COL_CURVATURE,
-    COL_HEADING,
-    COL_WIDTH_LEFT,
-    COL_WIDTH_RIGHT,
-    COL_X,
-    COL_Y,
-    MIN_CONTROL_POINTS,
-    _resample,
-)
+from game.track import MIN_CONTROL_POINTS, SampledCenterline, resample_centerline
 
 MIN_POINT_GAP = 1e-3  # [m] consecutive control points closer than this cannot carry a spline
 
 
 @dataclass(frozen=True, eq=False)
-class DraftGeometry:
+class DraftGeometry(SampledCenterline):
     """The resampled track of a draft (same columns as :attr:`game.track.Track.table`).
 
     Attributes:
@@ -42,57 +33,6 @@ class DraftGeometry:
     table: np.ndarray
     spacing: float
     control_samples: np.ndarray
-
-    @property
-    def n_samples(self) -> int:
-        """Number of samples."""
-        return int(self.table.shape[0])
-
-    @property
-    def length(self) -> float:
-        """Length of the centre line [m]."""
-        return self.n_samples * self.spacing
-
-    @property
-    def centerline(self) -> np.ndarray:
-        """(n, 2) centre-line samples [m]."""
-        return self.table[:, COL_X : COL_Y + 1]
-
-    @property
-    def heading(self) -> np.ndarray:
-        """(n,) direction of travel [rad]."""
-        return self.table[:, COL_HEADING]
-
-    @property
-    def curvature(self) -> np.ndarray:
-        """(n,) signed curvature, positive turning left [1/m]."""
-        return self.table[:, COL_CURVATURE]
-
-    @property
-    def width_left(self) -> np.ndarray:
-        """(n,) width to the left edge [m]."""
-        return self.table[:, COL_WIDTH_LEFT]
-
-    @property
-    def width_right(self) -> np.ndarray:
-        """(n,) width to the right edge [m]."""
-        return self.table[:, COL_WIDTH_RIGHT]
-
-    @property
-    def normals(self) -> np.ndarray:
-        """(n, 2) unit vectors to the left of the driving direction."""
-        h = self.heading
-        return np.stack([-np.sin(h), np.cos(h)], axis=1)
-
-    @property
-    def left_edge(self) -> np.ndarray:
-        """(n, 2) left edge [m]."""
-        return self.centerline + self.normals * self.width_left[:, None]
-
-    @property
-    def right_edge(self) -> np.ndarray:
-        """(n, 2) right edge [m]."""
-        return self.centerline - self.normals * self.width_right[:, None]
 
     def nearest_sample(self, x: float, y: float) -> tuple[int, float]:
         """(index, distance [m]) of the sample nearest to a point."""
@@ -134,11 +74,11 @@ def build_geometry(points: np.ndarray, width_left: np.ndarray, width_right: np.n
         return None
     points = np.asarray(points, dtype=np.float64)
     try:
-        table, spacing = _resample(points, np.asarray(width_left, float), np.asarray(width_right, float))
+        table, spacing = resample_centerline(points, np.asarray(width_left, float), np.asarray(width_right, float))
     except ValueError:
         return None
     table.setflags(write=False)
-    return DraftGeometry(table, spacing, _control_samples(table[:, COL_X : COL_Y + 1], spacing, points))
+    return DraftGeometry(table, spacing, _control_samples(table[:, :2], spacing, points))
 
 
 def _control_samples(centerline: np.ndarray, spacing: float, points: np.ndarray) -> np.ndarray:
