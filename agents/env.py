@@ -71,9 +71,10 @@ class RetroRacerEnv(gym.Env):
 
     ## Observation Space
     ``Box(low, high, (22,), float32)`` from ``game.observation.observe_car``, the same function the in-game AI
-    uses: speed, slip speed, yaw rate, steering angle, heading error, cross-track offset (+-1 at the edges, up
-    to +-2 beyond), 8 look-ahead track headings (8 to 200 m ahead, relative to the car) and 8 look-ahead
-    curvatures (the sharpest corner in each window). See that module for the exact scaling.
+    uses: speed, slip speed, yaw rate, braking look-ahead (speed over the speed the corners ahead allow),
+    heading error, cross-track offset (+-1 at the edges, up to +-2 beyond), 8 look-ahead track headings (8 to
+    200 m ahead, relative to the car) and 8 look-ahead curvatures (the sharpest corner in each window). See that
+    module for the exact scaling.
 
     ## Rewards
     Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
