@@ -1,4 +1,4 @@
-"""Stable-Baselines3 callbacks of ``agents.train``: progress bar, checkpoints, periodic evaluation, policy warm-up.
+"""Stable-Baselines3 callbacks of ``agents.train``: progress and status file, checkpoints, evaluation, warm-up.
 
 Checkpoints live in the run folder (``runs/<mode>-<model>/``)::
 
@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -186,15 +187,109 @@ class EpisodeStats:
         return out
 
 
-class ProgressCallback(BaseCallback):
-    """Progress bar (steps, episodes, mean reward and length, lap completion, steps/s) and TensorBoard scalars."""
+class StatusFile:
+    """The run's state as JSON (``--status-file``), for other programs (the game's fine-tune job reads it).
 
-    def __init__(self, total_steps: int, clock: WallClock, show_bar: bool = True, interval_s: float = 1.0) -> None:
+    Every write replaces the whole file atomically, so a reader sees the previous state or the new one, never
+    half of one. :class:`ProgressCallback` writes it at its report interval (about once a second),
+    :class:`EvalCallback` adds the last evaluation, and ``agents.train`` writes the final state: "done" or
+    "interrupted" once the model files are saved, "failed" with the error. Each write stamps ``wall_s`` (training
+    wall time) and ``updated`` (seconds since the epoch).
+    """
+
+    def __init__(self, path: str | Path, mode: str, total_steps: int, clock: WallClock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or WallClock()
+        self._warned = False
+        self.record: dict[str, Any] = {
+            "state": "running",
+            "mode": mode,
+            "steps": 0,
+            "total_steps": int(total_steps),
+            "episodes": 0,
+            "lap_completion": None,
+            "mean_reward": None,
+            "steps_per_s": None,
+            "wall_s": 0.0,
+            "last_eval": None,
+            "model": None,
+            "error": None,
+        }
+
+    def update(self, **fields: Any) -> None:
+        """Change fields without writing (the next :meth:`write` includes them)."""
+        self.record.update(fields)
+
+    def write(self, state: str | None = None, **fields: Any) -> None:
+        """Update fields (and the state), stamp the wall time and rewrite the file atomically."""
+        if state is not None:
+            fields["state"] = state
+        self.record.update(fields)
+        self.record["wall_s"] = round(self.clock.seconds(), 3)
+        self.record["updated"] = time.time()
+        try:
+            atomic_write_text(self.path, json.dumps(_finite(self.record), indent=1) + "\n")
+        except OSError as exc:  # a status file that cannot be written must not stop a long training
+            if not self._warned:
+                warnings.warn(f"cannot write the status file {self.path}: {exc}", stacklevel=2)
+                self._warned = True
+
+
+def evaluation_summary(steps: int, wall_s: float, results: Sequence[dict[str, Any]], final: bool) -> dict[str, Any]:
+    """An evaluation in short (for the status file): means over the tracks, then each track's main numbers.
+
+    Args:
+        steps: Env steps of the model evaluated.
+        wall_s: Training wall time at the evaluation [s].
+        results: :meth:`agents.evaluate.EvalResult.to_dict` of each track.
+        final: The evaluation at the end of the run (else a periodic one).
+    """
+    ratios = [r["ratio"] for r in results if r.get("ratio") is not None]
+    return {
+        "kind": "final" if final else "periodic",
+        "steps": int(steps),
+        "wall_s": round(wall_s, 3),
+        "completion_rate": float(np.mean([r["completion_rate"] for r in results])) if results else None,
+        "ratio": float(np.mean(ratios)) if ratios else None,
+        "off_track_rate": float(np.mean([r["off_track_rate"] for r in results])) if results else None,
+        "tracks": [
+            {key: r.get(key) for key in ("track", "episodes", "completion_rate", "best_lap_s", "ratio")}
+            for r in results
+        ],
+    }
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities replaced by None (strict JSON)."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+class ProgressCallback(BaseCallback):
+    """Progress bar (steps, episodes, mean reward and length, lap completion, steps/s) and TensorBoard scalars.
+
+    The status file (when given) is written with the same statistics, at the same ``interval_s``.
+    """
+
+    def __init__(
+        self,
+        total_steps: int,
+        clock: WallClock,
+        show_bar: bool = True,
+        interval_s: float = 1.0,
+        status: StatusFile | None = None,
+    ) -> None:
         super().__init__()
         self.total_steps = total_steps
         self.clock = clock
         self.show_bar = show_bar
         self.interval_s = interval_s
+        self.status = status
         self.stats = EpisodeStats()
         self.bar: Any = None
         self._last_time = 0.0
@@ -210,6 +305,7 @@ class ProgressCallback(BaseCallback):
             self.bar = tqdm(
                 total=self.total_steps, initial=self.num_timesteps, unit="step", dynamic_ncols=True, smoothing=0.05
             )
+        self._write_status()
 
     def _on_step(self) -> bool:
         for done, info in zip(self.locals["dones"], self.locals["infos"], strict=True):
@@ -237,18 +333,34 @@ class ProgressCallback(BaseCallback):
                 postfix["lap"] = f"{100 * summary['lap_completion']:.0f}%"
             postfix["sps"] = f"{self.steps_per_s:.0f}"
             self.bar.set_postfix(postfix, refresh=False)
+        self._write_status(summary)
         self._last_time = now
         self._last_steps = self.num_timesteps
+
+    def _write_status(self, summary: dict[str, float] | None = None) -> None:
+        if self.status is None:
+            return
+        summary = self.stats.summary() if summary is None else summary
+        self.status.write(
+            "running",
+            steps=int(self.num_timesteps),
+            episodes=self.stats.episodes,
+            lap_completion=summary.get("lap_completion"),
+            mean_reward=summary.get("mean_reward"),
+            steps_per_s=self.steps_per_s if self.steps_per_s > 0 else None,
+        )
 
     def _on_training_end(self) -> None:
         self.close()
 
     def close(self) -> None:
-        """Finish the bar (also called after Ctrl-C, when SB3 skips ``on_training_end``)."""
+        """Finish the bar, bring the status file up to date (also called after Ctrl-C: SB3 skips on_training_end)."""
         if self.bar is not None:
             self.bar.update(self.num_timesteps - self.bar.n)
             self.bar.close()
             self.bar = None
+        if self.status is not None and self.status.record["steps"] != self.num_timesteps:
+            self._write_status()
 
 
 # -- periodic evaluation ------------------------------------------------------------------------------------------
@@ -268,8 +380,10 @@ class EvalCallback(BaseCallback):
         curve_path: str | Path,
         clock: WallClock,
         seed: int = 10_000,
+        status: StatusFile | None = None,
     ) -> None:
         super().__init__()
+        self.status = status
         self.tracks = list(tracks)
         self.every = every
         self.episodes = episodes
@@ -320,6 +434,12 @@ class EvalCallback(BaseCallback):
             self.logger.record("eval/ratio", float(np.mean(ratios)))
         self.logger.dump(self.num_timesteps)
         self.last_results = results
+        if self.status is not None:  # written with the next progress report
+            self.status.update(
+                last_eval=evaluation_summary(
+                    self.num_timesteps, wall_min * 60.0, [r.to_dict() for r in results], final=False
+                )
+            )
         return results
 
     def _append_rows(self, rows: list[dict[str, Any]]) -> None:

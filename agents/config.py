@@ -123,6 +123,10 @@ class TrainConfig:
     """Episodes per track of the evaluation written into the sidecar at the end."""
     progress: bool = True
     """Show a progress bar."""
+    status_file: str | None = None
+    """JSON file with the run's state, rewritten atomically about once a second (for other programs): state
+    (running, done, interrupted, failed), mode, steps, total_steps, episodes, lap_completion, mean_reward,
+    steps_per_s (null before the first second), wall_s, last_eval, model (when saved), error (when failed)."""
     run_name: str | None = None
     """Name of the run in TensorBoard. Default: <mode>-<track or random>-s<seed>-<date-time>."""
 

@@ -5,7 +5,7 @@ For a model saved as ``assets/models/base.zip`` the files beside it are::
     base.zip         full Stable-Baselines3 model (actor, critics, optimisers): for fine-tuning and --resume
     base.npz         the actor's weights only (agents.actor format, no pickle): what the game loads
     base.json        sidecar: kind, track, steps, wall time, command line, resolved config and
-                     hyperparameters, reward and car settings, package versions, git commit, evaluation
+                     hyperparameters, reward and car settings, package versions, machine, git commit, evaluation
     base.curve.csv   learning curve: periodic evaluations against env steps and wall-clock minutes
 
 torch and stable_baselines3 are imported inside the functions that need them.
@@ -177,14 +177,20 @@ def command_line(argv: list[str] | None = None) -> str:
     return shlex.join(["python", *argv])
 
 
+def machine() -> dict[str, Any]:
+    """What machine this is (for the sidecar: reports say what trained a model)."""
+    return {"platform": platform.platform(), "cpu_count": os.cpu_count(), "processor": platform.processor()}
+
+
 def sidecar_record(**fields: Any) -> dict[str, Any]:
-    """A sidecar's JSON object: format, version, creation time, the caller's fields, versions and git state."""
+    """A sidecar's JSON object: format, version, creation time, the caller's fields, machine, versions, git state."""
     return {
         "format": SIDECAR_FORMAT,
         "version": SIDECAR_VERSION,
         "actor_format_version": ACTOR_VERSION,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         **fields,
+        "machine": machine(),
         "versions": package_versions(),
         "git": git_revision(),
     }

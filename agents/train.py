@@ -21,8 +21,9 @@ Outputs (see ``agents.models``): the SB3 ``.zip``, the weights-only ``.npz`` act
 sidecar (command line, resolved config and hyperparameters, package versions, steps, wall time, evaluation) and
 the ``.curve.csv`` learning curve. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
 ``--checkpoint-every`` steps; ``--resume`` continues from the last one; Ctrl-C (or SIGTERM) checkpoints and
-saves before exiting. Note that a resumed run is not bit-identical to an uninterrupted one (random generator
-states are reseeded, not restored).
+saves before exiting. ``--status-file`` keeps a JSON file with the run's state (steps, lap completion, last
+evaluation; done, interrupted or failed at the end) for other programs. Note that a resumed run is not
+bit-identical to an uninterrupted one (random generator states are reseeded, not restored).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents.config import (
     MODES,
@@ -50,6 +51,9 @@ from agents.config import (
     validate,
 )
 from game.track import Track, TrackError
+
+if TYPE_CHECKING:
+    from agents.callbacks import StatusFile
 
 EVAL_TRACK_SEEDS = (900_001, 900_002, 900_003)  # generated evaluation tracks of base runs (fixed: curves compare)
 FINAL_EVAL_SEED = 20_000
@@ -291,7 +295,38 @@ class TrainResult:
 
 
 def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
-    """Run one training as configured (``config`` is resolved here); see the module docstring."""
+    """Run one training as configured (``config`` is resolved here); see the module docstring.
+
+    With ``status_file`` set, the run's state goes there as JSON (:class:`agents.callbacks.StatusFile`): "running"
+    about once a second, then "done" (or "interrupted", after Ctrl-C or SIGTERM) once the model files are saved,
+    or "failed" with the error, which is then raised again.
+    """
+    from agents.callbacks import StatusFile
+
+    config = resolved(config)
+    validate(config)
+    status = StatusFile(config.status_file, config.mode, config.steps) if config.status_file else None
+    try:
+        result = _run(config, argv, status)
+    except KeyboardInterrupt:  # outside model.learn (which saves and returns): nothing was saved
+        if status is not None:
+            status.write("interrupted", error="interrupted before the model was saved")
+        raise
+    except BaseException as exc:
+        if status is not None:
+            status.write("failed", error=str(exc) or type(exc).__name__)
+        raise
+    if status is not None:
+        status.write(
+            "interrupted" if result.interrupted else "done",
+            steps=result.num_timesteps,
+            model=str(result.model_path),
+        )
+    return result
+
+
+def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None) -> TrainResult:
+    """The run of :func:`train` (``config`` resolved), reporting to ``status`` when there is one."""
     import torch
 
     from agents.callbacks import (
@@ -300,13 +335,12 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
         PolicyWarmupCallback,
         ProgressCallback,
         WallClock,
+        evaluation_summary,
         read_checkpoint,
         save_checkpoint,
     )
     from agents.models import ModelPaths
 
-    config = resolved(config)
-    validate(config)
     torch.set_num_threads(config.torch_threads)
     state = read_checkpoint(config.run_dir) if config.resume else None
     if config.resume and state is None:
@@ -337,6 +371,8 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
         model = new_model(venv, config)
         run_name = config.run_name or default_run_name(config)
     clock = WallClock(state.wall_time_s if state is not None else 0.0)
+    if status is not None:
+        status.clock = clock
     config_record = to_dict(config)
 
     def checkpoint() -> None:
@@ -350,7 +386,7 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
             keep=config.keep_checkpoints,
         )
 
-    progress = ProgressCallback(config.steps, clock, show_bar=config.progress)
+    progress = ProgressCallback(config.steps, clock, show_bar=config.progress, status=status)
     callbacks: list[Any] = [progress]
     if config.policy_warmup_steps > 0:
         callbacks.append(PolicyWarmupCallback(config.policy_warmup_steps, config.gradient_steps))
@@ -358,7 +394,9 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
         callbacks.append(CheckpointCallback(config.checkpoint_every, checkpoint))
     evaluator = None
     if config.eval_every > 0 and eval_tracks:
-        evaluator = EvalCallback(eval_tracks, config.eval_every, config.eval_episodes, paths.curve, clock)
+        evaluator = EvalCallback(
+            eval_tracks, config.eval_every, config.eval_episodes, paths.curve, clock, status=status
+        )
         callbacks.append(evaluator)
 
     remaining = config.steps - model.num_timesteps if state is not None else config.steps
@@ -391,6 +429,8 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
                 evaluate(model, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
                 for track in eval_tracks
             ]
+            if status is not None:
+                status.update(last_eval=evaluation_summary(model.num_timesteps, clock.seconds(), evaluation, True))
         result = save_outputs(
             model,
             config,

@@ -9,19 +9,17 @@ In the game::
 How it works. :func:`start_finetune` spawns a small supervisor, ``python -m game.finetune_job``, in a session of
 its own (so it goes on when the game quits, and the next start of the game shows it again). The supervisor runs
 ``python -m agents.train finetune --track TRACK --base BASE.zip --out STAGING/<stem>.zip``: everything the
-trainer writes goes to a staging folder, never to the models folder. It reads the trainer's progress bar (steps
-done and to do, share of recent training episodes that completed a lap) and learning curve, and writes
-``status.json`` atomically every half second into the job folder ``<data dir>/finetune/<track stem>/``, beside
-the trainer's log ``train.log``.
+trainer writes goes to a staging folder, never to the models folder. It reads the trainer's status file
+(``--status-file``, JSON written atomically about once a second: steps done and to do, share of recent training
+episodes that completed a lap, the last evaluation, the error if it failed) and writes ``status.json``
+atomically every half second into the job folder ``<data dir>/finetune/<track stem>/``, beside the trainer's
+log ``train.log``.
 
 When the trainer succeeds, the supervisor installs the model into ``<models>/tracks/``: each file is copied
 atomically (a temp file, then a rename), the ``.npz`` that the game loads last, so the game sees either the old
 model or the whole new one; :func:`game.rivals.model_path_for_track` finds it at the next race. Cancelling
 (SIGTERM to the supervisor) stops the trainer, deletes the staging folder and leaves the models folder as it
 was: no half-written model, ever.
-
-The trainer writes nothing machine-readable while it runs, so its ``tqdm`` bar is parsed
-(``1200/50000 [...lap=40%...]``); a ``--status-file`` option in ``agents.train`` would be sturdier.
 
 This module never imports pygame (nor torch: the trainer is another process).
 """
@@ -30,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
 import os
 import re
@@ -38,7 +35,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
@@ -52,14 +48,14 @@ JOBS_FOLDER = "finetune"  # in the data directory
 STATUS_FILE = "status.json"
 LOG_FILE = "train.log"
 STAGING_FOLDER = "staging"
+TRAINER_STATUS_FILE = "trainer_status.json"  # the trainer's --status-file, in the staging folder
 BASE_MODEL_ZIP = "base.zip"  # the SB3 model that fine-tuning starts from, in the models folder
 STATUS_INTERVAL = 0.5  # [s] between status writes of the supervisor
 CANCEL_GRACE = 5.0  # [s] the trainer gets to stop on SIGTERM before it is killed
 START_TIMEOUT = 30.0  # [s] a job still "starting" without a supervisor after this has failed
 ACTIVE_STATES = ("starting", "running", "installing")
 FINAL_STATES = ("done", "failed", "cancelled")
-_BAR_STEPS = re.compile(r"(\d+)/(\d+) \[")
-_BAR_LAPS = re.compile(r"lap=(\d+)%")
+LOG_TAIL_BYTES = 4000  # of train.log, read for the message when the trainer fails without saying why
 
 _children: dict[str, subprocess.Popen] = {}  # supervisors started by this process, reaped by read_status
 
@@ -339,8 +335,11 @@ class Supervisor:
         previous = _load_status(folder)
         self.status.started = previous.started if previous is not None and previous.started else time.time()
         self.cancel_requested = False
-        self._lock = threading.Lock()
-        self._tail = ""
+
+    @property
+    def trainer_status_file(self) -> Path:
+        """Where the trainer writes its state (``--status-file``)."""
+        return self.staging / TRAINER_STATUS_FILE
 
     def command(self) -> list[str]:
         """The trainer's command line."""
@@ -349,7 +348,8 @@ class Supervisor:
             sys.executable, "-m", "agents.train", "finetune",
             "--track", str(self.track_file), "--base", str(self.base),
             "--out", str(self.staging / f"{stem}.zip"), "--run-dir", str(self.staging / "run"),
-            "--logdir", "", "--checkpoint-every", "0", "--no-save-replay-buffer", "--progress",
+            "--status-file", str(self.trainer_status_file),
+            "--logdir", "", "--checkpoint-every", "0", "--no-save-replay-buffer", "--no-progress",
         ]  # fmt: skip
         if self.steps is not None:
             command += ["--steps", str(self.steps)]
@@ -358,46 +358,37 @@ class Supervisor:
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.cancel_requested = True
 
-    def _read_output(self, stream: Any, log: Any) -> None:
-        """Copy the trainer's stderr to the log and pick the progress out of its bar."""
-        while True:
-            chunk = stream.read1(4096) if hasattr(stream, "read1") else stream.read(4096)
-            if not chunk:
-                return
-            text = chunk.decode("utf-8", "replace")
-            log.write(text)
-            log.flush()
-            with self._lock:
-                self._tail = (self._tail + text)[-4000:]
-                self._parse(self._tail)
-
-    def _parse(self, text: str) -> None:
-        lines = [line for line in re.split(r"[\r\n]", text) if line.strip()]
-        for line in reversed(lines):
-            steps = _BAR_STEPS.search(line)
-            if steps:
-                self.status.steps, self.status.total_steps = int(steps.group(1)), int(steps.group(2))
-                laps = _BAR_LAPS.search(line)
-                if laps:
-                    self.status.lap_completion = int(laps.group(1)) / 100.0
-                return
-
-    def _eval_completion(self) -> float | None:
-        curve = self.staging / f"{self.track_file.stem}.curve.csv"
+    def read_trainer_status(self) -> dict[str, Any] | None:
+        """The trainer's status file, or None while there is none (written atomically: never half a file)."""
         try:
-            rows = list(csv.DictReader(curve.read_text(encoding="utf-8").splitlines()))
-            return float(rows[-1]["completion_rate"]) if rows else None
-        except (OSError, KeyError, ValueError):
+            data = json.loads(self.trainer_status_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
+        return data if isinstance(data, dict) else None
+
+    def _update_progress(self) -> dict[str, Any] | None:
+        """Take steps, lap completion and the last evaluation from the trainer's status file."""
+        data = self.read_trainer_status()
+        if data is None:
+            return None
+        try:
+            self.status.steps = int(data.get("steps") or 0)
+            self.status.total_steps = int(data.get("total_steps") or 0)
+            laps = data.get("lap_completion")
+            self.status.lap_completion = None if laps is None else float(laps)
+            last_eval = data.get("last_eval")
+            completion = last_eval.get("completion_rate") if isinstance(last_eval, dict) else None
+            self.status.eval_completion = None if completion is None else float(completion)
+        except (TypeError, ValueError, AttributeError):
+            pass  # a file from a trainer that writes something else: keep what we had
+        return data
 
     def _write(self, state: str | None = None, message: str | None = None) -> None:
-        with self._lock:
-            if state is not None:
-                self.status.state = state
-            if message is not None:
-                self.status.message = message
-            self.status.eval_completion = self._eval_completion()
-            write_status(self.folder, self.status)
+        if state is not None:
+            self.status.state = state
+        if message is not None:
+            self.status.message = message
+        write_status(self.folder, self.status)
 
     def run(self) -> int:
         """Train, then install or clean up; returns the exit status (0 when a model was installed)."""
@@ -410,28 +401,27 @@ class Supervisor:
             log.write(" ".join(self.command()) + "\n")
             log.flush()
             trainer = subprocess.Popen(
-                self.command(), cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.PIPE
+                self.command(), cwd=REPO, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
-            reader = threading.Thread(target=self._read_output, args=(trainer.stderr, log), daemon=True)
-            reader.start()
             next_write = time.monotonic() + STATUS_INTERVAL
             while trainer.poll() is None:
                 if self.cancel_requested:
                     self._stop(trainer)
                     break
                 if time.monotonic() >= next_write:
+                    self._update_progress()
                     self._write()
                     next_write = time.monotonic() + STATUS_INTERVAL
                 time.sleep(0.05)
-            reader.join(timeout=5.0)
         code = trainer.returncode
+        final = self._update_progress()
         if self.cancel_requested:
             shutil.rmtree(self.staging, ignore_errors=True)
             self._write("cancelled", "Cancelled.")
             return 130
         if code != 0:
             shutil.rmtree(self.staging, ignore_errors=True)
-            self._write("failed", self._failure(code))
+            self._write("failed", self._failure(code, final))
             return 1
         try:
             model = self.install()
@@ -453,12 +443,22 @@ class Supervisor:
             trainer.kill()
             trainer.wait()
 
-    def _failure(self, code: int) -> str:
-        with self._lock:
-            lines = [line.strip() for line in re.split(r"[\r\n]", self._tail) if line.strip()]
-        errors = [line for line in lines if line.lower().startswith("error") or "Error:" in line]
-        detail = errors[-1] if errors else (lines[-1] if lines else "")
+    def _failure(self, code: int, trainer_status: dict[str, Any] | None) -> str:
+        """Why the trainer failed: the error of its status file, else the last error line of its log."""
+        detail = trainer_status.get("error") if trainer_status is not None else None
+        if not detail:
+            lines = [line.strip() for line in re.split(r"[\r\n]", self._log_tail()) if line.strip()]
+            errors = [line for line in lines if line.lower().startswith("error") or "Error:" in line]
+            detail = errors[-1] if errors else (lines[-1] if lines else "")
         return f"Training failed (exit status {code}): {detail}"[:300]
+
+    def _log_tail(self) -> str:
+        try:
+            with open(self.folder / LOG_FILE, "rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
     def install(self) -> Path:
         """Copy the staged model files into ``<models>/tracks/`` atomically, the ``.npz`` last."""

@@ -165,6 +165,28 @@ def test_finetune_smoke_run(base_model, work):
     assert load_actor(out.with_suffix(".npz")).metadata["track"] == "twisty"
 
 
+def test_status_file_follows_the_run_and_ends_done(work):
+    out, status_file = work / "status" / "oval.zip", work / "status" / "run.status.json"
+    argv = f"scratch --track {work / 'oval.json'} --steps 300 --out {out} --run-dir {work / 'run-status'}".split()
+    argv += ["--status-file", str(status_file), "--max-episode-steps", "40", "--learning-starts", "100"]
+    argv += ["--eval-every", "200", "--eval-episodes", "1", "--checkpoint-every", "0", *TINY]
+    assert main(argv) == 0
+    status = json.loads(status_file.read_text())
+    assert status["state"] == "done" and status["mode"] == "scratch" and status["error"] is None
+    assert status["steps"] == status["total_steps"] == 300
+    assert status["model"] == str(out) and out.is_file() and out.with_suffix(".npz").is_file()
+    assert status["episodes"] >= 6  # 40-step episodes: the statistics of the progress bar are there
+    assert 0.0 <= status["lap_completion"] <= 1.0 and isinstance(status["mean_reward"], float)
+    assert status["wall_s"] > 0 and (status["steps_per_s"] is None or status["steps_per_s"] > 0)
+    final = status["last_eval"]
+    assert final["kind"] == "final" and final["steps"] == 300
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert final["completion_rate"] == sidecar["evaluation"][0]["completion_rate"]
+    assert final["tracks"][0]["track"] == "Test Oval"
+    assert set(sidecar["machine"]) == {"platform", "cpu_count", "processor"}
+    assert not list(status_file.parent.glob(".*.tmp"))  # atomic writes leave no temp files
+
+
 def test_scratch_smoke_run_with_a_circuit_csv(work):
     angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
     rows = ["# x_m,y_m,w_tr_right_m,w_tr_left_m"] + [f"{300 * np.cos(a)},{200 * np.sin(a)},5,5" for a in angles]
@@ -238,9 +260,14 @@ def test_policy_warmup_holds_back_updates_only(base_model, work):
 
 
 # -- checkpoints, kill and resume, Ctrl-C ---------------------------------------------------------------------------
+def status_path(run_dir):
+    return run_dir.with_name(f"{run_dir.name}.status.json")
+
+
 def start_training(work, run_dir, out):
     argv = f"scratch --track {work / 'oval.json'} --steps 1000000 --out {out} --run-dir {run_dir}".split()
     argv += [*TINY, *STARTS, "--eval-every", "0", "--checkpoint-every", "100"]
+    argv += ["--status-file", str(status_path(run_dir))]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [sys.executable, "-m", "agents.train", *argv],
@@ -277,6 +304,7 @@ def test_resume_after_a_kill_continues_steps_and_replay_buffer(work):
     assert killed_at >= 100 and killed_at % 100 == 0  # a checkpoint, written completely
     assert transitions(load_from_pkl(run_dir / state["replay_buffer"])) == killed_at
     assert not out.exists()
+    assert json.loads(status_path(run_dir).read_text())["state"] == "running"  # killed: it could not say more
 
     target = killed_at + 100
     argv = f"scratch --track {work / 'oval.json'} --resume --steps {target} --out {out} --run-dir {run_dir}".split()
@@ -291,6 +319,8 @@ def test_resume_after_a_kill_continues_steps_and_replay_buffer(work):
     # the replay buffer went on from the checkpoint's: it holds every transition since step 0
     assert transitions(load_from_pkl(run_dir / final["replay_buffer"])) == target
     assert len(list(run_dir.glob("ckpt_*.zip"))) <= 2
+    status = json.loads(status_path(run_dir).read_text())  # the resumed run writes the same status file
+    assert status["state"] == "done" and status["steps"] == status["total_steps"] == target
 
 
 def test_interrupt_saves_checkpoint_and_model(work):
@@ -305,13 +335,19 @@ def test_interrupt_saves_checkpoint_and_model(work):
     state = json.loads((run_dir / "checkpoint.json").read_text())
     assert state["num_timesteps"] == sidecar["steps"] >= 100
     assert load_actor(out.with_suffix(".npz")).observation_size == 22
+    status = json.loads(status_path(run_dir).read_text())
+    assert status["state"] == "interrupted" and status["steps"] == sidecar["steps"]
+    assert status["model"] == str(out) and status["total_steps"] == 1_000_000
 
 
 def test_finetune_from_a_broken_base_model_is_a_clear_error(work, capsys):
     (work / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
     argv = f"finetune --track {work / 'oval.json'} --base {work / 'broken.zip'} --out {work / 'x' / 'x.zip'}".split()
-    assert main([*argv, "--run-dir", str(work / "run-broken"), *TINY, *QUIET]) == 2
+    status_file = work / "broken.status.json"
+    assert main([*argv, "--run-dir", str(work / "run-broken"), "--status-file", str(status_file), *TINY, *QUIET]) == 2
     assert "broken.zip" in capsys.readouterr().err
+    status = json.loads(status_file.read_text())
+    assert status["state"] == "failed" and "broken.zip" in status["error"] and status["model"] is None
     argv = f"finetune --track {work / 'oval.json'} --base {work / 'missing.zip'}".split()
     assert main([*argv, "--run-dir", str(work / "run-missing"), *TINY, *QUIET]) == 2
     assert "no such model file" in capsys.readouterr().err

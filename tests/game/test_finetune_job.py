@@ -134,13 +134,30 @@ def test_a_job_whose_process_died_reads_failed(tmp_path):
     assert not (folder / jobs.STAGING_FOLDER).exists()
 
 
-def test_progress_is_read_from_the_trainers_bar(tmp_path):
+def test_progress_is_read_from_the_trainers_status_file(tmp_path):
     supervisor = Supervisor(tmp_path / "t.json", tmp_path / "b.zip", tmp_path, tmp_path, 1000, [])
-    bar = "  0%|          | 0/1000 [00:00<?, ?step/s]\r 45%|####5     | 450/1000 [00:01<00:01, ep=3, lap=67%]"
-    supervisor._parse(bar)
+    command = supervisor.command()
+    assert "--no-save-replay-buffer" in command and "--steps" in command
+    assert command[command.index("--status-file") + 1] == str(supervisor.trainer_status_file)
+    assert supervisor._update_progress() is None  # no file yet: nothing changes
+    assert (supervisor.status.steps, supervisor.status.total_steps) == (0, 0)
+    supervisor.staging.mkdir()
+    trainer = {
+        "state": "running", "mode": "finetune", "steps": 450, "total_steps": 1000, "episodes": 3,
+        "lap_completion": 0.67, "mean_reward": 12.5, "steps_per_s": 900.0, "wall_s": 1.5,
+        "last_eval": {"kind": "periodic", "steps": 400, "completion_rate": 0.5}, "model": None, "error": None,
+    }  # fmt: skip
+    supervisor.trainer_status_file.write_text(json.dumps(trainer))
+    assert supervisor._update_progress() == trainer
     assert (supervisor.status.steps, supervisor.status.total_steps) == (450, 1000)
     assert supervisor.status.lap_completion == pytest.approx(0.67)
-    assert "--no-save-replay-buffer" in supervisor.command() and "--steps" in supervisor.command()
+    assert supervisor.status.eval_completion == pytest.approx(0.5)
+    supervisor.trainer_status_file.write_text('{"state": "running", "steps": 5')  # not JSON: the last reading stays
+    assert supervisor._update_progress() is None and supervisor.status.steps == 450
+    failed = {**trainer, "state": "failed", "error": "tracks/x.json: no such track file"}
+    assert "no such track file" in supervisor._failure(1, failed)
+    (tmp_path / jobs.LOG_FILE).write_text("python -m agents.train ...\nerror: no base model\n")
+    assert supervisor._failure(2, None) == "Training failed (exit status 2): error: no base model"
 
 
 def test_menus_show_a_running_job(ring_file, monkeypatch):
