@@ -36,6 +36,7 @@ SKY_TOP: Colour = (24, 20, 60)
 SKY_MID: Colour = (90, 40, 110)
 SKY_LOW: Colour = (230, 96, 90)
 SUN: Colour = (255, 190, 80)
+HIGHLIGHT: Colour = (60, 50, 110)  # the bar behind the selected row of a menu or list
 
 # One colour per car slot; the player's car (slot 0) is red.
 CAR_COLOURS: tuple[Colour, ...] = (RED, BLUE, YELLOW, LIME, ORANGE, PURPLE, CYAN, PINK)

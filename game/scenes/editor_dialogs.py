@@ -12,7 +12,7 @@ import pygame
 
 from game.render.font import font
 from game.render.hud import panel
-from game.render.palette import CYAN, GREY, LIGHT_GREY, WHITE, YELLOW
+from game.render.palette import CYAN, GREY, HIGHLIGHT, LIGHT_GREY, WHITE, YELLOW
 from game.scenes.base import Context, Scene
 from game.scenes.widgets import MenuItem, MenuList
 
@@ -203,7 +203,7 @@ class FilePickerScene(Scene):
             k = first + row
             rect = pygame.Rect(38, y - 2, w - 76, 11)
             if k == self.index:
-                surface.fill((60, 50, 110), rect)
+                surface.fill(HIGHLIGHT, rect)
             f.draw(surface, path.name, (42, y), YELLOW if k == self.index else WHITE, 1)
             f.draw(surface, str(path.parent)[-30:], (w - 42, y), CYAN if k == self.index else GREY, 1, "right")
             self._rows.append((rect, path))

@@ -27,6 +27,7 @@ from game.render.palette import (
     GRASS,
     GRASS_DARK,
     GREY,
+    HIGHLIGHT,
     INK,
     KERB_RED,
     LIGHT_GREY,
@@ -320,7 +321,7 @@ class Toolbar:
                 continue
             usable = button.enabled is None or button.enabled()
             lit = button.lit is not None and button.lit()
-            fill = (60, 50, 110) if button is hover and usable else (DARK_GREY if lit else (40, 42, 62))
+            fill = HIGHLIGHT if button is hover and usable else (DARK_GREY if lit else (40, 42, 62))
             surface.fill(fill, button.rect)
             colour = (YELLOW if lit or button is hover else WHITE) if usable else GREY
             f.draw(surface, button.label, (button.rect.x + 3, button.rect.y + 2), colour, 1, shadow=None)

@@ -17,7 +17,6 @@ from game.render.hud import format_time
 from game.render.palette import YELLOW
 from game.scenes.base import Context, Scene
 from game.scenes.race_scene import InputSource, PauseScene, RaceScene
-from game.scenes.widgets import MenuItem, MenuList
 from game.settings import MAX_LAPS
 from game.track import Track
 
@@ -85,19 +84,12 @@ class TestDriveScene(RaceScene):
 class TestDrivePauseScene(PauseScene):
     """Resume, restart, or back to the editor."""
 
+    quit_label = "BACK TO EDITOR"
+
     def __init__(self, ctx: Context, race_scene: TestDriveScene) -> None:
         super().__init__(ctx, race_scene)
         self.drive = race_scene
-        self.menu = MenuList(
-            [
-                MenuItem("RESUME", on_accept=self.ctx.stack.pop),
-                MenuItem("RESTART", on_accept=self._restart),
-                MenuItem("BACK TO EDITOR", on_accept=self._back),
-            ],
-            on_back=self.ctx.stack.pop,
-            blip=lambda: self.ctx.audio.play("blip", 0.5),
-        )
 
-    def _back(self) -> None:
+    def _quit(self) -> None:
         self.ctx.stack.pop()
         self.drive.back_to_editor()

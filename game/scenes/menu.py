@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pygame
 
-from game.render.backdrop import draw_backdrop, draw_logo
+from game.render.backdrop import draw_logo
 from game.render.font import font
 from game.render.palette import GREY, LIGHT_GREY
-from game.scenes.base import Context, Scene
+from game.scenes.backdrop_scene import BackdropScene
+from game.scenes.base import Context
 from game.scenes.editor_training import draw_training_status
 from game.scenes.message import MessageScene
 from game.scenes.widgets import MenuItem, MenuList
@@ -40,12 +41,11 @@ def open_editor(ctx: Context, track_path: Path | None = None) -> None:
     ctx.stack.push(MessageScene(ctx, "TRACK EDITOR", "Coming soon: draw your own circuits and race them."))
 
 
-class MainMenuScene(Scene):
+class MainMenuScene(BackdropScene):
     """The title and the main menu."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.time = 0.0
         self.menu = MenuList(
             [
                 MenuItem("RACE", on_accept=lambda: self._select(watch=False)),
@@ -78,13 +78,9 @@ class MainMenuScene(Scene):
         """Menu navigation."""
         self.menu.handle_event(event)
 
-    def update(self, dt: float) -> None:
-        """Animate the backdrop."""
-        self.time += dt
-
     def draw(self, surface: pygame.Surface) -> None:
         """Logo, menu and key help."""
-        draw_backdrop(surface, self.time)
+        super().draw(surface)
         w, h = surface.get_size()
         draw_logo(surface, 30, self.time)
         self.menu.draw(surface, w // 2 - 80, 118, 160, scale=1, gap=7)

@@ -7,16 +7,16 @@ import textwrap
 import pygame
 
 from game.controls import menu_direction
-from game.render.backdrop import draw_backdrop
 from game.render.font import font
 from game.render.hud import panel
 from game.render.palette import GREY, WHITE, YELLOW
-from game.scenes.base import Context, Scene
+from game.scenes.backdrop_scene import BackdropScene
+from game.scenes.base import Context
 
 WRAP = 60  # characters per line at scale 1
 
 
-class MessageScene(Scene):
+class MessageScene(BackdropScene):
     """Shows a title and a message; Enter, Esc or a click closes it (pops back to the scene below)."""
 
     def __init__(self, ctx: Context, title: str, message: str) -> None:
@@ -26,7 +26,6 @@ class MessageScene(Scene):
         for paragraph in message.splitlines() or [""]:
             self.lines.extend(textwrap.wrap(paragraph, WRAP) or [""])
         self.lines = self.lines[:14]
-        self.time = 0.0
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """Any accept / back command closes the message."""
@@ -34,13 +33,9 @@ class MessageScene(Scene):
             self.ctx.audio.play("blip")
             self.ctx.stack.pop()
 
-    def update(self, dt: float) -> None:
-        """Animate the backdrop."""
-        self.time += dt
-
     def draw(self, surface: pygame.Surface) -> None:
         """The message on a panel over the backdrop."""
-        draw_backdrop(surface, self.time)
+        super().draw(surface)
         f = font()
         w, h = surface.get_size()
         height = 60 + 10 * len(self.lines)

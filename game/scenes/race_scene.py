@@ -256,9 +256,10 @@ class RaceScene(Scene):
 
 
 class PauseScene(Scene):
-    """The pause menu over the frozen race: resume, restart, back to the menu."""
+    """The pause menu over the frozen race: resume, restart, and a way out (back to the menu)."""
 
     opaque = False
+    quit_label = "QUIT TO MENU"  # the way out; a subclass with another one changes this and :meth:`_quit`
 
     def __init__(self, ctx: Context, race_scene: RaceScene) -> None:
         super().__init__(ctx)
@@ -267,7 +268,7 @@ class PauseScene(Scene):
             [
                 MenuItem("RESUME", on_accept=self.ctx.stack.pop),
                 MenuItem("RESTART", on_accept=self._restart),
-                MenuItem("QUIT TO MENU", on_accept=self._quit),
+                MenuItem(self.quit_label, on_accept=self._quit),
             ],
             on_back=self.ctx.stack.pop,
             blip=lambda: self.ctx.audio.play("blip", 0.5),

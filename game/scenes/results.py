@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.controls import menu_direction
-from game.render.backdrop import draw_backdrop
 from game.render.font import font
 from game.render.hud import format_time, panel
-from game.render.palette import GREY, LIGHT_GREY, LIME, WHITE, YELLOW
-from game.scenes.base import Context, Scene
+from game.render.palette import GREY, HIGHLIGHT, LIGHT_GREY, LIME, WHITE, YELLOW
+from game.scenes.backdrop_scene import BackdropScene
+from game.scenes.base import Context
 
 if TYPE_CHECKING:
     from game.scenes.race_scene import RaceScene
 
 
-class ResultsScene(Scene):
+class ResultsScene(BackdropScene):
     """Shows the classification; Enter goes back to the menu, R races again."""
 
     def __init__(self, ctx: Context, race_scene: RaceScene) -> None:
@@ -29,7 +29,6 @@ class ResultsScene(Scene):
         self.human = race.human
         self.title = race.track.name.upper()
         self.fastest = race.fastest_lap
-        self.time = 0.0
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """Enter / Esc: menu; R: race again."""
@@ -42,13 +41,9 @@ class ResultsScene(Scene):
             self.ctx.audio.play("blip", 0.5)
             self.ctx.stack.reset(MainMenuScene(self.ctx))
 
-    def update(self, dt: float) -> None:
-        """Animate the backdrop."""
-        self.time += dt
-
     def draw(self, surface: pygame.Surface) -> None:
         """The table."""
-        draw_backdrop(surface, self.time)
+        super().draw(surface)
         f = font()
         w, h = surface.get_size()
         f.draw(surface, "RESULTS", (w // 2, 10), YELLOW, 3, "center")
@@ -62,7 +57,7 @@ class ResultsScene(Scene):
             y = top + 22 + 16 * k
             mine = row.car == self.human
             if mine:
-                surface.fill((60, 50, 110), (28, y - 3, w - 56, 13))
+                surface.fill(HIGHLIGHT, (28, y - 3, w - 56, 13))
             colour = YELLOW if mine else WHITE
             f.draw(surface, f"P{row.position}", (34, y), colour, 1)
             surface.fill(self.names_colours[row.car], (70, y, 6, 7))

@@ -5,23 +5,22 @@ from __future__ import annotations
 import pygame
 
 from game.controls import RESERVED_KEYS, key_label
-from game.render.backdrop import draw_backdrop
 from game.render.font import font
 from game.render.hud import panel
 from game.render.palette import LIGHT_GREY, RED, YELLOW
-from game.scenes.base import Context, Scene
+from game.scenes.backdrop_scene import BackdropScene
+from game.scenes.base import Context
 from game.scenes.widgets import MenuItem, MenuList
 from game.settings import DRIVING_ACTIONS, default_bindings
 
 ACTION_LABELS = {"steer_left": "STEER LEFT", "steer_right": "STEER RIGHT", "accelerate": "ACCELERATE", "brake": "BRAKE"}
 
 
-class SettingsScene(Scene):
+class SettingsScene(BackdropScene):
     """The settings menu; remapping waits for the next key press (Esc cancels)."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.time = 0.0
         self.waiting_for: str | None = None  # the action being remapped
         self.note = ""
         items = [
@@ -112,13 +111,9 @@ class SettingsScene(Scene):
             return
         self.menu.handle_event(event)
 
-    def update(self, dt: float) -> None:
-        """Animate the backdrop."""
-        self.time += dt
-
     def draw(self, surface: pygame.Surface) -> None:
         """The settings list and the remap prompt."""
-        draw_backdrop(surface, self.time)
+        super().draw(surface)
         f = font()
         w, h = surface.get_size()
         f.draw(surface, "SETTINGS", (w // 2, 12), YELLOW, 3, "center")

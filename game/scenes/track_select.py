@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pygame
 
-from game.render.backdrop import draw_backdrop
 from game.render.font import font
 from game.render.hud import format_time, panel, track_outline
 from game.render.palette import GREY, LIGHT_GREY, RED, WHITE, YELLOW
-from game.scenes.base import Context, Scene
+from game.scenes.backdrop_scene import BackdropScene
+from game.scenes.base import Context
 from game.scenes.tracklist import TrackEntry, track_files
 from game.scenes.widgets import MenuItem, MenuList
 from game.settings import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
@@ -16,13 +16,12 @@ from game.settings import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 PREVIEW_SIZE = (170, 130)
 
 
-class TrackSelectScene(Scene):
+class TrackSelectScene(BackdropScene):
     """Choose the track and the race settings, then start (a race, or an AI-only race when ``watch``)."""
 
     def __init__(self, ctx: Context, watch: bool = False) -> None:
         super().__init__(ctx)
         self.watch = watch
-        self.time = 0.0
         self.entries = [TrackEntry(path) for path in track_files()]
         self.index = 0
         last = ctx.settings.last_track
@@ -114,13 +113,9 @@ class TrackSelectScene(Scene):
         """Menu navigation."""
         self.menu.handle_event(event)
 
-    def update(self, dt: float) -> None:
-        """Animate the backdrop."""
-        self.time += dt
-
     def draw(self, surface: pygame.Surface) -> None:
         """Preview on the left, choices on the right."""
-        draw_backdrop(surface, self.time)
+        super().draw(surface)
         f = font()
         w, h = surface.get_size()
         f.draw(surface, "WATCH AN AI RACE" if self.watch else "CHOOSE YOUR RACE", (w // 2, 12), YELLOW, 2, "center")

@@ -10,7 +10,7 @@ import pygame
 from game.controls import menu_direction
 from game.render.font import font
 from game.render.hud import panel
-from game.render.palette import DARK_GREY, GREY, WHITE, YELLOW
+from game.render.palette import DARK_GREY, GREY, HIGHLIGHT, WHITE, YELLOW
 
 
 @dataclass
@@ -100,7 +100,7 @@ class MenuList:
             selected = k == self.index
             colour = (YELLOW if selected else WHITE) if usable else DARK_GREY
             if selected:
-                surface.fill((60, 50, 110), (x - 6, top - 2, width + 12, 7 * scale + 4))
+                surface.fill(HIGHLIGHT, (x - 6, top - 2, width + 12, 7 * scale + 4))
                 f.draw(surface, ">", (x - 4, top), YELLOW, scale)
             f.draw(surface, item.label, (x + 8 * scale, top), colour, scale)
             if item.value is not None:
