@@ -1,7 +1,7 @@
 """Simulation speed benchmark: ``python -m agents.bench``.
 
 Prints the median (of several runs) time of one ``RetroRacerEnv.step`` (three physics ticks, projection,
-observation, reward) and of one physics tick per car when 64 cars step at once.
+observation, reward), of one physics tick per car when 64 cars step at once, and of generating a random track.
 """
 
 from __future__ import annotations
@@ -58,6 +58,16 @@ def time_car_step(track: Track, n_cars: int, ticks: int, seed: int) -> float:
     return (time.perf_counter() - t0) / (ticks * n_cars)
 
 
+def time_track_generation(seeds: range) -> float:
+    """Mean wall time of ``generate_track`` (called at every reset of a randomised env) [s]."""
+    from game.trackgen import generate_track
+
+    t0 = time.perf_counter()
+    for seed in seeds:
+        generate_track(seed)
+    return (time.perf_counter() - t0) / len(seeds)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     time_car_step(track, 64, 10, 0)
     env_us = [1e6 * time_env_step(track, args.steps, seed) for seed in range(args.runs)]
     car_us = [1e6 * time_car_step(track, 64, 2000, seed) for seed in range(args.runs)]
+    gen_ms = [1e3 * time_track_generation(range(1000 + 20 * r, 1020 + 20 * r)) for r in range(args.runs)]
     env_median = statistics.median(env_us)
     car_median = statistics.median(car_us)
     print(
@@ -82,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         f"physics tick, 64 cars at once: median {car_median:.3f} us per car-step "
         f"(goal <= {CAR_STEP_GOAL_US:.0f} us, ratio {car_median / CAR_STEP_GOAL_US:.2f})"
     )
+    print(f"random track generation (every reset with randomize_track): median {statistics.median(gen_ms):.1f} ms")
     print(f"runs: {args.runs}; env.step samples (us): {', '.join(f'{x:.2f}' for x in env_us)}")
 
 
