@@ -20,6 +20,7 @@ from game.physics import (
     CAR_VX,
     CAR_VY,
     DEFAULT_CAR,
+    FRAME_SKIP,
     PHYSICS_DT,
     CarParams,
     new_cars,
@@ -28,7 +29,6 @@ from game.simulation import advance, place_car
 from game.track import Track, widths_at
 from game.track_io import load_track
 
-FRAME_SKIP = 3  # physics ticks per action: the driver decides at 20 Hz, in training and in the game
 GRID_BEHIND_LINE = 6.0  # [m] pole position, behind the start/finish line
 MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 

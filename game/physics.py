@@ -28,6 +28,7 @@ from numba import njit
 GRAVITY = 9.81  # [m/s^2]
 AIR_DENSITY = 1.225  # [kg/m^3]
 PHYSICS_DT = 1.0 / 60.0  # [s] the fixed physics timestep, shared by the game and training
+FRAME_SKIP = 3  # physics ticks per driver decision: AI drivers decide at 20 Hz, in training and in the game
 
 # Columns of a car state array (float64, shape (N, N_CAR_COLUMNS)).
 CAR_X, CAR_Y, CAR_HEADING, CAR_VX, CAR_VY, CAR_STEER, CAR_YAW_RATE, CAR_SLIDE = range(8)

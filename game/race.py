@@ -5,7 +5,7 @@ call it directly. Everything that happens in a tick is deterministic: the same p
 same race, whatever the frame rate.
 
 The AI cars are driven by one :class:`game.rivals.Driver` for the whole field: it decides every
-``agents.env.FRAME_SKIP`` ticks (20 Hz, as in training), from the training observation, and each decision is held
+``game.physics.FRAME_SKIP`` ticks (20 Hz, as in training), from the training observation, and each decision is held
 until the next. The player's car (index :attr:`Race.human`, at the back of the grid) follows the player's
 controls until the chequered flag, then the AI brings it home.
 
@@ -35,6 +35,7 @@ from game.physics import (
     CAR_X,
     CAR_Y,
     DEFAULT_CAR,
+    FRAME_SKIP,
     PHYSICS_DT,
     CarParams,
     new_cars,
@@ -44,7 +45,6 @@ from game.rivals import Driver, apply_pace, reference_speed, rival_paces
 from game.simulation import advance, locate_car, place_car
 from game.track import Track, widths_at
 
-FRAME_SKIP = 3  # physics ticks per AI decision; the same as agents.env.FRAME_SKIP (checked by a test)
 N_LIGHTS = 4  # red lights of the start gantry
 LIGHT_INTERVAL = 0.6  # [s] between two lights coming on
 COUNTDOWN = (N_LIGHTS + 1) * LIGHT_INTERVAL  # [s] from the first light to the green

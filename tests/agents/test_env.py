@@ -171,7 +171,7 @@ def test_reversing_over_the_line_does_not_complete_a_lap(oval_track):
 def test_stuck_car_ends_the_episode(oval_track):
     env = RetroRacerEnv(track=oval_track, start="grid")
     env.reset(seed=0)
-    for step in range(200):
+    for step in range(200):  # noqa: B007  (read after the loop)
         _, reward, terminated, _, info = env.step(np.array([0.0, 0.0], dtype=np.float32))
         if terminated:
             break

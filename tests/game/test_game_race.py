@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from game.physics import CAR_HEADING, CAR_PROGRESS, CAR_VX, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
-from game.race import CONTACT_RADIUS, FRAME_SKIP, Race, RaceConfig
+from game.race import CONTACT_RADIUS, Race, RaceConfig
 from game.rivals import (
     DIFFICULTY_PACE,
     NO_MODEL_MESSAGE,
@@ -26,12 +26,6 @@ from game.rivals import (
 def run_race(race: Race, max_seconds: float = 300.0) -> None:
     while not race.done and race.tick * PHYSICS_DT < max_seconds:
         race.step()
-
-
-def test_frame_skip_matches_training():
-    from agents.env import FRAME_SKIP as TRAINING_FRAME_SKIP
-
-    assert FRAME_SKIP == TRAINING_FRAME_SKIP
 
 
 def test_watch_race_runs_to_the_finish(ring_track):
