@@ -22,6 +22,7 @@ import platform
 import shlex
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,11 @@ def load_sb3(path: str | os.PathLike[str], device: str = "cpu", **kwargs: Any) -
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     try:
-        return SAC.load(path, device=device, **kwargs)
+        with warnings.catch_warnings():
+            # A model saved with n_steps > 1 stores NStepReplayBuffer and its n_steps/gamma kwargs; on load SB3
+            # warns that n_steps "is ignored", but the stored kwargs keep n-step returns (tested).
+            warnings.filterwarnings("ignore", message=r"`n_steps=\d+` is ignored", category=UserWarning)
+            return SAC.load(path, device=device, **kwargs)
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError, AssertionError, RuntimeError) as exc:
         raise ModelError(f"{path}: not a loadable SB3 SAC model ({type(exc).__name__}: {exc})") from None
 

@@ -351,3 +351,20 @@ def test_finetune_from_a_broken_base_model_is_a_clear_error(work, capsys):
     argv = f"finetune --track {work / 'oval.json'} --base {work / 'missing.zip'}".split()
     assert main([*argv, "--run-dir", str(work / "run-missing"), *TINY, *QUIET]) == 2
     assert "no such model file" in capsys.readouterr().err
+
+
+def test_loaded_model_keeps_n_step_returns_without_a_warning(tmp_path, oval_track):
+    import warnings
+
+    from stable_baselines3 import SAC
+
+    from agents.env import RetroRacerEnv
+    from agents.models import load_sb3
+
+    model = SAC("MlpPolicy", RetroRacerEnv(track=oval_track), n_steps=3, buffer_size=100, device="cpu")
+    model.save(tmp_path / "m.zip")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = load_sb3(tmp_path / "m.zip", env=RetroRacerEnv(track=oval_track))
+    assert type(loaded.replay_buffer).__name__ == "NStepReplayBuffer"
+    assert loaded.replay_buffer.n_steps == 3 and loaded.replay_buffer.gamma == model.gamma
