@@ -120,6 +120,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
             randomize_track=not tracks,
             start=config.start,
             max_episode_steps=config.max_episode_steps,
+            reward=reward_config(config),
         )
         return Monitor(env)
 
@@ -245,9 +246,18 @@ def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
     }
 
 
+def reward_config(config: TrainConfig) -> Any:
+    """The env's reward settings, with the config's overrides."""
+    from agents.env import RewardConfig
+
+    default = RewardConfig()
+    centre = default.centre_penalty if config.centre_penalty is None else config.centre_penalty
+    return dataclasses.replace(default, centre_penalty=centre)
+
+
 def environment_settings(config: TrainConfig) -> dict[str, Any]:
     """Reward, car and episode settings of the env, for the sidecar."""
-    from agents.env import FRAME_SKIP, RewardConfig
+    from agents.env import FRAME_SKIP
     from game.observation import OBSERVATION_SIZE
     from game.physics import DEFAULT_CAR, PHYSICS_DT
 
@@ -257,7 +267,7 @@ def environment_settings(config: TrainConfig) -> dict[str, Any]:
         "physics_dt": PHYSICS_DT,
         "start": config.start,
         "max_episode_steps": config.max_episode_steps,
-        "reward": dataclasses.asdict(RewardConfig()),
+        "reward": dataclasses.asdict(reward_config(config)),
         "car": dataclasses.asdict(DEFAULT_CAR),
     }
 
