@@ -35,7 +35,8 @@ class TrainConfig:
     """base: random tracks, a new one each episode; finetune: one track, from a base model; scratch: one track,
     from nothing (for comparison)."""
     track: str | None = None
-    """Track to train on (finetune, scratch): a track JSON or a racetrack-database circuit CSV."""
+    """Track to train on (finetune, scratch): a track JSON or a racetrack-database circuit CSV. A finetune without
+    a track goes on training the base model on random tracks at the fine-tune learning rate."""
     tracks: list[str] = field(default_factory=list)
     """base only: train on these track files (one drawn per episode) instead of generated random tracks."""
     base: str = str(MODELS_DIR / "base.zip")
@@ -174,8 +175,10 @@ def validate(config: TrainConfig) -> None:
     """Raise ``ValueError`` with a clear message for settings that cannot work together."""
     if config.mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {config.mode!r}")
-    if config.mode in ("finetune", "scratch") and not config.track:
-        raise ValueError(f"{config.mode} needs --track")
+    if config.mode == "scratch" and not config.track:
+        raise ValueError("scratch needs --track")
+    if config.mode == "finetune" and not config.track and not config.out:
+        raise ValueError("finetune needs --track (or, to go on training the base model on random tracks, --out)")
     if config.mode == "base" and config.track:
         raise ValueError("base trains on many tracks: use --tracks, not --track")
     if config.mode != "base" and config.tracks:

@@ -368,3 +368,12 @@ def test_loaded_model_keeps_n_step_returns_without_a_warning(tmp_path, oval_trac
         loaded = load_sb3(tmp_path / "m.zip", env=RetroRacerEnv(track=oval_track))
     assert type(loaded.replay_buffer).__name__ == "NStepReplayBuffer"
     assert loaded.replay_buffer.n_steps == 3 and loaded.replay_buffer.gamma == model.gamma
+
+
+def test_finetune_without_a_track_needs_an_out_path():
+    from agents.config import config_for_mode
+
+    with pytest.raises(ValueError, match="--track"):
+        config_for_mode("finetune")
+    config = config_for_mode("finetune", out="runs/refined/base.zip")
+    assert config.track is None and config.learning_rate == 1e-4
