@@ -34,9 +34,7 @@ class LapTimer:
     def __post_init__(self) -> None:
         if self.standing_start:
             self.lap_start_time = 0.0
-            self.next_line = (
-                max(math.floor(self.initial_progress / self.track_length) + 1, 1) * self.track_length
-            )
+            self.next_line = max(math.floor(self.initial_progress / self.track_length) + 1, 1) * self.track_length
         else:
             self.lap_start_time = None
             self.next_line = math.floor(self.initial_progress / self.track_length + 1.0) * self.track_length
@@ -60,9 +58,7 @@ class LapTimer:
         """Time into the lap being driven [s], or None before timing starts."""
         return None if self.lap_start_time is None else now - self.lap_start_time
 
-    def update(
-        self, progress_before: float, progress_after: float, time_before: float, time_after: float
-    ) -> int:
+    def update(self, progress_before: float, progress_after: float, time_before: float, time_after: float) -> int:
         """Feed one simulation advance; returns how many laps it completed (0 or 1, rarely more).
 
         The crossing time is interpolated linearly between the two samples.

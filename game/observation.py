@@ -86,9 +86,7 @@ def _braking_margin(u: float, table: np.ndarray, spacing: float, arc: float, gri
 
 
 @njit(cache=True)
-def observe_car(
-    car: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
-) -> None:
+def observe_car(car: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray) -> None:
     """Write one car's 22-number observation into ``out`` (float32, length 22)."""
     heading = car[CAR_HEADING]
     c = math.cos(heading)
@@ -116,9 +114,7 @@ def observe_car(
 
 
 @njit(cache=True)
-def observe_cars(
-    cars: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
-) -> None:
+def observe_cars(cars: np.ndarray, table: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray) -> None:
     """Observations of every car: ``out`` has shape (N, 22), float32."""
     for i in range(cars.shape[0]):
         observe_car(cars[i], table, spacing, params, out[i])

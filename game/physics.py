@@ -121,9 +121,7 @@ def drive_force(throttle: float, u: float, p: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def step_car(
-    car: np.ndarray, steer_cmd: float, throttle: float, on_grass: bool, p: np.ndarray, dt: float
-) -> None:
+def step_car(car: np.ndarray, steer_cmd: float, throttle: float, on_grass: bool, p: np.ndarray, dt: float) -> None:
     """Advance one car by one fixed timestep, in place."""
     g = 9.81
     mass = p[P_MASS]

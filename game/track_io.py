@@ -62,9 +62,7 @@ def track_from_dict(data: Any) -> Track:
     if not isinstance(version, int) or version < 1:
         raise TrackError(f"version must be a positive integer, got {version!r}")
     if version > TRACK_VERSION:
-        raise TrackError(
-            f"track format version {version} is newer than this game understands ({TRACK_VERSION})"
-        )
+        raise TrackError(f"track format version {version} is newer than this game understands ({TRACK_VERSION})")
     if not isinstance(data["name"], str) or not data["name"].strip():
         raise TrackError("name must be a non-empty string")
     points = _number_array(data["centerline"], "centerline", ndim=2)
