@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.files import atomic_open
+from game.files import atomic_open, read_text_file
 
 REQUIRED_COLUMNS = ("steps", "wall_time_min", "completion_rate")
 
@@ -47,12 +47,7 @@ def read_curve(path: str | os.PathLike[str]) -> list[CurvePoint]:
         CurveError: Missing file, missing columns, or a cell that is not a number.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CurveError(f"{path}: no such curve file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CurveError(f"{path}: cannot read the file ({exc})") from None
+    text = read_text_file(path, "curve file", CurveError)
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

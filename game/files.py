@@ -51,3 +51,20 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write bytes to ``path`` atomically."""
     with atomic_open(path, "wb") as handle:
         handle.write(data)
+
+
+def read_text_file(path: str | os.PathLike[str], what: str, error: type[Exception]) -> str:
+    """Read a UTF-8 text file, turning every failure into ``error`` with a message that names the file.
+
+    Args:
+        path: The file.
+        what: What the file should be, for the message ("track file", "circuit file", ...).
+        error: Exception class to raise.
+    """
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read the file ({exc})") from None

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.files import read_text_file
 from game.track import MIN_CONTROL_POINTS, Track, TrackError
 from game.track_io import save_track
 
@@ -47,12 +48,7 @@ def read_circuit_csv(path: str | os.PathLike[str]) -> np.ndarray:
         TrackError: Naming the file and the line of the first bad row.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TrackError(f"{path}: no such circuit file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrackError(f"{path}: cannot read the file ({exc})") from None
+    text = read_text_file(path, "circuit file", TrackError)
     rows = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()

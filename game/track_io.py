@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from game.files import atomic_write_text
+from game.files import atomic_write_text, read_text_file
 from game.track import Track, TrackError
 
 TRACK_FORMAT = "retroracer-track"
@@ -96,12 +96,7 @@ def load_track(path: str | os.PathLike[str]) -> Track:
         TrackError: The message names the file and the problem.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TrackError(f"{path}: no such track file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TrackError(f"{path}: cannot read the file ({exc})") from None
+    text = read_text_file(path, "track file", TrackError)
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
