@@ -207,9 +207,8 @@ def lrs(model):
     return [group["lr"] for optimizer in optimizers(model) for group in optimizer.param_groups]
 
 
-def test_finetune_optimisers_run_at_1e_4(base_model, work):
-    saved = load_sb3(base_model)
-    assert lrs(saved) == [3e-4, 3e-4, 3e-4]  # what a plain SAC.load leaves in the optimisers
+def tiny_finetune_model(base_model, work):
+    """The base model loaded for a small fine-tune on the test oval, as agents.train does it."""
     config = resolved(
         config_for_mode(
             "finetune",
@@ -222,7 +221,13 @@ def test_finetune_optimisers_run_at_1e_4(base_model, work):
         )
     )
     tracks = [load_track_file(config.track)]
-    model = load_model(base_model, make_vec_env(config, tracks), config)
+    return load_model(base_model, make_vec_env(config, tracks), config)
+
+
+def test_finetune_optimisers_run_at_1e_4(base_model, work):
+    saved = load_sb3(base_model)
+    assert lrs(saved) == [3e-4, 3e-4, 3e-4]  # what a plain SAC.load leaves in the optimisers
+    model = tiny_finetune_model(base_model, work)
     assert len(optimizers(model)) == 3  # actor, critic, entropy coefficient
     assert lrs(model) == [1e-4, 1e-4, 1e-4]
     assert model.learning_starts == 0
@@ -237,19 +242,7 @@ def test_finetune_optimisers_run_at_1e_4(base_model, work):
 def test_policy_warmup_holds_back_updates_only(base_model, work):
     from agents.callbacks import PolicyWarmupCallback
 
-    config = resolved(
-        config_for_mode(
-            "finetune",
-            track=str(work / "oval.json"),
-            n_envs=2,
-            batch_size=32,
-            buffer_size=1000,
-            logdir=None,
-            device="cpu",
-        )
-    )
-    tracks = [load_track_file(config.track)]
-    model = load_model(base_model, make_vec_env(config, tracks), config)
+    model = tiny_finetune_model(base_model, work)
     model.action_space.sample = lambda: pytest.fail("warm-up took a uniformly random action")
     warmup = PolicyWarmupCallback(warmup_steps=40, gradient_steps=1)
     updates_before = model._n_updates  # the base model's
