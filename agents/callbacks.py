@@ -393,6 +393,9 @@ class EvalCallback(BaseCallback):
         self._next = 0
         self._references: dict[int, float | None] = {}
         self.last_results: list[Any] = []
+        self.best_score: tuple[float, float] | None = None
+        self.best_steps: int | None = None
+        self.best_policy: dict[str, Any] | None = None
 
     def _on_training_start(self) -> None:
         self._next = (self.num_timesteps // self.every + 1) * self.every
@@ -434,6 +437,11 @@ class EvalCallback(BaseCallback):
             self.logger.record("eval/ratio", float(np.mean(ratios)))
         self.logger.dump(self.num_timesteps)
         self.last_results = results
+        score = evaluation_score(results)
+        if self.best_score is None or score > self.best_score:
+            self.best_score = score
+            self.best_steps = self.num_timesteps
+            self.best_policy = {k: v.detach().clone() for k, v in self.model.policy.state_dict().items()}
         if self.status is not None:  # written with the next progress report
             self.status.update(
                 last_eval=evaluation_summary(
@@ -450,6 +458,16 @@ class EvalCallback(BaseCallback):
             writer.writeheader()
         writer.writerows(rows)
         atomic_write_text(self.curve_path, old + buffer.getvalue())
+
+
+def evaluation_score(results: Sequence[Any]) -> tuple[float, float]:
+    """(mean lap completion, minus the mean ratio to the reference lap): higher is better, compared in order.
+
+    A track without a ratio (no flying lap) counts as ratio 10.
+    """
+    completion = float(np.mean([r.completion_rate for r in results]))
+    ratios = [10.0 if r.ratio is None else float(r.ratio) for r in results]
+    return completion, -float(np.mean(ratios))
 
 
 def _curve_row(steps: int, wall_min: float, result: Any) -> dict[str, Any]:

@@ -100,12 +100,13 @@ class TrainConfig:
     # -- environment ----------------------------------------------------------------------------------------------
     start: str = "mixed"
     """Episode start: grid, random (anywhere on the track, at a safe speed) or mixed."""
-    centre_penalty: float | None = None
-    """Reward penalty per step times (offset from the middle / half width)^2; default: the env's (0.01). Measured:
-    fine-tunes at 0.01 drove Norisring within 1% of the centre line's limit (57.0 s against 56.7 s), which is 1.21x
-    the racing line's reference lap; 0 leaves the whole width to the racing line."""
+    line_penalty: float | None = None
+    """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
+    episodes_per_track: int = 4
+    """Random tracks: episodes driven on one before the next is generated (its racing line takes a few tenths
+    of a second, as long as ~100 env steps; early episodes are short)."""
 
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None
@@ -128,6 +129,10 @@ class TrainConfig:
     eval_tracks: list[str] = field(default_factory=list)
     """Tracks for the periodic and final evaluation. Default: the training track (finetune, scratch), else
     the --tracks files, else three generated tracks with fixed seeds."""
+    keep_best: bool = True
+    """Save the policy of the best periodic evaluation (highest lap completion, then lowest ratio to the
+    reference lap) rather than the last one: SAC's deterministic policy near the grip limit can lap at one
+    evaluation and crash at the next. The checkpoints in run_dir stay the last ones, for --resume."""
     final_eval_episodes: int = 5
     """Episodes per track of the evaluation written into the sidecar at the end."""
     progress: bool = True
@@ -191,6 +196,7 @@ def validate(config: TrainConfig) -> None:
         "batch_size",
         "buffer_size",
         "max_episode_steps",
+        "episodes_per_track",
         "torch_threads",
     ):
         if getattr(config, name) < 1:
@@ -200,8 +206,8 @@ def validate(config: TrainConfig) -> None:
             raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
     if config.updates_per_step is not None and not config.updates_per_step > 0:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
-    if config.centre_penalty is not None and not config.centre_penalty >= 0:
-        raise ValueError(f"centre_penalty must not be negative, got {config.centre_penalty}")
+    if config.line_penalty is not None and not config.line_penalty >= 0:
+        raise ValueError(f"line_penalty must not be negative, got {config.line_penalty}")
     if not config.learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.start not in ("grid", "random", "mixed"):

@@ -25,6 +25,7 @@ from game.physics import (
     CarParams,
     new_cars,
 )
+from game.racing_line import line_table
 from game.simulation import advance, place_car
 from game.track import Track, widths_at
 from game.track_io import load_track
@@ -40,7 +41,7 @@ class RewardConfig:
     """Reward terms, per action step."""
 
     progress: float = 0.1  # per metre driven along the track
-    centre_penalty: float = 0.01  # times (offset from the middle / half width)^2
+    line_penalty: float = 0.01  # times (offset from the racing line / half width)^2
     off_track_penalty: float = 5.0  # once, when the car leaves the track (the episode ends)
     stuck_penalty: float = 5.0  # once, when the car makes no progress for stuck_time (the episode ends)
     stuck_time: float = 3.0  # [s] without beating its best progress by stuck_distance
@@ -48,9 +49,9 @@ class RewardConfig:
 
 
 @njit(cache=True)
-def _advance_and_observe(cars, controls, table, spacing, params, dt, n_steps, obs):  # noqa: ANN001, ANN202
+def _advance_and_observe(cars, controls, table, line, spacing, params, dt, n_steps, obs):  # noqa: ANN001, ANN202
     advance(cars, controls, table, spacing, params, dt, n_steps)
-    observe_car(cars[0], table, spacing, params, obs)
+    observe_car(cars[0], table, line, spacing, params, obs)
 
 
 class RetroRacerEnv(gym.Env):
@@ -61,7 +62,8 @@ class RetroRacerEnv(gym.Env):
     ## Track Selection
     ``track`` (a file path or a :class:`game.track.Track`) races one track; ``tracks`` a list, one drawn at random
     each episode; ``randomize_track=True`` (the default when neither is given) generates a new random track every
-    episode (domain randomisation, ``game.trackgen``).
+    episode (domain randomisation, ``game.trackgen``), or every ``episodes_per_track`` episodes: each new track costs
+    a few tenths of a second for its racing line.
 
     ## Action Space
     ``Box(-1, 1, (2,), float32)``: ``[steer, throttle]``. Steer -1 is full lock right, +1 full lock left (the lock
@@ -72,14 +74,15 @@ class RetroRacerEnv(gym.Env):
     ## Observation Space
     ``Box(low, high, (22,), float32)`` from ``game.observation.observe_car``, the same function the in-game AI
     uses: speed, slip speed, yaw rate, braking look-ahead (speed over the speed the corners ahead allow),
-    heading error, cross-track offset (+-1 at the edges, up to +-2 beyond), 8 look-ahead track headings (8 to
-    200 m ahead, relative to the car) and 8 look-ahead curvatures (the sharpest corner in each window). See that
-    module for the exact scaling.
+    heading error, road position (+-1 at the edges, up to +-2 beyond), offset from the racing line, 7 look-ahead
+    headings of the racing line (16 to 200 m ahead, relative to the car) and 8 look-ahead curvatures of the
+    racing line (the sharpest corner in each window). See that module for the exact scaling.
 
     ## Rewards
     Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
     backwards; cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for
-    leaving the middle of the road, minus 5 once if the car leaves the track or gets stuck.
+    leaving the racing line (offset in half widths of the road, game.racing_line), minus 5 once if the car
+    leaves the track or gets stuck.
 
     ## Starting State
     ``start="grid"``: standing start from pole position, just behind the start/finish line. ``start="random"``:
@@ -110,6 +113,7 @@ class RetroRacerEnv(gym.Env):
         reward: RewardConfig | None = None,
         car: CarParams = DEFAULT_CAR,
         render_mode: str | None = None,
+        episodes_per_track: int = 1,
     ) -> None:
         if start not in ("grid", "random", "mixed"):
             raise ValueError(f"start must be 'grid', 'random' or 'mixed', got {start!r}")
@@ -117,6 +121,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
         if max_episode_steps < 1:
             raise ValueError(f"max_episode_steps must be at least 1, got {max_episode_steps}")
+        if episodes_per_track < 1:
+            raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
         sources = ([track] if track is not None else []) + list(tracks or [])
         if randomize_track is None:
             randomize_track = not sources
@@ -126,6 +132,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError("no track: give track, tracks, or randomize_track=True")
         self.tracks = [src if isinstance(src, Track) else load_track(src) for src in sources]
         self.randomize_track = randomize_track
+        self.episodes_per_track = episodes_per_track
+        self._episodes_on_track = 0
         self.start = start
         self.random_start_prob = random_start_prob
         self.max_episode_steps = max_episode_steps
@@ -151,7 +159,10 @@ class RetroRacerEnv(gym.Env):
         if self.randomize_track:
             from game.trackgen import generate_track
 
-            self.track = generate_track(int(rng.integers(2**31)))
+            if seed is not None or self.track is None or self._episodes_on_track >= self.episodes_per_track:
+                self.track = generate_track(int(rng.integers(2**31)))
+                self._episodes_on_track = 0
+            self._episodes_on_track += 1
         elif len(self.tracks) > 1:
             self.track = self.tracks[int(rng.integers(len(self.tracks)))]
         else:
@@ -171,7 +182,8 @@ class RetroRacerEnv(gym.Env):
         self._best_progress = car[CAR_PROGRESS]
         self._best_progress_time = 0.0
         self._lap_timer = LapTimer(self.track.length, car[CAR_PROGRESS], standing_start=start == "grid")
-        observe_car(car, self.track.table, self.track.spacing, self._params, self._obs)
+        self._line = line_table(self.track)
+        observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
         return self._obs.copy(), self._info(stuck=False)
 
     def step(self, action: np.ndarray):  # noqa: ANN201
@@ -187,7 +199,15 @@ class RetroRacerEnv(gym.Env):
         progress_before = car[CAR_PROGRESS]
         time_before = self._time
         _advance_and_observe(
-            self._cars, self._controls, track.table, track.spacing, self._params, self._dt, FRAME_SKIP, self._obs
+            self._cars,
+            self._controls,
+            track.table,
+            self._line,
+            track.spacing,
+            self._params,
+            self._dt,
+            FRAME_SKIP,
+            self._obs,
         )
         self._time += FRAME_SKIP * self._dt
         self._steps += 1
@@ -195,8 +215,8 @@ class RetroRacerEnv(gym.Env):
         self._lap_timer.update(progress_before, progress, time_before, self._time)
 
         cfg = self.reward_config
-        offset = float(self._obs[5])
-        reward = cfg.progress * (progress - progress_before) - cfg.centre_penalty * offset * offset
+        offset = float(self._obs[6])
+        reward = cfg.progress * (progress - progress_before) - cfg.line_penalty * offset * offset
         off_track = car[CAR_OFF_TRACK] > 0.5
         if progress > self._best_progress + cfg.stuck_distance:
             self._best_progress = progress

@@ -121,6 +121,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
             start=config.start,
             max_episode_steps=config.max_episode_steps,
             reward=reward_config(config),
+            episodes_per_track=config.episodes_per_track,
         )
         return Monitor(env)
 
@@ -251,8 +252,8 @@ def reward_config(config: TrainConfig) -> Any:
     from agents.env import RewardConfig
 
     default = RewardConfig()
-    centre = default.centre_penalty if config.centre_penalty is None else config.centre_penalty
-    return dataclasses.replace(default, centre_penalty=centre)
+    penalty = default.line_penalty if config.line_penalty is None else config.line_penalty
+    return dataclasses.replace(default, line_penalty=penalty)
 
 
 def environment_settings(config: TrainConfig) -> dict[str, Any]:
@@ -431,6 +432,9 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
         model.gradient_steps = config.gradient_steps  # PolicyWarmupCallback may have left 0
         if config.checkpoint_every > 0 or interrupted:
             checkpoint()
+        selected_steps = model.num_timesteps
+        if config.keep_best and evaluator is not None:
+            selected_steps = select_best_policy(model, evaluator, evaluate_last=not interrupted)
         evaluation: list[dict[str, Any]] = []
         if not interrupted and config.final_eval_episodes > 0 and eval_tracks:
             from agents.evaluate import evaluate
@@ -451,8 +455,20 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
             evaluation,
             steps_per_s=progress.steps_per_s,
             argv=argv,
+            selected_steps=selected_steps,
         )
     return result
+
+
+def select_best_policy(model: Any, evaluator: Any, evaluate_last: bool = True) -> int:
+    """Evaluate the last policy too, then load the best evaluated one into ``model``; returns its step count."""
+    if evaluate_last and evaluator.best_steps != model.num_timesteps:
+        evaluator.run_evaluation()
+    if evaluator.best_policy is not None and evaluator.best_steps != model.num_timesteps:
+        model.policy.load_state_dict(evaluator.best_policy)
+        print(f"kept the policy of step {evaluator.best_steps} (best evaluation)", file=sys.stderr)
+        return int(evaluator.best_steps)
+    return int(model.num_timesteps)
 
 
 def save_outputs(
@@ -465,6 +481,7 @@ def save_outputs(
     evaluation: list[dict[str, Any]],
     steps_per_s: float,
     argv: list[str] | None,
+    selected_steps: int | None = None,
 ) -> TrainResult:
     """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar (each atomically)."""
     from agents.models import command_line, export_actor, file_sha256, save_model, sidecar_record, write_sidecar
@@ -472,11 +489,12 @@ def save_outputs(
     track_name = None
     if config.track:
         track_name = Path(config.track).stem
+    selected = int(model.num_timesteps if selected_steps is None else selected_steps)
     save_model(model, paths.zip)
     export_actor(
         model,
         paths.npz,
-        metadata={"kind": config.mode, "track": track_name, "steps": int(model.num_timesteps), "run_name": run_name},
+        metadata={"kind": config.mode, "track": track_name, "steps": selected, "run_name": run_name},
     )
     record = sidecar_record(
         kind=config.mode,
@@ -492,6 +510,7 @@ def save_outputs(
             "curve": paths.curve.name if paths.curve.exists() else None,
         },
         steps=int(model.num_timesteps),
+        selected_steps=selected,
         wall_time_s=wall_time_s,
         env_steps_per_s_last=steps_per_s,
         interrupted=interrupted,

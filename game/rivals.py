@@ -42,6 +42,7 @@ from game.physics import (
     GRAVITY,
     CarParams,
 )
+from game.racing_line import line_table
 from game.track import Track
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "assets" / "models"
@@ -130,6 +131,7 @@ class ActorDriver:
         self.actor = actor
         self.track = track
         self.params = params.as_array()
+        self.line = line_table(track)
         self._obs = np.zeros((8, OBSERVATION_SIZE), dtype=np.float32)
 
     def act(self, cars: np.ndarray) -> np.ndarray:
@@ -137,7 +139,7 @@ class ActorDriver:
         n = cars.shape[0]
         if self._obs.shape[0] != n:
             self._obs = np.zeros((n, OBSERVATION_SIZE), dtype=np.float32)
-        observe_cars(cars, self.track.table, self.track.spacing, self.params, self._obs)
+        observe_cars(cars, self.track.table, self.line, self.track.spacing, self.params, self._obs)
         actions = np.asarray(self.actor.act(self._obs), dtype=np.float64)
         if actions.shape != (n, 2) or not np.all(np.isfinite(actions)):
             raise ValueError(f"model returned {actions.shape} actions (finite: {np.all(np.isfinite(actions))})")

@@ -233,7 +233,7 @@ def resample_centerline(
     d1 = spline(u, 1)
     d2 = spline(u, 2)
     speed = np.hypot(d1[:, 0], d1[:, 1])
-    curvature = _smooth_periodic((d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]) / speed**3, spacing)
+    curvature = smooth_periodic((d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]) / speed**3, spacing)
     heading = np.unwrap(np.arctan2(d1[:, 1], d1[:, 0]))
     # Widths vary linearly between control points (a spline could overshoot below zero).
     ctrl_s = np.interp(knots, np.append(dense_u, knots[-1]), dense_s)
@@ -248,12 +248,12 @@ def resample_centerline(
     table[:, COL_WIDTH_RIGHT] = wr
     start = 0.0
     for w, end in enumerate(LOOKAHEAD_DISTANCES):
-        table[:, COL_WINDOW_CURVATURE + w] = _window_extreme(curvature, spacing, start, end)
+        table[:, COL_WINDOW_CURVATURE + w] = window_extreme(curvature, spacing, start, end)
         start = end
     return table, spacing
 
 
-def _smooth_periodic(values: np.ndarray, spacing: float) -> np.ndarray:
+def smooth_periodic(values: np.ndarray, spacing: float) -> np.ndarray:
     """Gaussian smoothing around the loop over ~CURVATURE_SMOOTHING metres.
 
     A spline through surveyed points overshoots the curvature of real corners (a 12 m hairpin reads 9 m).
@@ -266,7 +266,7 @@ def _smooth_periodic(values: np.ndarray, spacing: float) -> np.ndarray:
     return np.convolve(padded, kernel, mode="valid")
 
 
-def _window_extreme(curvature: np.ndarray, spacing: float, start: float, end: float) -> np.ndarray:
+def window_extreme(curvature: np.ndarray, spacing: float, start: float, end: float) -> np.ndarray:
     """For each sample, the signed curvature of largest magnitude between start and end metres ahead."""
     n = curvature.shape[0]
     first = int(math.floor(start / spacing))

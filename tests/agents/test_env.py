@@ -18,12 +18,12 @@ from game.physics import CAR_OFF_TRACK, CAR_PROGRESS
 from game.track import widths_at
 
 
-def centreline_driver(obs: np.ndarray, target_speed: float = 20.0) -> np.ndarray:
-    """Steer back to the middle and along the track, hold a speed: uses only the observation."""
+def line_driver(obs: np.ndarray, target_speed: float = 20.0) -> np.ndarray:
+    """Steer back to the racing line and along it, hold a speed: uses only the observation."""
     speed = obs[0] * 90.0
     heading_error = obs[4] * math.pi
-    offset = obs[5]
-    look = obs[7] * math.pi  # track direction 16 m ahead relative to the car
+    offset = obs[6]
+    look = obs[7] * math.pi  # the line's direction 16 m ahead relative to the car
     steer = np.clip(2.0 * look - 1.0 * offset - 0.5 * heading_error, -1, 1)
     throttle = np.clip(0.3 * (target_speed - speed), -1, 1)
     return np.array([steer, throttle], dtype=np.float32)
@@ -142,9 +142,9 @@ def drive(env, driver, max_steps, **options):
     return info
 
 
-def test_centreline_driver_completes_a_lap(oval_track):
+def test_line_driver_completes_a_lap(oval_track):
     env = RetroRacerEnv(track=oval_track, max_episode_steps=5000)
-    info = drive(env, centreline_driver, 5000, start="grid")
+    info = drive(env, line_driver, 5000, start="grid")
     assert info["laps"] >= 1, info
     assert not info["off_track"]
     # Lap 1 from a standing start at about 20 m/s: a bit over length / 20 m/s.
@@ -157,7 +157,7 @@ def test_reversing_over_the_line_does_not_complete_a_lap(oval_track):
     # Drive forwards over the line, reverse back over it, and forwards again, several times.
     for _ in range(4):
         for _ in range(200):
-            obs, _, terminated, _, info = env.step(centreline_driver(obs, target_speed=8.0))
+            obs, _, terminated, _, info = env.step(line_driver(obs, target_speed=8.0))
             if env.cars[0, CAR_PROGRESS] > 4.0:  # over the line
                 break
         for _ in range(200):
@@ -205,11 +205,36 @@ def test_rgb_array_render_shows_the_track(oval_track):
     assert len(colours) >= 4
 
 
+def test_random_tracks_change_every_episodes_per_track_episodes():
+    env = RetroRacerEnv(randomize_track=True, episodes_per_track=2)
+    env.reset(seed=3)
+    names = [env.track.name]
+    for _ in range(4):
+        env.reset()
+        names.append(env.track.name)
+    assert names[0] == names[1] and names[2] == names[3] and names[4] != names[3] and names[1] != names[2]
+    env.reset(seed=3)  # an explicit seed always starts afresh: same seed, same track
+    assert env.track.name == names[0]
+
+
+def test_reward_penalises_leaving_the_racing_line(oval_track):
+    rewards = {}
+    for penalty in (0.0, 1.0):
+        env = RetroRacerEnv(track=oval_track, reward=RewardConfig(line_penalty=penalty))
+        obs, _ = env.reset(seed=0, options={"start": "grid"})
+        _, rewards[penalty], _, _, _ = env.step(np.zeros(2, dtype=np.float32))
+        offset = obs[6]  # the car starts in the middle of the road; the line is elsewhere at the start
+    assert offset != 0.0
+    assert rewards[1.0] < rewards[0.0]
+
+
 def test_bad_options_are_refused(oval_track, tmp_path):
     with pytest.raises(ValueError, match="start"):
         RetroRacerEnv(track=oval_track, start="sideways")
     with pytest.raises(ValueError, match="not both"):
         RetroRacerEnv(track=oval_track, randomize_track=True)
+    with pytest.raises(ValueError, match="episodes_per_track"):
+        RetroRacerEnv(episodes_per_track=0)
     bad = tmp_path / "bad.json"
     bad.write_text("{")
     with pytest.raises(ValueError, match="bad.json"):

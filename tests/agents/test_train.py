@@ -115,6 +115,8 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"n_envs": 0}, "n_envs"),
         ("base", {"start": "pit"}, "start"),
         ("base", {"updates_per_step": 0.0}, "updates_per_step"),
+        ("base", {"episodes_per_track": 0}, "episodes_per_track"),
+        ("base", {"line_penalty": -1.0}, "line_penalty"),
         ("rally", {}, "mode"),
     ],
 )
@@ -370,3 +372,43 @@ def test_finetune_without_a_track_needs_an_out_path():
         config_for_mode("finetune")
     config = config_for_mode("finetune", out="runs/refined/base.zip")
     assert config.track is None and config.learning_rate == 1e-4
+
+
+# -- keeping the best evaluated policy -------------------------------------------------------------------------------
+def test_evaluation_score_ranks_completion_before_pace():
+    from types import SimpleNamespace
+
+    from agents.callbacks import evaluation_score
+
+    def results(*pairs):
+        return [SimpleNamespace(completion_rate=c, ratio=r) for c, r in pairs]
+
+    crashes_fast = evaluation_score(results((0.5, 1.05), (0.0, None)))
+    laps_slow = evaluation_score(results((1.0, 1.30), (1.0, 1.25)))
+    laps_fast = evaluation_score(results((1.0, 1.10), (1.0, 1.12)))
+    assert laps_fast > laps_slow > crashes_fast
+
+
+def test_keep_best_loads_the_best_evaluated_policy(base_model):
+    from types import SimpleNamespace
+
+    import torch
+
+    from agents.train import select_best_policy
+
+    model = load_sb3(base_model)
+    best = {k: v.clone() + 0.5 for k, v in model.policy.state_dict().items()}
+    evaluator = SimpleNamespace(best_steps=100, best_policy=best, run_evaluation=lambda: None)
+    assert select_best_policy(model, evaluator, evaluate_last=False) == 100
+    for key, value in model.policy.state_dict().items():
+        assert torch.equal(value, best[key])
+    evaluator.best_steps = model.num_timesteps  # the last policy is the best: nothing changes
+    assert select_best_policy(model, evaluator, evaluate_last=False) == model.num_timesteps
+
+
+def test_base_smoke_run_records_the_selected_policy(base_model):
+    sidecar = read_sidecar(ModelPaths.of(base_model).sidecar)
+    assert sidecar["selected_steps"] in (200, 300)  # evaluated at 200 and, before the choice, at the end
+    curve = ModelPaths.of(base_model).curve.read_text().splitlines()
+    assert [row.split(",")[0] for row in curve[1:]] == ["200", "300"]
+    assert load_actor(ModelPaths.of(base_model).npz).metadata["steps"] == sidecar["selected_steps"]
