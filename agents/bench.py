@@ -68,6 +68,18 @@ def time_track_generation(seeds: range) -> float:
     return (time.perf_counter() - t0) / len(seeds)
 
 
+def time_racing_line(seeds: range) -> float:
+    """Mean wall time of the racing line of a new random track (``game.racing_line.line_table``) [s]."""
+    from game.racing_line import line_table
+    from game.trackgen import generate_track
+
+    tracks = [generate_track(seed) for seed in seeds]
+    t0 = time.perf_counter()
+    for track in tracks:
+        line_table(track)
+    return (time.perf_counter() - t0) / len(seeds)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -82,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     env_us = [1e6 * time_env_step(track, args.steps, seed) for seed in range(args.runs)]
     car_us = [1e6 * time_car_step(track, 64, 2000, seed) for seed in range(args.runs)]
     gen_ms = [1e3 * time_track_generation(range(1000 + 20 * r, 1020 + 20 * r)) for r in range(args.runs)]
+    line_ms = [1e3 * time_racing_line(range(2000 + 5 * r, 2005 + 5 * r)) for r in range(args.runs)]
     env_median = statistics.median(env_us)
     car_median = statistics.median(car_us)
     print(
@@ -93,7 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         f"physics tick, 64 cars at once: median {car_median:.3f} us per car-step "
         f"(goal <= {CAR_STEP_GOAL_US:.0f} us, ratio {car_median / CAR_STEP_GOAL_US:.2f})"
     )
-    print(f"random track generation (every reset with randomize_track): median {statistics.median(gen_ms):.1f} ms")
+    print(f"random track generation (each new track with randomize_track): median {statistics.median(gen_ms):.1f} ms")
+    print(f"racing line of a new track (game.racing_line): median {statistics.median(line_ms):.0f} ms")
     print(f"runs: {args.runs}; env.step samples (us): {', '.join(f'{x:.2f}' for x in env_us)}")
 
 

@@ -396,6 +396,7 @@ class EvalCallback(BaseCallback):
         self.best_score: tuple[float, float] | None = None
         self.best_steps: int | None = None
         self.best_policy: dict[str, Any] | None = None
+        self.last_steps: int | None = None
 
     def _on_training_start(self) -> None:
         self._next = (self.num_timesteps // self.every + 1) * self.every
@@ -437,6 +438,7 @@ class EvalCallback(BaseCallback):
             self.logger.record("eval/ratio", float(np.mean(ratios)))
         self.logger.dump(self.num_timesteps)
         self.last_results = results
+        self.last_steps = self.num_timesteps
         score = evaluation_score(results)
         if self.best_score is None or score > self.best_score:
             self.best_score = score

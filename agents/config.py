@@ -128,7 +128,10 @@ class TrainConfig:
     """Episodes (two laps each, from a perturbed grid start) per evaluation track."""
     eval_tracks: list[str] = field(default_factory=list)
     """Tracks for the periodic and final evaluation. Default: the training track (finetune, scratch), else
-    the --tracks files, else three generated tracks with fixed seeds."""
+    the --tracks files, else --eval-generated generated tracks with fixed seeds."""
+    eval_generated: int = 3
+    """Generated evaluation tracks (seeds 900001, 900002, ...) when there are no --eval-tracks or training
+    tracks. More tracks make the kept policy (--keep-best) more robust, and each evaluation longer."""
     keep_best: bool = True
     """Save the policy of the best periodic evaluation (highest lap completion, then lowest ratio to the
     reference lap) rather than the last one: SAC's deterministic policy near the grip limit can lap at one
@@ -197,6 +200,7 @@ def validate(config: TrainConfig) -> None:
         "buffer_size",
         "max_episode_steps",
         "episodes_per_track",
+        "eval_generated",
         "torch_threads",
     ):
         if getattr(config, name) < 1:

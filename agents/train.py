@@ -55,7 +55,7 @@ from game.track import Track, TrackError
 if TYPE_CHECKING:
     from agents.callbacks import StatusFile
 
-EVAL_TRACK_SEEDS = (900_001, 900_002, 900_003)  # generated evaluation tracks of base runs (fixed: curves compare)
+EVAL_TRACK_SEED = 900_001  # first seed of the generated evaluation tracks (fixed, so that curves compare)
 FINAL_EVAL_SEED = 20_000
 SB3_LOG_INTERVAL = 50  # episodes between SB3's own TensorBoard dumps
 
@@ -96,7 +96,7 @@ def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Tr
     except ImportError:
         warnings.warn("game.trackgen is not available: no evaluation tracks (give --eval-tracks)", stacklevel=2)
         return []
-    return [generate_track(seed) for seed in EVAL_TRACK_SEEDS]
+    return [generate_track(EVAL_TRACK_SEED + i) for i in range(config.eval_generated)]
 
 
 def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
@@ -462,7 +462,7 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
 
 def select_best_policy(model: Any, evaluator: Any, evaluate_last: bool = True) -> int:
     """Evaluate the last policy too, then load the best evaluated one into ``model``; returns its step count."""
-    if evaluate_last and evaluator.best_steps != model.num_timesteps:
+    if evaluate_last and evaluator.last_steps != model.num_timesteps:
         evaluator.run_evaluation()
     if evaluator.best_policy is not None and evaluator.best_steps != model.num_timesteps:
         model.policy.load_state_dict(evaluator.best_policy)

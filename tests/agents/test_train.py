@@ -398,7 +398,7 @@ def test_keep_best_loads_the_best_evaluated_policy(base_model):
 
     model = load_sb3(base_model)
     best = {k: v.clone() + 0.5 for k, v in model.policy.state_dict().items()}
-    evaluator = SimpleNamespace(best_steps=100, best_policy=best, run_evaluation=lambda: None)
+    evaluator = SimpleNamespace(best_steps=100, best_policy=best, last_steps=300, run_evaluation=lambda: None)
     assert select_best_policy(model, evaluator, evaluate_last=False) == 100
     for key, value in model.policy.state_dict().items():
         assert torch.equal(value, best[key])
