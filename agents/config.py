@@ -102,6 +102,8 @@ class TrainConfig:
     """Episode start: grid, random (anywhere on the track, at a safe speed) or mixed."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
+    off_track_penalty: float | None = None
+    """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
     episodes_per_track: int = 4
@@ -210,8 +212,10 @@ def validate(config: TrainConfig) -> None:
             raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
     if config.updates_per_step is not None and not config.updates_per_step > 0:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
-    if config.line_penalty is not None and not config.line_penalty >= 0:
-        raise ValueError(f"line_penalty must not be negative, got {config.line_penalty}")
+    for name in ("line_penalty", "off_track_penalty"):
+        value = getattr(config, name)
+        if value is not None and not value >= 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
     if not config.learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.start not in ("grid", "random", "mixed"):

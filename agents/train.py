@@ -251,9 +251,10 @@ def reward_config(config: TrainConfig) -> Any:
     """The env's reward settings, with the config's overrides."""
     from agents.env import RewardConfig
 
-    default = RewardConfig()
-    penalty = default.line_penalty if config.line_penalty is None else config.line_penalty
-    return dataclasses.replace(default, line_penalty=penalty)
+    overrides = {
+        name: getattr(config, name) for name in ("line_penalty", "off_track_penalty") if getattr(config, name) is not None
+    }
+    return dataclasses.replace(RewardConfig(), **overrides)
 
 
 def environment_settings(config: TrainConfig) -> dict[str, Any]:

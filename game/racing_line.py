@@ -24,9 +24,10 @@ import math
 from collections.abc import Iterator
 
 import numpy as np
+from numba import njit
 from scipy import sparse
-from scipy.sparse.linalg import spsolve
 
+from game.cyclic_banded import CyclicBandedMatrix
 from game.physics import DEFAULT_CAR, GRAVITY, CarParams
 from game.track import LOOKAHEAD_DISTANCES, Track, smooth_periodic, window_extreme
 
@@ -145,11 +146,12 @@ def _bounded_least_squares(
     """Minimise ``||matrix @ x - target||**2 + damping**2 * ||x||**2`` subject to ``lower <= x <= upper``.
 
     A primal-dual interior-point method on the normal equations: the Hessian is banded (plus the corners that
-    close the loop), so each Newton step is one sparse solve and the whole solve takes a few tens of them.
+    close the loop), so each Newton step is one banded solve and the whole solve takes a few tens of them.
     """
     n = lower.shape[0]
     upper = np.maximum(upper, lower + 1e-6)  # a pinned offset becomes a tiny interval
-    hessian = (matrix.T @ matrix + (damping**2 + 1e-12) * sparse.eye(n)).tocsc()
+    hessian = (matrix.T @ matrix + (damping**2 + 1e-12) * sparse.eye(n)).tocsr()
+    banded = CyclicBandedMatrix(hessian, bandwidth=2)  # each residual couples neighbouring samples only
     gradient_offset = -(matrix.T @ target)
     x = np.clip(0.0, lower, upper)
     x = np.clip(x, lower + 0.01 * (upper - lower), upper - 0.01 * (upper - lower))
@@ -164,8 +166,7 @@ def _bounded_least_squares(
             break
         target_gap = 0.1 * gap
         rhs = -residual + target_gap / s_lower - z_lower - target_gap / s_upper + z_upper
-        system = hessian + sparse.diags(z_lower / s_lower + z_upper / s_upper)
-        dx = spsolve(system.tocsc(), rhs, permc_spec="NATURAL")  # banded: no reordering needed
+        dx = banded.solve(rhs, extra_diagonal=z_lower / s_lower + z_upper / s_upper)
         dz_lower = (target_gap - s_lower * z_lower - z_lower * dx) / s_lower
         dz_upper = (target_gap - s_upper * z_upper + z_upper * dx) / s_upper
         step = min(
@@ -277,7 +278,6 @@ def speed_profile(segment_length: np.ndarray, curvature: np.ndarray, params: Car
         curvature: (n,) curvature at each point [1/m].
         params: The car.
     """
-    n = curvature.shape[0]
     grip_accel = params.grip * GRAVITY
     drag_per_mass = params.drag_coefficient / params.mass
     rolling_accel = params.rolling_resistance * GRAVITY
@@ -288,14 +288,18 @@ def speed_profile(segment_length: np.ndarray, curvature: np.ndarray, params: Car
     abs_curvature = np.abs(curvature)
     with np.errstate(divide="ignore"):
         speed = np.minimum(np.sqrt(grip_accel / abs_curvature), SPEED_CAP)
-    segment_curvature = np.minimum(abs_curvature, np.roll(abs_curvature, -1)).tolist()
-    lengths = segment_length.tolist()
-    v = speed.tolist()
-    start = int(np.argmin(speed))
+    segment_curvature = np.minimum(abs_curvature, np.roll(abs_curvature, -1))
+    accel = np.array([grip_accel, drag_per_mass, rolling_accel, engine_accel, power_per_mass, brake_accel])
+    _accelerate_and_brake(speed, np.asarray(segment_length, dtype=np.float64), segment_curvature, accel)
+    return speed
 
-    def tyre_accel(v_low: float, k: float) -> float:
-        lateral = v_low * v_low * k
-        return math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
+
+@njit(cache=True)
+def _accelerate_and_brake(v, lengths, segment_curvature, accel):  # noqa: ANN001, ANN202
+    """Lower the cornering-limited speeds ``v`` in place to what acceleration and braking allow (see above)."""
+    grip_accel, drag_per_mass, rolling_accel, engine_accel, power_per_mass, brake_accel = accel
+    n = v.shape[0]
+    start = int(np.argmin(v))
 
     # Forward pass: accelerate from each point to the next.
     changed = True
@@ -305,9 +309,11 @@ def speed_profile(segment_length: np.ndarray, curvature: np.ndarray, params: Car
             i = (start + step) % n
             j = (i + 1) % n
             vi = v[i]
-            drive = min(engine_accel, power_per_mass / max(vi, 1.0), tyre_accel(vi, segment_curvature[i]))
-            accel = drive - drag_per_mass * vi * vi - rolling_accel
-            reachable = math.sqrt(max(vi * vi + 2.0 * accel * lengths[i], 0.0))
+            lateral = vi * vi * segment_curvature[i]
+            tyre = math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
+            drive = min(engine_accel, power_per_mass / max(vi, 1.0), tyre)
+            gain = drive - drag_per_mass * vi * vi - rolling_accel
+            reachable = math.sqrt(max(vi * vi + 2.0 * gain * lengths[i], 0.0))
             if reachable < v[j] - 1e-9:
                 v[j] = reachable
                 changed = True
@@ -320,13 +326,14 @@ def speed_profile(segment_length: np.ndarray, curvature: np.ndarray, params: Car
             j = (start - step) % n
             i = (j - 1) % n
             vj = v[j]
-            brake = min(brake_accel, tyre_accel(vj, segment_curvature[i])) + rolling_accel
+            lateral = vj * vj * segment_curvature[i]
+            tyre = math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
+            brake = min(brake_accel, tyre) + rolling_accel
             ds = lengths[i]
             entry = math.sqrt((vj * vj + 2.0 * brake * ds) / max(1.0 - 2.0 * drag_per_mass * ds, 1e-6))
             if entry < v[i] - 1e-9:
                 v[i] = entry
                 changed = True
-    return np.array(v)
 
 
 def lap_time(segment_length: np.ndarray, speed: np.ndarray) -> float:

@@ -26,7 +26,7 @@ from agents.config import (
 )
 from agents.evaluate import load_track_file
 from agents.models import ModelPaths, load_sb3, read_sidecar
-from agents.train import build_parser, load_model, main, make_vec_env, optimizers
+from agents.train import build_parser, load_model, main, make_vec_env, optimizers, reward_config
 from game.track_io import save_track
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,12 +117,21 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"updates_per_step": 0.0}, "updates_per_step"),
         ("base", {"episodes_per_track": 0}, "episodes_per_track"),
         ("base", {"line_penalty": -1.0}, "line_penalty"),
+        ("base", {"off_track_penalty": -1.0}, "off_track_penalty"),
         ("rally", {}, "mode"),
     ],
 )
 def test_bad_settings(mode, settings, message):
     with pytest.raises(ValueError, match=message):
         config_for_mode(mode, **settings)
+
+
+def test_reward_overrides_reach_the_env_reward():
+    default = reward_config(config_for_mode("base"))
+    changed = reward_config(config_for_mode("base", line_penalty=0.1, off_track_penalty=30.0))
+    assert (changed.line_penalty, changed.off_track_penalty) == (0.1, 30.0)
+    assert changed.stuck_penalty == default.stuck_penalty
+    assert (default.line_penalty, default.off_track_penalty) != (0.1, 30.0)
 
 
 def test_cli_rejects_finetune_without_track(capsys):
