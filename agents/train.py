@@ -251,9 +251,8 @@ def reward_config(config: TrainConfig) -> Any:
     """The env's reward settings, with the config's overrides."""
     from agents.env import RewardConfig
 
-    overrides = {
-        name: getattr(config, name) for name in ("line_penalty", "off_track_penalty") if getattr(config, name) is not None
-    }
+    names = ("line_penalty", "off_track_penalty")
+    overrides = {name: getattr(config, name) for name in names if getattr(config, name) is not None}
     return dataclasses.replace(RewardConfig(), **overrides)
 
 
