@@ -15,6 +15,7 @@ import argparse
 import ast
 import dataclasses
 import inspect
+import math
 import textwrap
 import types
 import typing
@@ -86,6 +87,10 @@ class TrainConfig:
     """Env steps of uniformly random actions before learning starts (finetune: 0, the base policy drives)."""
     ent_coef: str = "auto"
     """Entropy coefficient: 'auto' (learned), 'auto_0.1' (learned, starting at 0.1) or a number."""
+    target_entropy: float | None = None
+    """Entropy the learned coefficient steers the policy to; default: minus the action size (-2, SB3's 'auto'),
+    or the loaded model's. Lower is a less random policy in training, which can then learn to drive closer to the
+    limit; its deterministic driving is what races."""
     n_steps: int = 3
     """Steps of the n-step return in the critics' targets (SB3's NStepReplayBuffer). The design had 1; measured
     (random tracks, 16 envs, 1 update per 16 env steps, seed 0, both runs side by side on the 2 cores): at 1.2M
@@ -212,6 +217,8 @@ def validate(config: TrainConfig) -> None:
             raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
     if config.updates_per_step is not None and not config.updates_per_step > 0:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
+    if config.target_entropy is not None and not math.isfinite(config.target_entropy):
+        raise ValueError(f"target_entropy must be a finite number, got {config.target_entropy}")
     for name in ("line_penalty", "off_track_penalty"):
         value = getattr(config, name)
         if value is not None and not value >= 0:

@@ -194,6 +194,8 @@ def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
     custom = {"learning_rate": config.learning_rate, "lr_schedule": _schedule(config.learning_rate)}
     model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
     set_learning_rate(model, config.learning_rate)
+    if config.target_entropy is not None:
+        model.target_entropy = float(config.target_entropy)  # read at every update
     return model
 
 
@@ -206,6 +208,7 @@ def new_model(venv: Any, config: TrainConfig) -> Any:
         venv,
         learning_rate=config.learning_rate,
         ent_coef=_ent_coef(config.ent_coef),
+        target_entropy="auto" if config.target_entropy is None else float(config.target_entropy),
         policy_kwargs={"net_arch": list(config.net_arch)},
         n_steps=config.n_steps,
         seed=config.seed,

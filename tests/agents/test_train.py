@@ -218,7 +218,7 @@ def lrs(model):
     return [group["lr"] for optimizer in optimizers(model) for group in optimizer.param_groups]
 
 
-def tiny_finetune_model(base_model, work):
+def tiny_finetune_model(base_model, work, **settings):
     """The base model loaded for a small fine-tune on the test oval, as agents.train does it."""
     config = resolved(
         config_for_mode(
@@ -229,6 +229,7 @@ def tiny_finetune_model(base_model, work):
             buffer_size=1000,
             logdir=None,
             device="cpu",
+            **settings,
         )
     )
     tracks = [load_track_file(config.track)]
@@ -248,6 +249,18 @@ def test_finetune_optimisers_run_at_1e_4(base_model, work):
     assert model._n_updates > updates_before
     assert lrs(model) == [1e-4, 1e-4, 1e-4]
     assert model.lr_schedule(1.0) == model.lr_schedule(0.0) == 1e-4
+
+
+def test_finetune_target_entropy_steers_the_entropy_coefficient(base_model, work):
+    assert tiny_finetune_model(base_model, work).target_entropy == -2.0  # the saved one: minus the action size
+    # A squashed 2-D action has at most 2 ln 2 of entropy and this policy far more than -6, so the coefficient
+    # rises towards a target of +3 and falls towards -6.
+    for target, rises in ((-6.0, False), (3.0, True)):
+        model = tiny_finetune_model(base_model, work, target_entropy=target)
+        assert model.target_entropy == target
+        coefficient_before = model.log_ent_coef.item()
+        model.learn(100)
+        assert (model.log_ent_coef.item() > coefficient_before) == rises
 
 
 def test_policy_warmup_holds_back_updates_only(base_model, work):
