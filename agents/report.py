@@ -30,7 +30,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,8 @@ class Report:
     shipped: list[TrackSpec]
     circuits: list[TrackSpec]
     notes: list[str]
+    base_stages: list[ModelReport] = field(default_factory=list)
+    """Earlier training stages of the base model (``history/base-stage*.json``): sidecar and curve, not evaluated."""
     images: dict[str, Path] = field(default_factory=dict)
     bar: list[BarRow] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
@@ -246,7 +248,29 @@ def collect(options: argparse.Namespace, episodes: int, log: Callable[[str], Non
             if model.base_run is None:
                 model.base_run = evaluator.run("base", base.actor, spec)
         finetuned.append(model)
-    return Report(options, episodes, base, finetuned, shipped, circuits, notes)
+    stages = [load_model_report(p.stem, p.with_suffix(".npz")) for p in sorted(models_dir.glob("history/base-*.json"))]
+    return Report(options, episodes, base, finetuned, shipped, circuits, notes, base_stages=stages)
+
+
+def chained_curves(stages: Sequence[ModelReport], last: ModelReport) -> dict[str, list[CurvePoint]]:
+    """Curves of training stages that each went on from the one before, on one axis.
+
+    Each stage's steps and minutes count on from the total of the stages before it (from their sidecars, else
+    their last curve point).
+    """
+    curves: dict[str, list[CurvePoint]] = {}
+    steps, minutes = 0, 0.0
+    for stage in [*stages, last]:
+        if stage.curve:
+            curves[stage.name] = [
+                replace(p, steps=p.steps + steps, wall_time_min=p.wall_time_min + minutes) for p in stage.curve
+            ]
+        sidecar = stage.sidecar or {}
+        final = stage.curve[-1] if stage.curve else None
+        steps += int(sidecar.get("steps") or (final.steps if final else 0))
+        wall = sidecar.get("wall_time_s")
+        minutes += wall / 60.0 if isinstance(wall, int | float) else (final.wall_time_min if final else 0.0)
+    return curves
 
 
 # -- the bar --------------------------------------------------------------------------------------------------------
@@ -308,7 +332,7 @@ def write_plots(report: Report, images_dir: Path) -> dict[str, Path]:
     images = {}
     if report.base.curve:
         images["base"] = plot_curves(
-            {"base": report.base.curve},
+            chained_curves(report.base_stages, report.base),
             images_dir / BASE_CURVE_PNG,
             "Base model: evaluation during training (mean over its evaluation tracks)",
             completion_bar=COMPLETION_BAR,

@@ -210,7 +210,8 @@ def render(report: Report, out: Path) -> str:
     lines += _curve_lines(report, out)
 
     lines += ["", "## Training", ""]
-    models = [m for m in [report.base, *report.finetuned] if m.sidecar is not None or m.actor is not None]
+    models = [m for m in report.base_stages if m.sidecar is not None]
+    models += [m for m in [report.base, *report.finetuned] if m.sidecar is not None or m.actor is not None]
     if models:
         lines += training_lines(models)
     else:
@@ -278,7 +279,15 @@ def _curve_lines(report: Report, out: Path) -> list[str]:
     if "base" in report.images:
         rel = os.path.relpath(report.images["base"], out.parent)
         lines += [f"![Base model learning curve]({Path(rel).as_posix()})", ""]
-        lines += _curve_summary([base])
+        if report.base_stages:
+            names = ", ".join(f"`{m.name}`" for m in report.base_stages)
+            lines += [
+                f"The base model was trained in stages: {names} (in `history/`), then `base`, each going on from "
+                "the one before; the plot counts each stage's steps and minutes on from the end of the previous "
+                "one, the table below restarts them.",
+                "",
+            ]
+        lines += _curve_summary([*[m for m in report.base_stages if m.curve], base])
     else:
         lines.append(f"Base model: no learning curve ({base.curve_problem or 'no evaluations in it'}).")
     lines.append("")

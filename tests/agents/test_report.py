@@ -104,6 +104,25 @@ def test_report_with_base_and_finetuned_models(layout, capsys):
     assert main([*args, "--check"]) == 1
 
 
+def test_earlier_base_stages_are_listed_and_their_curves_chained(layout):
+    from agents.report import chained_curves, load_model_report
+
+    tmp_path, models, out, args = layout
+    write_model(models / "history" / "base-stage1", 3, "python -m agents.train base --steps 12000", "base")
+    (models / "history" / "base-stage1.npz").unlink()  # earlier stages ship their sidecar and curve only
+    write_model(models / "base", 1, "python -m agents.train finetune --base stage1.zip --out base.zip", "finetune")
+
+    assert main(args) == 0
+    text = out.read_text()
+    assert "`base-stage1`" in text and "python -m agents.train base --steps 12000" in text
+    assert "--base stage1.zip" in text
+    stages = [load_model_report("base-stage1", models / "history" / "base-stage1.npz")]
+    curves = chained_curves(stages, load_model_report("base", models / "base.npz"))
+    assert [p.steps for p in curves["base-stage1"]] == [4000, 8000, 12000]
+    assert [p.steps for p in curves["base"]] == [16000, 20000, 24000]  # on from the 12000 steps of stage 1
+    assert [p.wall_time_min for p in curves["base"]] == [2.0, 3.0, 4.0]  # on from its 60 s
+
+
 def test_missing_models_are_reported_not_crashed(layout):
     tmp_path, models, out, args = layout
     assert main(args) == 0
