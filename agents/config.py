@@ -112,8 +112,8 @@ class TrainConfig:
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
     episodes_per_track: int = 4
-    """Random tracks: episodes driven on one before the next is generated (its racing line takes a few tenths
-    of a second, as long as ~100 env steps; early episodes are short)."""
+    """Random tracks: episodes driven on one before the next is generated (its racing line takes about 0.1-0.2 s,
+    as long as ~100-200 env steps; early episodes are short)."""
 
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None

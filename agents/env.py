@@ -63,7 +63,7 @@ class RetroRacerEnv(gym.Env):
     ``track`` (a file path or a :class:`game.track.Track`) races one track; ``tracks`` a list, one drawn at random
     each episode; ``randomize_track=True`` (the default when neither is given) generates a new random track every
     episode (domain randomisation, ``game.trackgen``), or every ``episodes_per_track`` episodes: each new track costs
-    a few tenths of a second for its racing line.
+    about 0.1-0.2 s for its racing line.
 
     ## Action Space
     ``Box(-1, 1, (2,), float32)``: ``[steer, throttle]``. Steer -1 is full lock right, +1 full lock left (the lock
