@@ -48,19 +48,21 @@ class CyclicBandedMatrix:
         position[self._ends] = np.arange(2 * b)
         self._corner = np.zeros((2 * b, 2 * b))
         np.add.at(self._corner, (position[rows[wrapped]], position[cols[wrapped]]), values[wrapped])
+        # Right-hand sides solved beside each rhs for the correction: V's columns (none without corners).
+        self._unit = np.zeros((n, 2 * b if np.any(self._corner) else 0))
+        if self._unit.shape[1]:
+            self._unit[self._ends, np.arange(2 * b)] = 1.0
 
     def solve(self, rhs: np.ndarray, extra_diagonal: np.ndarray | None = None) -> np.ndarray:
         """Solve ``(A + diag(extra_diagonal)) x = rhs`` for one right-hand side (n,)."""
-        b, n = self.bandwidth, self.n
+        b = self.bandwidth
         bands = self.bands
         if extra_diagonal is not None:
             bands = bands.copy()
             bands[b] += extra_diagonal
-        unit = np.zeros((n, 2 * b))
-        unit[self._ends, np.arange(2 * b)] = 1.0
-        solved = solve_banded((b, b), bands, np.column_stack([rhs, unit]), check_finite=False)
+        solved = solve_banded((b, b), bands, np.column_stack([rhs, self._unit]), check_finite=False)
         x, spread = solved[:, 0], solved[:, 1:]
-        if not np.any(self._corner):
+        if not self._unit.shape[1]:
             return x
         # Woodbury: (B + V W V')^-1 r = y - Z (I + W V'Z)^-1 W V'y with y = B^-1 r, Z = B^-1 V.
         capacitance = np.eye(2 * b) + self._corner @ spread[self._ends]

@@ -295,6 +295,13 @@ def speed_profile(segment_length: np.ndarray, curvature: np.ndarray, params: Car
 
 
 @njit(cache=True)
+def _tyre_accel(speed, curvature, grip_accel):  # noqa: ANN001, ANN202
+    """Longitudinal acceleration the tyres have left while cornering at ``speed`` on ``curvature``."""
+    lateral = speed * speed * curvature
+    return math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
+
+
+@njit(cache=True)
 def _accelerate_and_brake(v, lengths, segment_curvature, accel):  # noqa: ANN001, ANN202
     """Lower the cornering-limited speeds ``v`` in place to what acceleration and braking allow (see above)."""
     grip_accel, drag_per_mass, rolling_accel, engine_accel, power_per_mass, brake_accel = accel
@@ -309,9 +316,7 @@ def _accelerate_and_brake(v, lengths, segment_curvature, accel):  # noqa: ANN001
             i = (start + step) % n
             j = (i + 1) % n
             vi = v[i]
-            lateral = vi * vi * segment_curvature[i]
-            tyre = math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
-            drive = min(engine_accel, power_per_mass / max(vi, 1.0), tyre)
+            drive = min(engine_accel, power_per_mass / max(vi, 1.0), _tyre_accel(vi, segment_curvature[i], grip_accel))
             gain = drive - drag_per_mass * vi * vi - rolling_accel
             reachable = math.sqrt(max(vi * vi + 2.0 * gain * lengths[i], 0.0))
             if reachable < v[j] - 1e-9:
@@ -326,9 +331,7 @@ def _accelerate_and_brake(v, lengths, segment_curvature, accel):  # noqa: ANN001
             j = (start - step) % n
             i = (j - 1) % n
             vj = v[j]
-            lateral = vj * vj * segment_curvature[i]
-            tyre = math.sqrt(max(grip_accel * grip_accel - lateral * lateral, 0.0))
-            brake = min(brake_accel, tyre) + rolling_accel
+            brake = min(brake_accel, _tyre_accel(vj, segment_curvature[i], grip_accel)) + rolling_accel
             ds = lengths[i]
             entry = math.sqrt((vj * vj + 2.0 * brake * ds) / max(1.0 - 2.0 * drag_per_mass * ds, 1e-6))
             if entry < v[i] - 1e-9:
