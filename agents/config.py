@@ -25,6 +25,7 @@ from typing import Any
 
 MODES = ("base", "finetune", "scratch")
 MODELS_DIR = Path("assets/models")
+GRID_SLOTS = 8  # game.grid.GRID_SLOTS, without importing the game here (a test checks they agree)
 
 
 @dataclass
@@ -105,10 +106,23 @@ class TrainConfig:
     # -- environment ----------------------------------------------------------------------------------------------
     start: str = "mixed"
     """Episode start: grid, random (anywhere on the track, at a safe speed) or mixed."""
+    grid_slots: int = GRID_SLOTS
+    """Grid starts: a standing start from one of the game's first grid_slots grid slots, drawn at random (0: the
+    middle of the road at pole, as the models trained before this setting were)."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     off_track_penalty: float | None = None
     """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
+    stuck_penalty: float | None = None
+    """Reward penalty, once, for making no progress for 3 s (the episode ends); default: the off-track penalty,
+    so that stopping is never a way out of a corner the driver fears (measured: with 30 for leaving the track and 5
+    for stopping, the driver learned to stop short of a hairpin it had not mastered)."""
+    track_mix_spread: float = 0.0
+    """Random tracks: how much each track draws its own character (game.trackgen.GeneratorSettings
+    .feature_mix_spread): 0 = every track the same mix of features; 0.3 = a mix and a density of its own per
+    track, switchbacks (two hairpins, opposite ways) included."""
+    wide_track_share: float = 0.0
+    """Random tracks: share drawn up to 22 m wide instead of 15 m (the Norisring is 10-21 m wide)."""
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
     episodes_per_track: int = 4
@@ -219,10 +233,16 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
     if config.target_entropy is not None and not math.isfinite(config.target_entropy):
         raise ValueError(f"target_entropy must be a finite number, got {config.target_entropy}")
-    for name in ("line_penalty", "off_track_penalty"):
+    for name in ("line_penalty", "off_track_penalty", "stuck_penalty"):
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")
+    if not 0 <= config.grid_slots <= GRID_SLOTS:
+        raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
+    if not config.track_mix_spread >= 0:
+        raise ValueError(f"track_mix_spread must not be negative, got {config.track_mix_spread}")
+    if not 0 <= config.wide_track_share <= 1:
+        raise ValueError(f"wide_track_share must be in [0, 1], got {config.wide_track_share}")
     if not config.learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.start not in ("grid", "random", "mixed"):

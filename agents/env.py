@@ -6,12 +6,13 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gymnasium as gym
 import numpy as np
 from numba import njit
 
+from game.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.laps import LapTimer
 from game.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
 from game.physics import (
@@ -30,7 +31,9 @@ from game.simulation import advance, place_car
 from game.track import Track, widths_at
 from game.track_io import load_track
 
-GRID_BEHIND_LINE = 6.0  # [m] pole position, behind the start/finish line
+if TYPE_CHECKING:
+    from game.trackgen import GeneratorSettings
+
 MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 
 TrackSource = str | os.PathLike[str] | Track
@@ -62,8 +65,8 @@ class RetroRacerEnv(gym.Env):
     ## Track Selection
     ``track`` (a file path or a :class:`game.track.Track`) races one track; ``tracks`` a list, one drawn at random
     each episode; ``randomize_track=True`` (the default when neither is given) generates a new random track every
-    episode (domain randomisation, ``game.trackgen``), or every ``episodes_per_track`` episodes: each new track costs
-    about 0.1-0.2 s for its racing line.
+    episode (domain randomisation, ``game.trackgen``, drawn with the ``generator`` settings), or every
+    ``episodes_per_track`` episodes: each new track costs about 0.1-0.2 s for its racing line.
 
     ## Action Space
     ``Box(-1, 1, (2,), float32)``: ``[steer, throttle]``. Steer -1 is full lock right, +1 full lock left (the lock
@@ -85,11 +88,13 @@ class RetroRacerEnv(gym.Env):
     leaves the track or gets stuck.
 
     ## Starting State
-    ``start="grid"``: standing start from pole position, just behind the start/finish line. ``start="random"``:
+    ``start="grid"``: standing start in the middle of the road at pole position, just behind the start/finish
+    line; with ``grid_slots`` > 0, from one of the game's first ``grid_slots`` grid slots (``game.grid``), drawn at
+    random, so the driver practises every place the game may start it. ``start="random"``:
     a random point of the track, a random offset and heading error, and a random speed below what the next corner
     allows. ``start="mixed"`` (default): random with probability ``random_start_prob``, else grid. Override per
-    episode with ``reset(options={"start": "grid"})``; ``options={"perturb": True}`` adds small random
-    perturbations to a grid start (for evaluation).
+    episode with ``reset(options={"start": "grid"})``; ``options={"slot": k}`` starts from the game's grid slot
+    ``k``; ``options={"perturb": True}`` adds small random perturbations to a grid start (for evaluation).
 
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
@@ -114,6 +119,8 @@ class RetroRacerEnv(gym.Env):
         car: CarParams = DEFAULT_CAR,
         render_mode: str | None = None,
         episodes_per_track: int = 1,
+        generator: GeneratorSettings | None = None,
+        grid_slots: int = 0,
     ) -> None:
         if start not in ("grid", "random", "mixed"):
             raise ValueError(f"start must be 'grid', 'random' or 'mixed', got {start!r}")
@@ -121,6 +128,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
         if max_episode_steps < 1:
             raise ValueError(f"max_episode_steps must be at least 1, got {max_episode_steps}")
+        if not 0 <= grid_slots <= GRID_SLOTS:
+            raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {grid_slots}")
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
         sources = ([track] if track is not None else []) + list(tracks or [])
@@ -133,6 +142,8 @@ class RetroRacerEnv(gym.Env):
         self.tracks = [src if isinstance(src, Track) else load_track(src) for src in sources]
         self.randomize_track = randomize_track
         self.episodes_per_track = episodes_per_track
+        self.generator = generator
+        self.grid_slots = grid_slots
         self._episodes_on_track = 0
         self.start = start
         self.random_start_prob = random_start_prob
@@ -160,7 +171,7 @@ class RetroRacerEnv(gym.Env):
             from game.trackgen import generate_track
 
             if seed is not None or self.track is None or self._episodes_on_track >= self.episodes_per_track:
-                self.track = generate_track(int(rng.integers(2**31)))
+                self.track = generate_track(int(rng.integers(2**31)), self.generator)
                 self._episodes_on_track = 0
             self._episodes_on_track += 1
         elif len(self.tracks) > 1:
@@ -173,7 +184,7 @@ class RetroRacerEnv(gym.Env):
         if start == "random":
             self._place_random(rng)
         elif start == "grid":
-            self._place_grid(rng, perturb=bool(options.get("perturb", False)))
+            self._place_grid(rng, perturb=bool(options.get("perturb", False)), slot=options.get("slot"))
         else:
             raise ValueError(f"options['start'] must be 'grid', 'random' or 'mixed', got {start!r}")
         car = self._cars[0]
@@ -262,13 +273,19 @@ class RetroRacerEnv(gym.Env):
             "track": self.track.name,
         }
 
-    def _place_grid(self, rng: np.random.Generator, perturb: bool) -> None:
+    def _place_grid(self, rng: np.random.Generator, perturb: bool, slot: int | None = None) -> None:
         track = self.track
         arc, lateral, heading = track.length - GRID_BEHIND_LINE, 0.0, 0.0
+        if slot is not None:
+            if not (isinstance(slot, int | np.integer) and 0 <= slot < GRID_SLOTS):
+                raise ValueError(f"options['slot'] must be a grid slot 0..{GRID_SLOTS - 1}, got {slot!r}")
+            arc, lateral = grid_slot(track, int(slot))
+        elif self.grid_slots > 0:
+            arc, lateral = grid_slot(track, int(rng.integers(self.grid_slots)))
         if perturb:
             width_left, width_right = widths_at(track.table, track.spacing, arc)
             arc += float(rng.uniform(-1.0, 1.0))
-            lateral = float(rng.uniform(-0.2, 0.2)) * min(width_left, width_right)
+            lateral += float(rng.uniform(-0.2, 0.2)) * min(width_left, width_right)
             heading = float(rng.uniform(-0.03, 0.03))
         place_car(self._cars, 0, track, arc, lateral, 0.0, heading)
 

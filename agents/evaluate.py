@@ -5,11 +5,14 @@ Command line::
     python -m agents.evaluate --model assets/models/base.npz --track tracks/NAME.json [--episodes N] [--json]
 
 MODEL is a saved SB3 ``.zip`` or an exported weights-only ``.npz`` actor; TRACK a track JSON or a circuit CSV in
-the racetrack-database format. Each episode starts on the grid with a small random perturbation
-(``reset(options={"start": "grid", "perturb": True})``) and runs the deterministic policy until the car has
+the racetrack-database format. Each episode starts on the grid, from one of the game's grid slots, with a small
+random perturbation (``reset(options={"start": "grid", "slot": k, "perturb": True})``) and runs the deterministic policy until the car has
 driven two laps, left the track, got stuck, or run out of time. Lap 1 is the standing-start lap, lap 2 the flying
 lap; the best and mean lap are over flying laps. The reference lap (``agents.reference``) is the fastest lap
 the car's physics allow; ``ratio`` is the best flying lap over it (1.0 would be perfect).
+
+Episode i starts where the game may put the car: from grid slot ``i mod 8`` (``game.grid``; slot 0 is pole, left
+of the middle, slot 1 half a row back on the right, and so on), plus the small random perturbation.
 
 An SB3 model is evaluated through its NumPy actor (the same deterministic actions as ``model.predict``, tested
 to 1e-5), so the training callback, this command and the game all drive the same code.
@@ -33,6 +36,7 @@ import numpy as np
 
 from agents.actor import Actor, ModelError, load_actor
 from agents.env import FRAME_SKIP, RetroRacerEnv
+from game.grid import GRID_SLOTS
 from game.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
 from game.track import Track, TrackError
 from game.track_io import load_track
@@ -185,7 +189,10 @@ def evaluate(
     limit = episode_step_limit(track)
     envs = [RetroRacerEnv(track=track, start="grid", max_episode_steps=limit, car=car) for _ in range(episodes)]
     obs = np.stack(
-        [env.reset(seed=seed + i, options={"start": "grid", "perturb": True})[0] for i, env in enumerate(envs)]
+        [
+            env.reset(seed=seed + i, options={"start": "grid", "slot": i % GRID_SLOTS, "perturb": True})[0]
+            for i, env in enumerate(envs)
+        ]
     )
     running = np.ones(episodes, dtype=bool)
     lap_times: list[list[float]] = [[] for _ in range(episodes)]

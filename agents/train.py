@@ -96,7 +96,15 @@ def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Tr
     except ImportError:
         warnings.warn("game.trackgen is not available: no evaluation tracks (give --eval-tracks)", stacklevel=2)
         return []
-    return [generate_track(EVAL_TRACK_SEED + i) for i in range(config.eval_generated)]
+    settings = generator_settings(config)
+    return [generate_track(EVAL_TRACK_SEED + i, settings) for i in range(config.eval_generated)]
+
+
+def generator_settings(config: TrainConfig) -> Any:
+    """The random tracks' settings, with the config's variety."""
+    from game.trackgen import GeneratorSettings
+
+    return GeneratorSettings(feature_mix_spread=config.track_mix_spread, wide_share=config.wide_track_share)
 
 
 def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
@@ -122,6 +130,8 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
             max_episode_steps=config.max_episode_steps,
             reward=reward_config(config),
             episodes_per_track=config.episodes_per_track,
+            generator=None if tracks else generator_settings(config),
+            grid_slots=config.grid_slots,
         )
         return Monitor(env)
 
@@ -254,9 +264,12 @@ def reward_config(config: TrainConfig) -> Any:
     """The env's reward settings, with the config's overrides."""
     from agents.env import RewardConfig
 
-    names = ("line_penalty", "off_track_penalty")
+    names = ("line_penalty", "off_track_penalty", "stuck_penalty")
     overrides = {name: getattr(config, name) for name in names if getattr(config, name) is not None}
-    return dataclasses.replace(RewardConfig(), **overrides)
+    reward = dataclasses.replace(RewardConfig(), **overrides)
+    if config.stuck_penalty is None:  # never cheaper to stop than to crash
+        reward = dataclasses.replace(reward, stuck_penalty=max(reward.stuck_penalty, reward.off_track_penalty))
+    return reward
 
 
 def environment_settings(config: TrainConfig) -> dict[str, Any]:
@@ -270,7 +283,9 @@ def environment_settings(config: TrainConfig) -> dict[str, Any]:
         "frame_skip": FRAME_SKIP,
         "physics_dt": PHYSICS_DT,
         "start": config.start,
+        "grid_slots": config.grid_slots,
         "max_episode_steps": config.max_episode_steps,
+        "track_generator": dataclasses.asdict(generator_settings(config)),
         "reward": dataclasses.asdict(reward_config(config)),
         "car": dataclasses.asdict(DEFAULT_CAR),
     }

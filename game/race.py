@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.grid import grid_slot
 from game.laps import LapTimer
 from game.physics import (
     CAR_ARC_LENGTH,
@@ -43,14 +44,11 @@ from game.physics import (
 )
 from game.rivals import Driver, apply_pace, reference_speed, rival_paces
 from game.simulation import advance, locate_car, place_car
-from game.track import Track, widths_at
+from game.track import Track
 
 N_LIGHTS = 4  # red lights of the start gantry
 LIGHT_INTERVAL = 0.6  # [s] between two lights coming on
 COUNTDOWN = (N_LIGHTS + 1) * LIGHT_INTERVAL  # [s] from the first light to the green
-GRID_BEHIND_LINE = 6.0  # [m] pole position behind the start/finish line, as in training
-GRID_ROW_GAP = 9.0  # [m] between grid rows (two cars a row)
-GRID_LANE = 0.4  # share of the half-width either side of the middle for the two columns
 CONTACT_RADIUS = 2.0  # [m] cars collide as circles of this radius (nose to tail, 4.4 m cars just touch)
 CONTACT_RESTITUTION = 0.3
 CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake)
@@ -176,13 +174,7 @@ class Race:
     # -- set-up ------------------------------------------------------------------------------------------------
     def grid_slot(self, slot: int) -> tuple[float, float]:
         """(arc length, lateral offset) of a grid slot; slot 0 is pole, odd slots on the other side."""
-        track = self.track
-        arc = track.length - GRID_BEHIND_LINE - (slot // 2) * GRID_ROW_GAP - (slot % 2) * 0.5 * GRID_ROW_GAP
-        width_left, width_right = widths_at(track.table, track.spacing, arc)
-        middle = 0.5 * (width_left - width_right)
-        half = 0.5 * (width_left + width_right)
-        side = 1.0 if slot % 2 == 0 else -1.0
-        return arc, middle + side * GRID_LANE * half
+        return grid_slot(self.track, slot)
 
     def _place_grid(self) -> None:
         # The player starts from the back of the grid; rivals from pole backwards.

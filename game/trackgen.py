@@ -38,6 +38,11 @@ class GeneratorSettings:
         clearance: Gap kept between the surfaces of different parts of the track [m].
         max_straight: Longest straight [m].
         max_attempts: Draws tried before giving up.
+        feature_mix_spread: Spread (sigma of a log-normal factor per feature and track) of each track's own mix of
+            features: 0 gives every track the same mix (:data:`FEATURES`); 1 gives some tracks half hairpins and
+            others mostly fast sweepers.
+        wide_share: Share of tracks whose widths are drawn up to ``wide_max_width`` instead of ``max_width``.
+        wide_max_width: Widest total width of the wide tracks [m]; the Norisring is up to 21 m wide.
     """
 
     min_length: float = 1000.0
@@ -48,12 +53,21 @@ class GeneratorSettings:
     clearance: float = 3.0
     max_straight: float = 1000.0
     max_attempts: int = 100
+    feature_mix_spread: float = 0.0
+    wide_share: float = 0.0
+    wide_max_width: float = 22.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_length <= self.max_length:
             raise ValueError(f"need 0 < min_length <= max_length, got {self.min_length}, {self.max_length}")
         if not 0.0 < self.min_width <= self.max_width:
             raise ValueError(f"need 0 < min_width <= max_width, got {self.min_width}, {self.max_width}")
+        if not self.feature_mix_spread >= 0.0:
+            raise ValueError(f"feature_mix_spread must not be negative, got {self.feature_mix_spread}")
+        if not 0.0 <= self.wide_share <= 1.0:
+            raise ValueError(f"wide_share must be in [0, 1], got {self.wide_share}")
+        if self.wide_share > 0.0 and not self.wide_max_width >= self.max_width:
+            raise ValueError(f"need wide_max_width >= max_width, got {self.wide_max_width}, {self.max_width}")
 
 
 # Features: (name, probability, share of them turning the same way as the circuit).
@@ -66,6 +80,9 @@ FEATURES = (
     ("chicane", 0.14, 0.50),
     ("esses", 0.08, 0.50),
 )
+# Only in tracks with their own mix (GeneratorSettings.feature_mix_spread > 0), so the standard mix stays as it was.
+VARIETY_FEATURES = (("switchback", 0.08, 0.5),)
+MAX_FEATURES = 20
 MIN_TURN_SCALE, MAX_TURN_SCALE = 0.75, 1.35  # how much balancing may stretch the corners turning with the circuit
 
 
@@ -121,20 +138,28 @@ def _clashes(points: np.ndarray, heading: np.ndarray, half_width: np.ndarray, cl
 
 def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSettings) -> list[Element]:
     """Features with straights between them, turning one full turn in all, with nominal straight lengths."""
-    n_features = int(np.clip(round(4 + length / 500.0 + rng.normal(0.0, 1.5)), 5, 20))
-    names = [f[0] for f in FEATURES]
-    probabilities = np.array([f[1] for f in FEATURES])
-    kinds = rng.choice(len(FEATURES), size=n_features, p=probabilities / probabilities.sum())
+    table = FEATURES + VARIETY_FEATURES if settings.feature_mix_spread > 0.0 else FEATURES
+    probabilities = np.array([f[1] for f in table])
+    features_per_km = 2.0
+    if settings.feature_mix_spread > 0.0:  # this track's own character: its mix of features, and how dense they are
+        probabilities = rng.dirichlet(probabilities / probabilities.sum() / settings.feature_mix_spread) + 1e-9
+        features_per_km *= float(np.clip(rng.lognormal(0.0, settings.feature_mix_spread), 0.6, 3.0))
+    n_features = int(np.clip(round(4 + features_per_km * length / 1000.0 + rng.normal(0.0, 1.5)), 5, MAX_FEATURES))
+    names = [f[0] for f in table]
+    kinds = rng.choice(len(table), size=n_features, p=probabilities / probabilities.sum())
     features = []
     for kind in kinds:
-        with_circuit = rng.random() < FEATURES[kind][2]
+        with_circuit = rng.random() < table[kind][2]
         features.append(_draw_feature(rng, names[kind], 1.0 if with_circuit else -1.0))
     features = _balance_turns(rng, features)
-    mean_width = settings.min_width + (settings.max_width - settings.min_width) * rng.uniform(0.15, 0.8)
-    spread = rng.uniform(0.5, 2.0)
+    max_width = settings.max_width
+    if settings.wide_share > 0.0 and rng.random() < settings.wide_share:
+        max_width = settings.wide_max_width
+    mean_width = settings.min_width + (max_width - settings.min_width) * rng.uniform(0.15, 0.8)
+    spread = rng.uniform(0.5, 2.0) * (max_width / settings.max_width)
 
     def width() -> float:
-        return float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, settings.max_width))
+        return float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
 
     feature_length = sum(e.length for f in features for e in f)
     budget = length - feature_length
@@ -158,6 +183,12 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
     u = rng.uniform
     if kind == "hairpin":
         return [Corner(u(12.0, 20.0), sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35))]
+    if kind == "switchback":  # two hairpins, opposite ways, joined by a short straight (Harbour Hairpins has three)
+        return [
+            Corner(u(12.0, 20.0), sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35)),
+            Straight(u(40.0, 140.0), adjustable=False),
+            Corner(u(12.0, 20.0), -sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35)),
+        ]
     if kind == "slow corner":
         return [Corner(u(15.0, 35.0), sign * math.radians(u(60.0, 120.0)), u(0.2, 0.5))]
     if kind == "medium corner":

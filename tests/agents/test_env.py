@@ -196,6 +196,33 @@ def test_random_start_gives_varied_positions_and_speeds(oval_track):
     assert len({round(info["speed"], 1) for info in starts}) > 15
 
 
+def test_grid_slots_start_where_the_game_puts_its_cars(oval_track):
+    from game.grid import GRID_SLOTS, grid_slot
+    from game.physics import CAR_LATERAL
+
+    env = RetroRacerEnv(track=oval_track, start="grid", grid_slots=GRID_SLOTS)
+    slots = {grid_slot(oval_track, k) for k in range(GRID_SLOTS)}
+    seen = set()
+    for seed in range(40):
+        _, info = env.reset(seed=seed)
+        car = env.cars[0]
+        assert info["speed"] == 0.0
+        arc = car[CAR_PROGRESS] % oval_track.length
+        start = min(slots, key=lambda s: abs(s[1] - car[CAR_LATERAL]) + abs(s[0] - arc))
+        assert (arc, car[CAR_LATERAL]) == pytest.approx(start, abs=1e-3)
+        seen.add(start)
+    assert seen == slots  # every slot, the right and left columns included
+    middle = RetroRacerEnv(track=oval_track, start="grid")  # grid_slots=0: the middle of the road at pole
+    middle.reset(seed=0)
+    assert middle.cars[0, CAR_LATERAL] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="grid_slots"):
+        RetroRacerEnv(track=oval_track, grid_slots=GRID_SLOTS + 1)
+    middle.reset(seed=0, options={"start": "grid", "slot": 3})
+    assert middle.cars[0, CAR_LATERAL] == pytest.approx(grid_slot(oval_track, 3)[1], abs=1e-3)
+    with pytest.raises(ValueError, match="slot"):
+        middle.reset(seed=0, options={"start": "grid", "slot": GRID_SLOTS})
+
+
 def test_rgb_array_render_shows_the_track(oval_track):
     env = RetroRacerEnv(track=oval_track, render_mode="rgb_array")
     env.reset(seed=0)

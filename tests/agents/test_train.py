@@ -118,6 +118,11 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"episodes_per_track": 0}, "episodes_per_track"),
         ("base", {"line_penalty": -1.0}, "line_penalty"),
         ("base", {"off_track_penalty": -1.0}, "off_track_penalty"),
+        ("base", {"stuck_penalty": -1.0}, "stuck_penalty"),
+        ("base", {"grid_slots": 9}, "grid_slots"),
+        ("base", {"grid_slots": -1}, "grid_slots"),
+        ("base", {"track_mix_spread": -0.1}, "track_mix_spread"),
+        ("base", {"wide_track_share": 1.5}, "wide_track_share"),
         ("rally", {}, "mode"),
     ],
 )
@@ -130,8 +135,25 @@ def test_reward_overrides_reach_the_env_reward():
     default = reward_config(config_for_mode("base"))
     changed = reward_config(config_for_mode("base", line_penalty=0.1, off_track_penalty=30.0))
     assert (changed.line_penalty, changed.off_track_penalty) == (0.1, 30.0)
-    assert changed.stuck_penalty == default.stuck_penalty
+    assert changed.stuck_penalty == 30.0  # stopping is never cheaper than crashing
     assert (default.line_penalty, default.off_track_penalty) != (0.1, 30.0)
+    assert default.stuck_penalty == default.off_track_penalty
+    explicit = reward_config(config_for_mode("base", off_track_penalty=30.0, stuck_penalty=10.0))
+    assert explicit.stuck_penalty == 10.0
+
+
+def test_track_variety_and_grid_slots_reach_the_envs():
+    from agents.train import make_vec_env
+    from game.grid import GRID_SLOTS
+
+    assert config_for_mode("base").grid_slots == GRID_SLOTS  # agents.config keeps its own copy of the number
+    config = config_for_mode("base", n_envs=2, track_mix_spread=0.3, wide_track_share=0.5, grid_slots=4)
+    venv = make_vec_env(config, [])
+    for env in venv.envs:
+        inner = env.unwrapped
+        assert inner.grid_slots == 4
+        assert (inner.generator.feature_mix_spread, inner.generator.wide_share) == (0.3, 0.5)
+    venv.close()
 
 
 def test_cli_rejects_finetune_without_track(capsys):

@@ -238,3 +238,32 @@ def test_a_generated_track_saves_and_loads(tmp_path: Path) -> None:
     loaded = load_track(tmp_path / "generated.json")
     assert loaded.metadata == {**track.metadata, "seed": 42}
     assert loaded.length == pytest.approx(track.length, abs=0.01)
+
+
+def tight_corners_per_km(track: Track, radius: float = 22.0) -> float:
+    tight = np.abs(track.curvature) > 1.0 / radius
+    return np.sum(tight & ~np.roll(tight, 1)) / track.length * 1000.0
+
+
+def test_track_variety_widens_the_mix_and_the_widths() -> None:
+    varied = GeneratorSettings(feature_mix_spread=0.3, wide_share=1.0)
+    tracks = [generate_track(seed, varied) for seed in range(30)]
+    standard = [generate_track(seed) for seed in range(30)]
+    for seed, track in enumerate(tracks):
+        assert 1.0 / np.max(np.abs(track.curvature)) >= varied.min_radius, seed
+        width = track.width_left + track.width_right
+        assert varied.min_width - 1e-9 <= width.min() and width.max() <= varied.wide_max_width + 1e-9, seed
+        assert surface_overlaps(track) == [], seed
+    mean_widths = [np.mean(t.width_left + t.width_right) for t in tracks]
+    assert max(mean_widths) > SETTINGS.max_width  # wider than any standard track can be
+    density = [tight_corners_per_km(t) for t in tracks]
+    assert np.std(density) > np.std([tight_corners_per_km(t) for t in standard])  # each track its own character
+
+
+def test_standard_tracks_ignore_the_variety_settings_at_zero() -> None:
+    a = generate_track(7, GeneratorSettings(feature_mix_spread=0.0, wide_share=0.0, wide_max_width=30.0))
+    np.testing.assert_array_equal(a.table, generate_track(7).table)
+    with pytest.raises(ValueError, match="wide_share"):
+        GeneratorSettings(wide_share=1.5)
+    with pytest.raises(ValueError, match="feature_mix_spread"):
+        GeneratorSettings(feature_mix_spread=-1.0)
