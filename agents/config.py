@@ -109,6 +109,10 @@ class TrainConfig:
     grid_slots: int = GRID_SLOTS
     """Grid starts: a standing start from one of the game's first grid_slots grid slots, drawn at random (0: the
     middle of the road at pole, as the models trained before this setting were)."""
+    standing_start_share: float = 0.2
+    """Random starts: share from a standstill. A track's grid need not be on a long straight (Harbour Hairpins'
+    is 90 m before a hairpin; the generated tracks' is always on their longest straight): measured, drivers
+    trained without these sat still on such a grid."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     off_track_penalty: float | None = None
@@ -239,6 +243,8 @@ def validate(config: TrainConfig) -> None:
             raise ValueError(f"{name} must not be negative, got {value}")
     if not 0 <= config.grid_slots <= GRID_SLOTS:
         raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
+    if not 0 <= config.standing_start_share <= 1:
+        raise ValueError(f"standing_start_share must be in [0, 1], got {config.standing_start_share}")
     if not config.track_mix_spread >= 0:
         raise ValueError(f"track_mix_spread must not be negative, got {config.track_mix_spread}")
     if not 0 <= config.wide_track_share <= 1:

@@ -92,7 +92,7 @@ class RetroRacerEnv(gym.Env):
     line; with ``grid_slots`` > 0, from one of the game's first ``grid_slots`` grid slots (``game.grid``), drawn at
     random, so the driver practises every place the game may start it. ``start="random"``:
     a random point of the track, a random offset and heading error, and a random speed below what the next corner
-    allows. ``start="mixed"`` (default): random with probability ``random_start_prob``, else grid. Override per
+    allows, or a standstill with probability ``standing_start_prob``. ``start="mixed"`` (default): random with probability ``random_start_prob``, else grid. Override per
     episode with ``reset(options={"start": "grid"})``; ``options={"slot": k}`` starts from the game's grid slot
     ``k``; ``options={"perturb": True}`` adds small random perturbations to a grid start (for evaluation).
 
@@ -114,6 +114,7 @@ class RetroRacerEnv(gym.Env):
         randomize_track: bool | None = None,
         start: str = "mixed",
         random_start_prob: float = 0.75,
+        standing_start_prob: float = 0.0,
         max_episode_steps: int = 2000,
         reward: RewardConfig | None = None,
         car: CarParams = DEFAULT_CAR,
@@ -130,6 +131,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"max_episode_steps must be at least 1, got {max_episode_steps}")
         if not 0 <= grid_slots <= GRID_SLOTS:
             raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {grid_slots}")
+        if not 0.0 <= standing_start_prob <= 1.0:
+            raise ValueError(f"standing_start_prob must be in [0, 1], got {standing_start_prob}")
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
         sources = ([track] if track is not None else []) + list(tracks or [])
@@ -147,6 +150,7 @@ class RetroRacerEnv(gym.Env):
         self._episodes_on_track = 0
         self.start = start
         self.random_start_prob = random_start_prob
+        self.standing_start_prob = standing_start_prob
         self.max_episode_steps = max_episode_steps
         self.reward_config = reward or RewardConfig()
         self.car = car
@@ -298,6 +302,8 @@ class RetroRacerEnv(gym.Env):
         lateral = middle + float(rng.uniform(-0.5, 0.5)) * half
         heading = float(rng.uniform(-0.1, 0.1))
         speed = float(rng.uniform(0.0, 1.0)) * self._safe_speed(arc)
+        if self.standing_start_prob > 0.0 and rng.random() < self.standing_start_prob:
+            speed = 0.0
         place_car(self._cars, 0, track, arc, lateral, speed, heading)
 
     def _safe_speed(self, arc: float) -> float:

@@ -132,6 +132,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
             episodes_per_track=config.episodes_per_track,
             generator=None if tracks else generator_settings(config),
             grid_slots=config.grid_slots,
+            standing_start_prob=config.standing_start_share,
         )
         return Monitor(env)
 
@@ -284,6 +285,7 @@ def environment_settings(config: TrainConfig) -> dict[str, Any]:
         "physics_dt": PHYSICS_DT,
         "start": config.start,
         "grid_slots": config.grid_slots,
+        "standing_start_share": config.standing_start_share,
         "max_episode_steps": config.max_episode_steps,
         "track_generator": dataclasses.asdict(generator_settings(config)),
         "reward": dataclasses.asdict(reward_config(config)),

@@ -223,6 +223,18 @@ def test_grid_slots_start_where_the_game_puts_its_cars(oval_track):
         middle.reset(seed=0, options={"start": "grid", "slot": GRID_SLOTS})
 
 
+def test_standing_random_starts(oval_track):
+    env = RetroRacerEnv(track=oval_track, start="random", standing_start_prob=0.5)
+    starts = [env.reset(seed=s)[1] for s in range(40)]
+    standing = [info for info in starts if info["speed"] == 0.0]
+    assert 10 <= len(standing) <= 30  # about half, anywhere on the track
+    assert len({round(info["progress"]) for info in standing}) == len(standing)
+    never = RetroRacerEnv(track=oval_track, start="random")
+    assert all(never.reset(seed=s)[1]["speed"] > 0.0 for s in range(20))
+    with pytest.raises(ValueError, match="standing_start_prob"):
+        RetroRacerEnv(track=oval_track, standing_start_prob=2.0)
+
+
 def test_rgb_array_render_shows_the_track(oval_track):
     env = RetroRacerEnv(track=oval_track, render_mode="rgb_array")
     env.reset(seed=0)

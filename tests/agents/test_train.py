@@ -120,6 +120,7 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"off_track_penalty": -1.0}, "off_track_penalty"),
         ("base", {"stuck_penalty": -1.0}, "stuck_penalty"),
         ("base", {"grid_slots": 9}, "grid_slots"),
+        ("base", {"standing_start_share": 1.5}, "standing_start_share"),
         ("base", {"grid_slots": -1}, "grid_slots"),
         ("base", {"track_mix_spread": -0.1}, "track_mix_spread"),
         ("base", {"wide_track_share": 1.5}, "wide_track_share"),
@@ -147,11 +148,13 @@ def test_track_variety_and_grid_slots_reach_the_envs():
     from game.grid import GRID_SLOTS
 
     assert config_for_mode("base").grid_slots == GRID_SLOTS  # agents.config keeps its own copy of the number
-    config = config_for_mode("base", n_envs=2, track_mix_spread=0.3, wide_track_share=0.5, grid_slots=4)
+    config = config_for_mode(
+        "base", n_envs=2, track_mix_spread=0.3, wide_track_share=0.5, grid_slots=4, standing_start_share=0.3
+    )
     venv = make_vec_env(config, [])
     for env in venv.envs:
         inner = env.unwrapped
-        assert inner.grid_slots == 4
+        assert (inner.grid_slots, inner.standing_start_prob) == (4, 0.3)
         assert (inner.generator.feature_mix_spread, inner.generator.wide_share) == (0.3, 0.5)
     venv.close()
 
