@@ -90,11 +90,12 @@ class RetroRacerEnv(gym.Env):
     ## Starting State
     ``start="grid"``: standing start in the middle of the road at pole position, just behind the start/finish
     line; with ``grid_slots`` > 0, from one of the game's first ``grid_slots`` grid slots (``game.grid``), drawn at
-    random, so the driver practises every place the game may start it. ``start="random"``:
-    a random point of the track, a random offset and heading error, and a random speed below what the next corner
-    allows, or a standstill with probability ``standing_start_prob``. ``start="mixed"`` (default): random with probability ``random_start_prob``, else grid. Override per
-    episode with ``reset(options={"start": "grid"})``; ``options={"slot": k}`` starts from the game's grid slot
-    ``k``; ``options={"perturb": True}`` adds small random perturbations to a grid start (for evaluation).
+    random, so the driver practises every place the game may start it. ``start="random"``: a random point of the
+    track, a random offset and heading error, and a random speed below what the next corner allows, or a
+    standstill with probability ``standing_start_prob``. ``start="mixed"`` (default): random with probability
+    ``random_start_prob``, else grid. Override per episode with ``reset(options={"start": "grid"})``;
+    ``options={"slot": k}`` starts from the game's grid slot ``k``; ``options={"perturb": True}`` adds small random
+    perturbations to a grid start (for evaluation).
 
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress

@@ -6,9 +6,9 @@ Command line::
 
 MODEL is a saved SB3 ``.zip`` or an exported weights-only ``.npz`` actor; TRACK a track JSON or a circuit CSV in
 the racetrack-database format. Each episode starts on the grid, from one of the game's grid slots, with a small
-random perturbation (``reset(options={"start": "grid", "slot": k, "perturb": True})``) and runs the deterministic policy until the car has
-driven two laps, left the track, got stuck, or run out of time. Lap 1 is the standing-start lap, lap 2 the flying
-lap; the best and mean lap are over flying laps. The reference lap (``agents.reference``) is the fastest lap
+random perturbation (``reset(options={"start": "grid", "slot": k, "perturb": True})``), and runs the deterministic
+policy until the car has driven two laps, left the track, got stuck, or run out of time. Lap 1 is the
+standing-start lap, lap 2 the flying lap; the best and mean lap are over flying laps. The reference lap (``agents.reference``) is the fastest lap
 the car's physics allow; ``ratio`` is the best flying lap over it (1.0 would be perfect).
 
 Episode i starts where the game may put the car: from grid slot ``i mod 8`` (``game.grid``; slot 0 is pole, left

@@ -32,6 +32,7 @@ from agents.report import (
     format_seconds,
     verdict,
 )
+from game.grid import GRID_SLOTS
 
 
 def _cell(text: Any) -> str:
@@ -238,12 +239,14 @@ def render(report: Report, out: Path) -> str:
         "",
         "## How the numbers are measured",
         "",
-        f"`agents.evaluate.evaluate`: each episode starts on the grid with a small random perturbation (episode i "
-        f"uses seed {opts.seed} + i) and drives the deterministic policy for {LAPS_PER_EPISODE} laps, until it "
-        "leaves the track, gets stuck or runs out of time. *Laps completed* counts both laps of every episode; the "
-        "first is the standing-start lap, the second the flying lap. *Best* and *mean lap* are over flying laps. The "
-        "*reference lap* (`agents.reference`) is the fastest lap the car's physics allow on a minimum-curvature line; "
-        "*ratio* is the best flying lap over it (1.0 would be perfect; slightly below 1 is possible). *Off track* and "
+        "`agents.evaluate.evaluate`: each episode starts on the grid where the game may put the car, episode i "
+        f"from grid slot i mod {GRID_SLOTS} (slot 0 is pole, left of the middle; slot 1 half a row back on the "
+        f"right; and so on), with a small random perturbation (seed {opts.seed} + i), and drives the deterministic "
+        f"policy for {LAPS_PER_EPISODE} laps, until it leaves the track, gets stuck or runs out of time. *Laps "
+        "completed* counts both laps of every episode; the first is the standing-start lap, the second the flying "
+        "lap. *Best* and *mean lap* are over flying laps. The *reference lap* (`agents.reference`) is the fastest "
+        "lap the car's physics allow on a minimum-curvature line; *ratio* is the best flying lap over it (1.0 would "
+        "be perfect; slightly below 1 is possible). *Off track* and "
         "*stuck* count episodes that ended that way.",
         "",
     ]
