@@ -8,8 +8,9 @@ MODEL is a saved SB3 ``.zip`` or an exported weights-only ``.npz`` actor; TRACK 
 the racetrack-database format. Each episode starts on the grid, from one of the game's grid slots, with a small
 random perturbation (``reset(options={"start": "grid", "slot": k, "perturb": True})``), and runs the deterministic
 policy until the car has driven two laps, left the track, got stuck, or run out of time. Lap 1 is the
-standing-start lap, lap 2 the flying lap; the best and mean lap are over flying laps. The reference lap (``agents.reference``) is the fastest lap
-the car's physics allow; ``ratio`` is the best flying lap over it (1.0 would be perfect).
+standing-start lap, lap 2 the flying lap; the best and mean lap are over flying laps. The reference lap
+(``agents.reference``) is the fastest lap the car's physics allow; ``ratio`` is the best flying lap over it (1.0
+would be perfect).
 
 Episode i starts where the game may put the car: from grid slot ``i mod 8`` (``game.grid``; slot 0 is pole, left
 of the middle, slot 1 half a row back on the right, and so on), plus the small random perturbation.
