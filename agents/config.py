@@ -117,6 +117,9 @@ class TrainConfig:
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     off_track_penalty: float | None = None
     """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
+    overspeed_penalty: float | None = None
+    """Reward penalty per step times the braking look-ahead above 0 (observation 3: how much faster the car is than
+    the speed from which it could still brake for the corners ahead); default: the env's (0)."""
     stuck_penalty: float | None = None
     """Reward penalty, once, for making no progress for 3 s (the episode ends); default: the off-track penalty,
     so that stopping is never a way out of a corner the driver fears (measured: with 30 for leaving the track and 5
@@ -237,7 +240,7 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
     if config.target_entropy is not None and not math.isfinite(config.target_entropy):
         raise ValueError(f"target_entropy must be a finite number, got {config.target_entropy}")
-    for name in ("line_penalty", "off_track_penalty", "stuck_penalty"):
+    for name in ("line_penalty", "overspeed_penalty", "off_track_penalty", "stuck_penalty"):
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")

@@ -45,6 +45,7 @@ class RewardConfig:
 
     progress: float = 0.1  # per metre driven along the track
     line_penalty: float = 0.01  # times (offset from the racing line / half width)^2
+    overspeed_penalty: float = 0.0  # times the braking look-ahead above 0 (too fast to make the corners ahead)
     off_track_penalty: float = 5.0  # once, when the car leaves the track (the episode ends)
     stuck_penalty: float = 5.0  # once, when the car makes no progress for stuck_time (the episode ends)
     stuck_time: float = 3.0  # [s] without beating its best progress by stuck_distance
@@ -84,8 +85,9 @@ class RetroRacerEnv(gym.Env):
     ## Rewards
     Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
     backwards; cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for
-    leaving the racing line (offset in half widths of the road, game.racing_line), minus 5 once if the car
-    leaves the track or gets stuck.
+    leaving the racing line (offset in half widths of the road, game.racing_line), minus
+    ``overspeed_penalty`` (default 0) times the braking look-ahead above 0 (observation 3: too fast to brake for
+    the corners ahead), minus 5 once if the car leaves the track or gets stuck.
 
     ## Starting State
     ``start="grid"``: standing start in the middle of the road at pole position, just behind the start/finish
@@ -233,6 +235,8 @@ class RetroRacerEnv(gym.Env):
         cfg = self.reward_config
         offset = float(self._obs[6])
         reward = cfg.progress * (progress - progress_before) - cfg.line_penalty * offset * offset
+        if cfg.overspeed_penalty > 0.0:
+            reward -= cfg.overspeed_penalty * max(float(self._obs[3]), 0.0)
         off_track = car[CAR_OFF_TRACK] > 0.5
         if progress > self._best_progress + cfg.stuck_distance:
             self._best_progress = progress

@@ -265,7 +265,7 @@ def reward_config(config: TrainConfig) -> Any:
     """The env's reward settings, with the config's overrides."""
     from agents.env import RewardConfig
 
-    names = ("line_penalty", "off_track_penalty", "stuck_penalty")
+    names = ("line_penalty", "overspeed_penalty", "off_track_penalty", "stuck_penalty")
     overrides = {name: getattr(config, name) for name in names if getattr(config, name) is not None}
     reward = dataclasses.replace(RewardConfig(), **overrides)
     if config.stuck_penalty is None:  # never cheaper to stop than to crash

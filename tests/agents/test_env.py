@@ -267,6 +267,22 @@ def test_reward_penalises_leaving_the_racing_line(oval_track):
     assert rewards[1.0] < rewards[0.0]
 
 
+def test_overspeed_penalty_costs_only_when_too_fast_for_the_corners_ahead(twisty_track):
+    from game.simulation import place_car
+
+    rewards = {}
+    for penalty in (0.0, 2.0):
+        env = RetroRacerEnv(track=twisty_track, reward=RewardConfig(overspeed_penalty=penalty))
+        env.reset(seed=0, options={"start": "grid"})
+        _, slow, _, _, _ = env.step(np.zeros(2, dtype=np.float32))  # standing: far below the corners' speed
+        place_car(env.cars, 0, twisty_track, 0.0, 0.0, 80.0, 0.0)  # much too fast for the bends ahead
+        obs, fast, _, _, _ = env.step(np.zeros(2, dtype=np.float32))
+        rewards[penalty] = (slow, fast)
+    assert obs[3] > 0.0
+    assert rewards[2.0][0] == rewards[0.0][0]
+    assert rewards[2.0][1] == pytest.approx(rewards[0.0][1] - 2.0 * obs[3])
+
+
 def test_bad_options_are_refused(oval_track, tmp_path):
     with pytest.raises(ValueError, match="start"):
         RetroRacerEnv(track=oval_track, start="sideways")
