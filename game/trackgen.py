@@ -8,6 +8,11 @@ element. A draw is kept only if the track is valid, no corner is tighter than :a
 and no two parts of the track come closer than :attr:`GeneratorSettings.clearance`; otherwise the next draw from
 the same random generator is tried, so a seed always gives the same track.
 
+With :attr:`GeneratorSettings.feature_mix_spread` > 0 each track also draws a character of its own: its own mix of
+features (a Dirichlet draw around the standard mix, switchbacks included) and its own density of corners; with
+:attr:`GeneratorSettings.wide_share` > 0 some tracks are up to ``wide_max_width`` wide. At the defaults (0) the
+generator draws exactly what it always drew.
+
 This module never imports pygame.
 """
 
