@@ -45,7 +45,8 @@ class TrainConfig:
     """finetune only: the base model (an SB3 .zip) to start from."""
     steps: int = 2_600_000
     """Environment steps to train for (summed over the parallel environments); with --resume, the total. The
-    shipped base model trained 2.6M steps (about 40 minutes here)."""
+    shipped base model's first stage trained 2.6M steps (about 36 minutes here; assets/models/README.md has all
+    four)."""
     seed: int = 0
     """Seeds Python, NumPy, PyTorch and the environments, once, in one place."""
     out: str | None = None
