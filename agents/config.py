@@ -122,9 +122,10 @@ class TrainConfig:
     """Reward penalty per step times the braking look-ahead above 0 (observation 3: how much faster the car is than
     the speed from which it could still brake for the corners ahead); default: the env's (0)."""
     stuck_penalty: float | None = None
-    """Reward penalty, once, for making no progress for 3 s (the episode ends); default: the off-track penalty,
-    so that stopping is never a way out of a corner the driver fears (measured: with 30 for leaving the track and 5
-    for stopping, the driver learned to stop short of a hairpin it had not mastered)."""
+    """Reward penalty, once, for making no progress for 3 s (the episode ends); default: the off-track penalty
+    (or the env's 5, if that is more), so that stopping is never a way out of a corner the driver fears
+    (measured: with 30 for leaving the track and 5 for stopping, the driver learned to stop short of a hairpin it
+    had not mastered)."""
     track_mix_spread: float = 0.0
     """Random tracks: how much each track draws its own character (game.trackgen.GeneratorSettings
     .feature_mix_spread): 0 = every track the same mix of features; 0.3 = a mix and a density of its own per

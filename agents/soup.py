@@ -39,12 +39,11 @@ def average_models(models: list[Any]) -> Any:
         raise ModelError("a soup needs at least two models")
     first = models[0]
     states = [model.policy.state_dict() for model in models]
+    shapes = {name: tuple(t.shape) for name, t in states[0].items()}
     for k, (model, state) in enumerate(zip(models, states, strict=True)):
         if model.observation_space != first.observation_space or model.action_space != first.action_space:
             raise ModelError(f"ingredient {k + 1} has other observation or action spaces than the first")
-        if {name: tuple(t.shape) for name, t in state.items()} != {
-            name: tuple(t.shape) for name, t in states[0].items()
-        }:
+        if {name: tuple(t.shape) for name, t in state.items()} != shapes:
             raise ModelError(f"ingredient {k + 1} has another network than the first")
     averaged = {
         name: torch.stack([state[name] for state in states]).mean(dim=0) if tensor.is_floating_point() else tensor

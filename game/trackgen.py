@@ -43,9 +43,11 @@ class GeneratorSettings:
         clearance: Gap kept between the surfaces of different parts of the track [m].
         max_straight: Longest straight [m].
         max_attempts: Draws tried before giving up.
-        feature_mix_spread: Spread (sigma of a log-normal factor per feature and track) of each track's own mix of
-            features: 0 gives every track the same mix (:data:`FEATURES`); 1 gives some tracks half hairpins and
-            others mostly fast sweepers.
+        feature_mix_spread: How far each track's own character strays from the standard: its mix of features is
+            a Dirichlet draw around :data:`FEATURES` (plus :data:`VARIETY_FEATURES`) with concentration
+            1 / feature_mix_spread, and its density of features is scaled by a log-normal factor of this sigma
+            (clipped to 0.6-3). 0 gives every track the standard mix and density; 0.3 gives tracks from
+            hairpin-heavy to sweeper-heavy.
         wide_share: Share of tracks whose widths are drawn up to ``wide_max_width`` instead of ``max_width``.
         wide_max_width: Widest total width of the wide tracks [m]; the Norisring is up to 21 m wide.
     """
@@ -188,12 +190,10 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
     u = rng.uniform
     if kind == "hairpin":
         return [Corner(u(12.0, 20.0), sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35))]
-    if kind == "switchback":  # two hairpins, opposite ways, joined by a short straight (Harbour Hairpins has three)
-        return [
-            Corner(u(12.0, 20.0), sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35)),
-            Straight(u(40.0, 140.0), adjustable=False),
-            Corner(u(12.0, 20.0), -sign * math.radians(u(155.0, 185.0)), u(0.15, 0.35)),
-        ]
+    if kind == "switchback":  # two hairpins, opposite ways, joined by a short straight (as on Harbour Hairpins)
+        first = _draw_feature(rng, "hairpin", sign)
+        gap = Straight(u(40.0, 140.0), adjustable=False)
+        return [*first, gap, *_draw_feature(rng, "hairpin", -sign)]
     if kind == "slow corner":
         return [Corner(u(15.0, 35.0), sign * math.radians(u(60.0, 120.0)), u(0.2, 0.5))]
     if kind == "medium corner":
