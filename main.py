@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-DIFFICULTIES = ("easy", "normal", "hard")
+from game.sim.rules import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 
 
 def _int_in(name: str, low: int, high: int):  # noqa: ANN202
@@ -43,9 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(prog="main.py", description="RetroRacer: race the AI rivals.")
     parser.add_argument("--track", type=_track_file, help="go straight into a race on this track file")
-    parser.add_argument("--rivals", type=_int_in("--rivals", 0, 7), help="number of AI rivals, 0 to 7")
+    parser.add_argument(
+        "--rivals", type=_int_in("--rivals", 0, MAX_RIVALS), help=f"number of AI rivals, 0 to {MAX_RIVALS}"
+    )
     parser.add_argument("--difficulty", choices=DIFFICULTIES, help="how fast the rivals drive")
-    parser.add_argument("--laps", type=_int_in("--laps", 1, 20), help="race distance in laps, 1 to 20")
+    parser.add_argument("--laps", type=_int_in("--laps", 1, MAX_LAPS), help=f"race distance in laps, 1 to {MAX_LAPS}")
     parser.add_argument("--watch", action="store_true", help="an AI-only race (the first track if no --track)")
     parser.add_argument(
         "--editor", nargs="?", const="", default=None, metavar="TRACK", help="open the track editor (on TRACK)"
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--screenshot must end in .png, got {args.screenshot}")
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from game.scenes.app import LaunchOptions, run  # pygame is imported only now: --help stays instant
+    from game.ui.app import LaunchOptions, run  # pygame is imported only now: --help stays instant
 
     options = LaunchOptions(
         track=args.track,

@@ -13,9 +13,9 @@ import time
 import numpy as np
 
 from agents.env import FRAME_SKIP, RetroRacerEnv
-from game.physics import DEFAULT_CAR, PHYSICS_DT, new_cars
-from game.simulation import advance, place_car
-from game.track import Track
+from game.sim.physics import DEFAULT_CAR, PHYSICS_DT, new_cars
+from game.sim.simulation import advance, place_car
+from game.sim.track import Track
 
 ENV_STEP_GOAL_US = 30.0
 CAR_STEP_GOAL_US = 2.0
@@ -60,7 +60,7 @@ def time_car_step(track: Track, n_cars: int, ticks: int, seed: int) -> float:
 
 def time_track_generation(seeds: range) -> float:
     """Mean wall time of ``generate_track`` (called at every reset of a randomised env) [s]."""
-    from game.trackgen import generate_track
+    from game.sim.track.generator import generate_track
 
     t0 = time.perf_counter()
     for seed in seeds:
@@ -69,9 +69,9 @@ def time_track_generation(seeds: range) -> float:
 
 
 def time_racing_line(seeds: range) -> float:
-    """Mean wall time of the racing line of a new random track (``game.racing_line.line_table``) [s]."""
-    from game.racing_line import line_table
-    from game.trackgen import generate_track
+    """Mean wall time of the racing line of a new random track (``game.sim.racing_line.line_table``) [s]."""
+    from game.sim.racing_line import line_table
+    from game.sim.track.generator import generate_track
 
     tracks = [generate_track(seed) for seed in seeds]
     t0 = time.perf_counter()
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         f"(goal <= {CAR_STEP_GOAL_US:.0f} us, ratio {car_median / CAR_STEP_GOAL_US:.2f})"
     )
     print(f"random track generation (each new track with randomize_track): median {statistics.median(gen_ms):.1f} ms")
-    print(f"racing line of a new track (game.racing_line): median {statistics.median(line_ms):.0f} ms")
+    print(f"racing line of a new track (game.sim.racing_line): median {statistics.median(line_ms):.0f} ms")
     print(f"runs: {args.runs}; env.step samples (us): {', '.join(f'{x:.2f}' for x in env_us)}")
 
 

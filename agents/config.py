@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.jobs.presets import FINETUNE_STEPS
+from game.paths import RUNS_DIR, base_model, track_model
+from game.sim.rules import MAX_CARS as GRID_SLOTS
+
 MODES = ("base", "finetune", "scratch")
-MODELS_DIR = Path("assets/models")
-GRID_SLOTS = 8  # game.grid.GRID_SLOTS, without importing the game here (a test checks they agree)
 
 
 @dataclass
@@ -41,7 +43,7 @@ class TrainConfig:
     a track goes on training the base model on random tracks at the fine-tune learning rate."""
     tracks: list[str] = field(default_factory=list)
     """base only: train on these track files (one drawn per episode) instead of generated random tracks."""
-    base: str = str(MODELS_DIR / "base.zip")
+    base: str = str(base_model(suffix=".zip"))
     """finetune only: the base model (an SB3 .zip) to start from."""
     steps: int = 2_600_000
     """Environment steps to train for (summed over the parallel environments); with --resume, the total. The
@@ -127,7 +129,7 @@ class TrainConfig:
     (measured: with 30 for leaving the track and 5 for stopping, the driver learned to stop short of a hairpin it
     had not mastered)."""
     track_mix_spread: float = 0.0
-    """Random tracks: how much each track draws its own character (game.trackgen.GeneratorSettings
+    """Random tracks: how much each track draws its own character (game.sim.track.generator.GeneratorSettings
     .feature_mix_spread): 0 = every track the same mix of features; 0.3 = a mix and a density of its own per
     track, switchbacks (two hairpins, opposite ways) included."""
     wide_track_share: float = 0.0
@@ -141,7 +143,7 @@ class TrainConfig:
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None
     """Folder for checkpoints; --resume looks here. Default: runs/<mode>-<model stem>."""
-    logdir: str | None = "runs/tensorboard"
+    logdir: str | None = str(RUNS_DIR / "tensorboard")
     """TensorBoard log folder ('' for none)."""
     checkpoint_every: int = 100_000
     """Env steps between checkpoints (model and replay buffer, written atomically; 0 for none)."""
@@ -185,7 +187,7 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
         "learning_rate": 1e-4,
         "learning_starts": 0,
         "policy_warmup_steps": 5000,
-        "steps": 200_000,
+        "steps": FINETUNE_STEPS,
     },
     "scratch": {"steps": 500_000},
 }
@@ -286,18 +288,18 @@ def resolved(config: TrainConfig) -> TrainConfig:
     out = Path(config.out) if config.out else default_out(config.mode, config.track)
     values["out"] = str(out.with_suffix(".zip"))
     if not config.run_dir:
-        values["run_dir"] = str(Path("runs") / f"{config.mode}-{out.stem}")
+        values["run_dir"] = str(RUNS_DIR / f"{config.mode}-{out.stem}")
     return TrainConfig(**values)
 
 
 def default_out(mode: str, track: str | None) -> Path:
     """Default model path of a mode."""
     if mode == "base":
-        return MODELS_DIR / "base.zip"
+        return base_model(suffix=".zip")
     stem = Path(track or "track").stem
     if mode == "finetune":
-        return MODELS_DIR / "tracks" / f"{stem}.zip"
-    return Path("runs") / "scratch" / f"{stem}.zip"
+        return track_model(stem, suffix=".zip")
+    return RUNS_DIR / "scratch" / f"{stem}.zip"
 
 
 def to_dict(config: TrainConfig) -> dict[str, Any]:

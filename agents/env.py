@@ -12,10 +12,10 @@ import gymnasium as gym
 import numpy as np
 from numba import njit
 
-from game.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
-from game.laps import LapTimer
-from game.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
-from game.physics import (
+from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
+from game.sim.laps import LapTimer
+from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
+from game.sim.physics import (
     CAR_OFF_TRACK,
     CAR_PROGRESS,
     CAR_VX,
@@ -26,13 +26,13 @@ from game.physics import (
     CarParams,
     new_cars,
 )
-from game.racing_line import line_table
-from game.simulation import advance, place_car
-from game.track import Track, widths_at
-from game.track_io import load_track
+from game.sim.racing_line import line_table
+from game.sim.simulation import advance, place_car
+from game.sim.track import Track, widths_at
+from game.sim.track.io import load_track
 
 if TYPE_CHECKING:
-    from game.trackgen import GeneratorSettings
+    from game.sim.track.generator import GeneratorSettings
 
 MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 
@@ -61,12 +61,12 @@ def _advance_and_observe(cars, controls, table, line, spacing, params, dt, n_ste
 class RetroRacerEnv(gym.Env):
     """Drive one car around a track as fast as possible without leaving it.
 
-    The car is the game's car (``game.physics``), so a driver trained here drives the same car in the game.
+    The car is the game's car (``game.sim.physics``), so a driver trained here drives the same car in the game.
 
     ## Track Selection
-    ``track`` (a file path or a :class:`game.track.Track`) races one track; ``tracks`` a list, one drawn at random
+    ``track`` (a file path or a :class:`game.sim.track.Track`) races one track; ``tracks`` a list, one drawn at random
     each episode; ``randomize_track=True`` (the default when neither is given) generates a new random track every
-    episode (domain randomisation, ``game.trackgen``, drawn with the ``generator`` settings), or every
+    episode (domain randomisation, ``game.sim.track.generator``, drawn with the ``generator`` settings), or every
     ``episodes_per_track`` episodes: each new track costs about 0.1-0.2 s for its racing line.
 
     ## Action Space
@@ -76,7 +76,7 @@ class RetroRacerEnv(gym.Env):
     (the driver decides at 20 Hz).
 
     ## Observation Space
-    ``Box(low, high, (22,), float32)`` from ``game.observation.observe_car``, the same function the in-game AI
+    ``Box(low, high, (22,), float32)`` from ``game.sim.observation.observe_car``, the same function the in-game AI
     uses: speed, slip speed, yaw rate, braking look-ahead (speed over the speed the corners ahead allow),
     heading error, road position (+-1 at the edges, up to +-2 beyond), offset from the racing line, 7 look-ahead
     headings of the racing line (16 to 200 m ahead, relative to the car) and 8 look-ahead curvatures of the
@@ -85,13 +85,13 @@ class RetroRacerEnv(gym.Env):
     ## Rewards
     Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
     backwards; cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for
-    leaving the racing line (offset in half widths of the road, game.racing_line), minus
+    leaving the racing line (offset in half widths of the road, game.sim.racing_line), minus
     ``overspeed_penalty`` (default 0) times the braking look-ahead above 0 (observation 3: too fast to brake for
     the corners ahead), minus 5 once if the car leaves the track or gets stuck.
 
     ## Starting State
     ``start="grid"``: standing start in the middle of the road at pole position, just behind the start/finish
-    line; with ``grid_slots`` > 0, from one of the game's first ``grid_slots`` grid slots (``game.grid``), drawn at
+    line; with ``grid_slots`` > 0, from one of the game's first ``grid_slots`` grid slots (``game.sim.grid``), drawn at
     random, so the driver practises every place the game may start it. ``start="random"``: a random point of the
     track, a random offset and heading error, and a random speed below what the next corner allows, or a
     standstill with probability ``standing_start_prob``. ``start="mixed"`` (default): random with probability
@@ -175,7 +175,7 @@ class RetroRacerEnv(gym.Env):
         options = options or {}
         rng = self.np_random
         if self.randomize_track:
-            from game.trackgen import generate_track
+            from game.sim.track.generator import generate_track
 
             if seed is not None or self.track is None or self._episodes_on_track >= self.episodes_per_track:
                 self.track = generate_track(int(rng.integers(2**31)), self.generator)

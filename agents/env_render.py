@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pygame
 
-from game.physics import CAR_HEADING, CAR_OFF_TRACK, CAR_X, CAR_Y
-from game.track import Track
+from game.sim.physics import CAR_HEADING, CAR_OFF_TRACK, CAR_X, CAR_Y
+from game.sim.track import Track
 
 SIZE = 480  # [px] square picture
 MARGIN = 16  # [px]

@@ -9,10 +9,10 @@ the racetrack-database format. Each episode starts on the grid, from one of the 
 random perturbation (``reset(options={"start": "grid", "slot": k, "perturb": True})``), and runs the deterministic
 policy until the car has driven two laps, left the track, got stuck, or run out of time. Lap 1 is the
 standing-start lap, lap 2 the flying lap; the best and mean lap are over flying laps. The reference lap
-(``agents.reference``) is the fastest lap the car's physics allow; ``ratio`` is the best flying lap over it (1.0
+(``game.sim.reference``) is the fastest lap the car's physics allow; ``ratio`` is the best flying lap over it (1.0
 would be perfect).
 
-Episode i starts where the game may put the car: from grid slot ``i mod 8`` (``game.grid``; slot 0 is pole, left
+Episode i starts where the game may put the car: from grid slot ``i mod 8`` (``game.sim.grid``; slot 0 is pole, left
 of the middle, slot 1 half a row back on the right, and so on), plus the small random perturbation.
 
 An SB3 model is evaluated through its NumPy actor (the same deterministic actions as ``model.predict``, tested
@@ -35,12 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from agents.actor import Actor, ModelError, load_actor
 from agents.env import FRAME_SKIP, RetroRacerEnv
-from game.grid import GRID_SLOTS
-from game.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
-from game.track import Track, TrackError
-from game.track_io import load_track
+from game.drivers.actor import Actor, ModelError, load_actor
+from game.sim.grid import GRID_SLOTS
+from game.sim.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
+from game.sim.track import Track, TrackError
+from game.sim.track.io import load_track
 
 LAPS_PER_EPISODE = 2
 MIN_AVERAGE_SPEED = 8.0  # [m/s] the time limit of an episode allows two laps at this average speed
@@ -97,17 +97,15 @@ class EvalResult:
 
 
 def load_track_file(path: str | os.PathLike[str]) -> Track:
-    """A track JSON (``game.track_io``) or a racetrack-database circuit CSV (``game.track_import``).
+    """A track JSON (``game.sim.track.io``) or a racetrack-database circuit CSV (``game.sim.track.csv_import``).
 
     Raises:
         TrackError: Unreadable or invalid track.
     """
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        try:
-            from game.track_import import import_circuit_csv
-        except ImportError:
-            raise TrackError(f"{path}: circuit CSV import (game.track_import) is not available") from None
+        from game.sim.track.csv_import import import_circuit_csv
+
         return import_circuit_csv(path)
     return load_track(path)
 
@@ -142,11 +140,9 @@ def as_actor(actor_or_model: Any) -> Actor:
 
 
 def reference_lap_time(track: Track, car: CarParams = DEFAULT_CAR) -> float | None:
-    """The physical-limit lap time from ``agents.reference`` [s], or None if it is unavailable or fails."""
-    try:
-        from agents.reference import reference_lap
-    except ImportError:
-        return None
+    """The physical-limit lap time from ``game.sim.reference`` [s], or None if it fails."""
+    from game.sim.reference import reference_lap
+
     try:
         lap_time = float(reference_lap(track, car).lap_time_s)
     except Exception as exc:  # noqa: BLE001  (a broken reference must not stop an evaluation)

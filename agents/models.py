@@ -3,7 +3,7 @@
 For a model saved as ``assets/models/base.zip`` the files beside it are::
 
     base.zip         full Stable-Baselines3 model (actor, critics, optimisers): for fine-tuning and --resume
-    base.npz         the actor's weights only (agents.actor format, no pickle): what the game loads
+    base.npz         the actor's weights only (game.drivers.actor format, no pickle): what the game loads
     base.json        sidecar: kind, track, steps, wall time, command line, resolved config and
                      hyperparameters, reward and car settings, package versions, machine, git commit, evaluation
     base.curve.csv   learning curve: periodic evaluations against env steps and wall-clock minutes
@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from agents.actor import ACTOR_VERSION, Actor, ModelError, save_actor
-from game.files import atomic_write_text
+from game.drivers.actor import ACTOR_VERSION, Actor, ModelError, save_actor
+from game.sim.files import atomic_write_text
 
 SIDECAR_FORMAT = "retroracer-model"
 SIDECAR_VERSION = 1
@@ -104,7 +104,7 @@ def export_actor(model: Any, path: str | os.PathLike[str], metadata: dict[str, A
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     """``model.save`` to ``path``, atomically: a crash leaves the previous file intact."""
-    from game.files import atomic_open
+    from game.sim.files import atomic_open
 
     with atomic_open(path, "wb") as handle:
         model.save(handle)

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agents.actor import ModelError
+from game.drivers.actor import ModelError
 
 
 def average_models(models: list[Any]) -> Any:

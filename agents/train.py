@@ -7,7 +7,7 @@ Usage::
     python -m agents.train scratch --track tracks/NAME.json [--steps N] ...
     python -m agents.train MODE --help          # every option, with the mode's default
 
-* ``base``: random tracks, a new one every episode (domain randomisation, ``game.trackgen``); ``--tracks``
+* ``base``: random tracks, a new one every episode (domain randomisation, ``game.sim.track.generator``); ``--tracks``
   trains on a fixed set of track files instead.
 * ``finetune``: loads the base model and trains on one track at learning rate 1e-4 (all three Adam optimisers
   really run at it), with ``learning_starts`` 0: the base policy drives from the first step, no random actions.
@@ -34,7 +34,6 @@ import dataclasses
 import datetime as _dt
 import signal
 import sys
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,10 +49,10 @@ from agents.config import (
     updates_per_env_step,
     validate,
 )
-from game.track import Track, TrackError
+from game.sim.track import Track, TrackError
 
 if TYPE_CHECKING:
-    from agents.callbacks import StatusFile
+    from agents.callbacks.progress import StatusFile
 
 EVAL_TRACK_SEED = 900_001  # first seed of the generated evaluation tracks (fixed, so that curves compare)
 FINAL_EVAL_SEED = 20_000
@@ -91,18 +90,15 @@ def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Tr
         return [load_track_file(path) for path in config.eval_tracks]
     if train_tracks:
         return train_tracks[:3]
-    try:
-        from game.trackgen import generate_track
-    except ImportError:
-        warnings.warn("game.trackgen is not available: no evaluation tracks (give --eval-tracks)", stacklevel=2)
-        return []
+    from game.sim.track.generator import generate_track
+
     settings = generator_settings(config)
     return [generate_track(EVAL_TRACK_SEED + i, settings) for i in range(config.eval_generated)]
 
 
 def generator_settings(config: TrainConfig) -> Any:
     """The random tracks' settings, with the config's variety."""
-    from game.trackgen import GeneratorSettings
+    from game.sim.track.generator import GeneratorSettings
 
     return GeneratorSettings(feature_mix_spread=config.track_mix_spread, wide_share=config.wide_track_share)
 
@@ -113,14 +109,6 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
     from stable_baselines3.common.vec_env import DummyVecEnv
 
     from agents.env import RetroRacerEnv
-
-    if not tracks:
-        try:
-            import game.trackgen  # noqa: F401
-        except ImportError:
-            raise SystemExit(
-                "error: random tracks need game.trackgen, which is not available; give --tracks FILE ... instead"
-            ) from None
 
     def make() -> Any:
         env = RetroRacerEnv(
@@ -276,8 +264,8 @@ def reward_config(config: TrainConfig) -> Any:
 def environment_settings(config: TrainConfig) -> dict[str, Any]:
     """Reward, car and episode settings of the env, for the sidecar."""
     from agents.env import FRAME_SKIP
-    from game.observation import OBSERVATION_SIZE
-    from game.physics import DEFAULT_CAR, PHYSICS_DT
+    from game.sim.observation import OBSERVATION_SIZE
+    from game.sim.physics import DEFAULT_CAR, PHYSICS_DT
 
     return {
         "observation_size": OBSERVATION_SIZE,
@@ -332,7 +320,7 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
     about once a second, then "done" (or "interrupted", after Ctrl-C or SIGTERM) once the model files are saved,
     or "failed" with the error, which is then raised again.
     """
-    from agents.callbacks import StatusFile
+    from agents.callbacks.progress import StatusFile
 
     config = resolved(config)
     validate(config)
@@ -360,16 +348,10 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
     """The run of :func:`train` (``config`` resolved), reporting to ``status`` when there is one."""
     import torch
 
-    from agents.callbacks import (
-        CheckpointCallback,
-        EvalCallback,
-        PolicyWarmupCallback,
-        ProgressCallback,
-        WallClock,
-        evaluation_summary,
-        read_checkpoint,
-        save_checkpoint,
-    )
+    from agents.callbacks.checkpoints import CheckpointCallback, WallClock, read_checkpoint, save_checkpoint
+    from agents.callbacks.evaluation import EvalCallback
+    from agents.callbacks.progress import ProgressCallback, evaluation_summary
+    from agents.callbacks.warmup import PolicyWarmupCallback
     from agents.models import ModelPaths
 
     torch.set_num_threads(config.torch_threads)
@@ -574,7 +556,7 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     if config.resume:
-        from agents.callbacks import read_checkpoint
+        from agents.callbacks.checkpoints import read_checkpoint
 
         state = read_checkpoint(resolved(config).run_dir)
         if state is not None:

@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from game.track import Track  # noqa: E402
+from game.sim.track import Track  # noqa: E402
 
 
 def make_oval(length_scale: float = 1.0) -> Track:

@@ -3,7 +3,7 @@
     python -m tracks.originals
 
 Each design lists its elements in driving order (turns in degrees, positive to the left) and its length; the
-adjustable straights are stretched to close the loop at that length (see game.track_layout).
+adjustable straights are stretched to close the loop at that length (see game.sim.track.layout).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from game.track import Track
-from game.track_io import save_track
-from game.track_layout import Corner, Element, Straight, close_loop, layout_track
-from game.track_overlap import surface_overlaps
+from game.sim.track import Track
+from game.sim.track.io import save_track
+from game.sim.track.layout import Corner, Element, Straight, close_loop, layout_track
+from game.sim.track.overlap import surface_overlaps
 
 AUTHOR = "RetroRacer"
 LICENCE = "MIT"

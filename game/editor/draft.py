@@ -2,7 +2,7 @@
 
 A :class:`TrackDraft` may be anything while it is edited (three points, a hairpin of 2 m, a track that runs into
 itself); :func:`game.editor.validation.check_draft` says what is wrong with it, and :meth:`TrackDraft.to_track`
-builds the real :class:`game.track.Track` once it is right. Every change goes through a method here and is one
+builds the real :class:`game.sim.track.Track` once it is right. Every change goes through a method here and is one
 undo step; a drag is one step too (:meth:`TrackDraft.begin_gesture` ... :meth:`TrackDraft.end_gesture`).
 
 States are immutable snapshots (:class:`DraftState`), so undo and redo only swap which snapshot is current, and
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from game.track import Track
+from game.sim.track import Track
 
 DEFAULT_NAME = "New Track"
 DEFAULT_HALF_WIDTH = 6.0  # [m] each side of a new track's centre line: 12 m of tarmac

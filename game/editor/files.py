@@ -1,7 +1,7 @@
 """Opening, importing and saving drafts: track files and racetrack-database circuit CSVs.
 
 Saving refuses a draft with errors (the message says why) and writes atomically through
-:func:`game.track_io.save_track`. Opening a track or importing a circuit with more than
+:func:`game.sim.track.io.save_track`. Opening a track or importing a circuit with more than
 :data:`game.editor.simplify.SIMPLIFY_ABOVE` control points thins them for editing (the file itself is not
 touched until it is saved).
 
@@ -20,8 +20,8 @@ from game.editor.draft import TrackDraft
 from game.editor.geometry import build_geometry
 from game.editor.simplify import SIMPLIFY_ABOVE, simplify_track
 from game.editor.validation import check_draft, refusal
-from game.track import TrackError
-from game.track_io import load_track, save_track
+from game.sim.track import TrackError
+from game.sim.track.io import load_track, save_track
 
 CSV_FOLDERS = ("../shared/circuits", "circuits")  # relative to the repository, searched for circuit CSVs
 
@@ -68,7 +68,7 @@ def import_circuit(path: Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray
     Raises:
         TrackError: The file cannot be read or parsed (the message names the file and line).
     """
-    from game.track_import import import_circuit_csv, read_circuit_csv
+    from game.sim.track.csv_import import import_circuit_csv, read_circuit_csv
 
     try:
         track = import_circuit_csv(path)
@@ -127,7 +127,7 @@ def save_draft(draft: TrackDraft, path: Path) -> str | None:
 
 
 def _update_bridge(metadata: dict, draft: TrackDraft, geometry) -> None:  # noqa: ANN001
-    from game.track_overlap import surface_overlaps
+    from game.sim.track.overlap import surface_overlaps
 
     overlaps = surface_overlaps(geometry)
     if overlaps:

@@ -1,10 +1,10 @@
-"""The shape of a draft: centre line, edges and curvature, built exactly as a :class:`game.track.Track` is.
+"""The shape of a draft: centre line, edges and curvature, built exactly as a :class:`game.sim.track.Track` is.
 
 The editor has to draw and check a track while it is still wrong (too short, too narrow), when
-:class:`game.track.Track` refuses to exist. :func:`build_geometry` runs the same resampling as the track
-(``game.track.resample_centerline``: periodic cubic spline through the control points, uniform arc-length samples,
+:class:`game.sim.track.Track` refuses to exist. :func:`build_geometry` runs the same resampling as the track
+(``game.sim.track.resample_centerline``: periodic cubic spline through the control points, uniform arc-length samples,
 smoothed curvature, widths linear between points), so what the editor shows is what the race will drive, and
-returns a :class:`DraftGeometry` that offers the attributes :func:`game.track_overlap.surface_overlaps` reads.
+returns a :class:`DraftGeometry` that offers the attributes :func:`game.sim.track.overlap.surface_overlaps` reads.
 
 This module never imports pygame.
 """
@@ -15,17 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.track import MIN_CONTROL_POINTS, SampledCenterline, resample_centerline
+from game.sim.track import MIN_CONTROL_POINTS, SampledCenterline, resample_centerline
 
 MIN_POINT_GAP = 1e-3  # [m] consecutive control points closer than this cannot carry a spline
 
 
 @dataclass(frozen=True, eq=False)
 class DraftGeometry(SampledCenterline):
-    """The resampled track of a draft (same columns as :attr:`game.track.Track.table`).
+    """The resampled track of a draft (same columns as :attr:`game.sim.track.Track.table`).
 
     Attributes:
-        table: (n, N_TABLE_COLUMNS) resampled data, see ``game.track.COL_*``.
+        table: (n, N_TABLE_COLUMNS) resampled data, see ``game.sim.track.COL_*``.
         spacing: Arc length between two samples [m].
         control_samples: (k,) index of the sample at each control point (non-decreasing).
     """

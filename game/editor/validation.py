@@ -2,24 +2,24 @@
 
 Rules (errors stop the track being saved or driven; warnings are shown but allowed):
 
-* **Too few points** (error): a closed spline needs :data:`game.track.MIN_CONTROL_POINTS` control points, and no
+* **Too few points** (error): a closed spline needs :data:`game.sim.track.MIN_CONTROL_POINTS` control points, and no
   two consecutive points may lie on top of each other.
-* **Too narrow** (error): left plus right width below :data:`game.track.MIN_TRACK_WIDTH` (3 m; the car is
+* **Too narrow** (error): left plus right width below :data:`game.sim.track.MIN_TRACK_WIDTH` (3 m; the car is
   1.9 m wide). Widths vary linearly between control points, so the narrowest places are control points.
   Below :data:`PASSING_WIDTH` (warning): two cars cannot pass side by side.
 * **Too tight** (error): a corner whose centre-line radius (of the smoothed curvature the race uses) is below
   :data:`MIN_CORNER_RADIUS`. The car's own limit is its turning circle at walking pace, ``wheelbase /
-  tan(max_steer)`` (:func:`car_turning_radius`, 4.2 m for :data:`game.physics.DEFAULT_CAR`); at any speed it
+  tan(max_steer)`` (:func:`car_turning_radius`, 4.2 m for :data:`game.sim.physics.DEFAULT_CAR`); at any speed it
   turns wider (``v**2 / (grip * g)``), and it needs room for its own length and width inside the kerbs. So a
   corner is required to have at least :data:`MIN_CORNER_RADIUS` = 10 m, the tightest corner the random track
   generator draws (``GeneratorSettings.min_radius``) and thus the tightest the AI drivers were trained on;
   every shipped track keeps it (Norisring's hairpin is the tightest at 10.7 m).
-* **Surfaces overlap** (error): :func:`game.track_overlap.surface_overlaps` finds where the tarmac runs into
+* **Surfaces overlap** (error): :func:`game.sim.track.overlap.surface_overlaps` finds where the tarmac runs into
   another part of the track, or where the inside edge of a corner folds over itself (inside width larger than
   the radius; marked "EDGE FOLDS", and not at all where the corner is already marked too tight). A track whose
   metadata says ``"crossing": true`` (a figure of eight on a bridge) may cross itself once, squarely (at
   :data:`MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
-* **Too short** (error): a lap shorter than :data:`game.track.MIN_TRACK_LENGTH`.
+* **Too short** (error): a lap shorter than :data:`game.sim.track.MIN_TRACK_LENGTH`.
 
 This module never imports pygame.
 """
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from game.editor.geometry import MIN_POINT_GAP, DraftGeometry
-from game.physics import DEFAULT_CAR, CarParams
-from game.track import MIN_CONTROL_POINTS, MIN_TRACK_LENGTH, MIN_TRACK_WIDTH
-from game.track_overlap import surface_overlaps
+from game.sim.physics import DEFAULT_CAR, CarParams
+from game.sim.track import MIN_CONTROL_POINTS, MIN_TRACK_LENGTH, MIN_TRACK_WIDTH
+from game.sim.track.overlap import surface_overlaps
 
 MIN_CORNER_RADIUS = 10.0  # [m] tightest centre-line radius allowed (the track generator's minimum)
 PASSING_WIDTH = 6.0  # [m] narrower than this, two cars cannot pass side by side (a warning)

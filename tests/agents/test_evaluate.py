@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from agents.actor import Actor, save_actor
 from agents.evaluate import EvalResult, as_actor, episode_step_limit, evaluate, load_track_file, main
-from game.track_io import save_track
+from game.drivers.actor import Actor, save_actor
+from game.sim.track.io import save_track
 
 JSON_KEYS = {
     "episodes",

@@ -5,12 +5,13 @@ import csv
 import numpy as np
 import pytest
 
-from agents.actor import Actor, save_actor
-from agents.callbacks import CURVE_COLUMNS
+from agents.callbacks.evaluation import CURVE_COLUMNS
 from agents.models import SIDECAR_FORMAT, file_sha256, write_sidecar
-from agents.plots import CurveError, read_curve
-from agents.report import BASE_CURVE_PNG, FINETUNE_CURVES_PNG, main
-from game.track_io import save_track
+from agents.report.cli import main
+from agents.report.plots import CurveError, read_curve
+from agents.report.records import BASE_CURVE_PNG, FINETUNE_CURVES_PNG
+from game.drivers.actor import Actor, save_actor
+from game.sim.track.io import save_track
 
 SECTIONS = (
     "# RetroRacer results",
@@ -105,7 +106,7 @@ def test_report_with_base_and_finetuned_models(layout, capsys):
 
 
 def test_earlier_base_stages_are_listed_and_their_curves_chained(layout):
-    from agents.report import chained_curves, load_model_report
+    from agents.report.collect import chained_curves, load_model_report
 
     tmp_path, models, out, args = layout
     write_model(models / "history" / "base-stage1", 3, "python -m agents.train base --steps 12000", "base")
@@ -180,7 +181,7 @@ def fake_result(completion, ratio):
 def test_bar_pass_and_fail_thresholds(tmp_path):
     import argparse
 
-    from agents.report import FAIL, PASS, ModelReport, Report, Run, TrackSpec, bar_rows, verdict
+    from agents.report.records import FAIL, PASS, ModelReport, Report, Run, TrackSpec, bar_rows, verdict
 
     specs = [TrackSpec(tmp_path / f"{name}.json", "shipped") for name in ("a", "b", "c")]
     circuit = TrackSpec(tmp_path / "C.csv", "circuit")

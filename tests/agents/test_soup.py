@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from agents.actor import ModelError, load_actor
 from agents.env import RetroRacerEnv
 from agents.models import load_sb3, save_model
 from agents.soup import average_models, main
+from game.drivers.actor import ModelError, load_actor
 
 
 def tiny_sac(track, seed, net_arch=(16, 16)):

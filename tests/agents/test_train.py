@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents.actor import load_actor
 from agents.config import (
     MODE_DEFAULTS,
     TrainConfig,
@@ -27,7 +26,8 @@ from agents.config import (
 from agents.evaluate import load_track_file
 from agents.models import ModelPaths, load_sb3, read_sidecar
 from agents.train import build_parser, load_model, main, make_vec_env, optimizers, reward_config
-from game.track_io import save_track
+from game.drivers.actor import load_actor
+from game.sim.track.io import save_track
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = [
@@ -48,7 +48,7 @@ def work(tmp_path_factory, oval_track, twisty_track):
 
 @pytest.fixture(scope="module")
 def base_model(work):
-    """A base model trained on random tracks (game.trackgen), as `python -m agents.train base` does."""
+    """A base model trained on random tracks (game.sim.track.generator), as `python -m agents.train base` does."""
     out = work / "models" / "base.zip"
     argv = f"base --steps 300 --out {out} --run-dir {work / 'run-base'} --eval-tracks {work / 'oval.json'}".split()
     argv += ["--eval-every", "200", "--eval-episodes", "1", "--checkpoint-every", "150", *TINY, *STARTS]
@@ -89,10 +89,13 @@ def test_defaults_start_from_the_design_and_modes_change_a_few():
     assert config_for_mode("finetune", track="x.json", learning_rate=5e-5).learning_rate == 5e-5
 
 
-def test_resolved_paths():
+def test_resolved_paths_are_in_the_repository_wherever_training_runs(tmp_path, monkeypatch):
+    from game.paths import MODELS_DIR, RUNS_DIR
+
+    monkeypatch.chdir(tmp_path)
     config = resolved(config_for_mode("finetune", track="tracks/monza.json"))
-    assert config.out == "assets/models/tracks/monza.zip" and config.run_dir == "runs/finetune-monza"
-    assert resolved(config_for_mode("base")).out == "assets/models/base.zip"
+    assert config.out == str(MODELS_DIR / "tracks" / "monza.zip") and config.run_dir == str(RUNS_DIR / "finetune-monza")
+    assert resolved(config_for_mode("base")).out == str(MODELS_DIR / "base.zip")
     paths = ModelPaths.of("assets/models/tracks/monza.zip")
     assert (paths.npz.name, paths.sidecar.name, paths.curve.name) == ("monza.npz", "monza.json", "monza.curve.csv")
 
@@ -145,9 +148,9 @@ def test_reward_overrides_reach_the_env_reward():
 
 def test_track_variety_and_grid_slots_reach_the_envs():
     from agents.train import make_vec_env
-    from game.grid import GRID_SLOTS
+    from game.sim.grid import GRID_SLOTS
 
-    assert config_for_mode("base").grid_slots == GRID_SLOTS  # agents.config keeps its own copy of the number
+    assert config_for_mode("base").grid_slots == GRID_SLOTS
     config = config_for_mode(
         "base", n_envs=2, track_mix_spread=0.3, wide_track_share=0.5, grid_slots=4, standing_start_share=0.3
     )
@@ -289,7 +292,7 @@ def test_finetune_target_entropy_steers_the_entropy_coefficient(base_model, work
 
 
 def test_policy_warmup_holds_back_updates_only(base_model, work):
-    from agents.callbacks import PolicyWarmupCallback
+    from agents.callbacks.warmup import PolicyWarmupCallback
 
     model = tiny_finetune_model(base_model, work)
     model.action_space.sample = lambda: pytest.fail("warm-up took a uniformly random action")
@@ -425,7 +428,7 @@ def test_finetune_without_a_track_needs_an_out_path():
 def test_evaluation_score_ranks_completion_before_pace():
     from types import SimpleNamespace
 
-    from agents.callbacks import evaluation_score
+    from agents.callbacks.evaluation import evaluation_score
 
     def results(*pairs):
         return [SimpleNamespace(completion_rate=c, ratio=r) for c, r in pairs]

@@ -39,7 +39,7 @@ RING_POINTS = (
 @pytest.fixture(scope="session")
 def ring_track():
     """The small test circuit."""
-    from game.track import Track
+    from game.sim.track import Track
 
     k = len(RING_POINTS)
     return Track("Test Ring", RING_POINTS, np.full(k, 6.0), np.full(k, 6.0))
@@ -48,7 +48,7 @@ def ring_track():
 @pytest.fixture()
 def ring_file(tmp_path: Path, ring_track) -> Path:
     """The test circuit saved as a track file."""
-    from game.track_io import save_track
+    from game.sim.track.io import save_track
 
     path = tmp_path / "test_ring.json"
     save_track(ring_track, path)
@@ -66,9 +66,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture()
 def no_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the model lookup at an empty folder (rivals use the scripted driver)."""
-    import game.rivals
+    import game.paths
 
     folder = tmp_path / "models"
     folder.mkdir()
-    monkeypatch.setattr(game.rivals, "MODELS_DIR", folder)
+    monkeypatch.setattr(game.paths, "MODELS_DIR", folder)
     return folder

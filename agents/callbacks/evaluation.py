@@ -1,0 +1,155 @@
+"""Periodic evaluation during training: TensorBoard, the learning-curve CSV, the best policy kept."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
+
+from agents.callbacks.checkpoints import WallClock
+from agents.callbacks.progress import StatusFile, evaluation_summary
+from game.sim.files import atomic_write_text
+from game.sim.track import Track
+
+CURVE_COLUMNS = (
+    "steps",
+    "wall_time_min",
+    "track",
+    "completion_rate",
+    "best_lap_s",
+    "mean_lap_s",
+    "reference_lap_s",
+    "ratio",
+    "off_track_rate",
+)
+
+
+# -- periodic evaluation ------------------------------------------------------------------------------------------
+class EvalCallback(BaseCallback):
+    """Every ``every`` env steps: :func:`agents.evaluate.evaluate` on each track, logged to TensorBoard and a CSV.
+
+    The CSV (``<model>.curve.csv``) has one row per track per evaluation: steps, wall-clock minutes, completion
+    rate, best and mean flying lap, reference lap, ratio, off-track rate. It is the learning curve: laps
+    completed against steps and against wall-clock minutes.
+    """
+
+    def __init__(
+        self,
+        tracks: Sequence[Track],
+        every: int,
+        episodes: int,
+        curve_path: str | Path,
+        clock: WallClock,
+        seed: int = 10_000,
+        status: StatusFile | None = None,
+    ) -> None:
+        super().__init__()
+        self.status = status
+        self.tracks = list(tracks)
+        self.every = every
+        self.episodes = episodes
+        self.curve_path = Path(curve_path)
+        self.clock = clock
+        self.seed = seed
+        self._next = 0
+        self._references: dict[int, float | None] = {}
+        self.last_results: list[Any] = []
+        self.best_score: tuple[float, float] | None = None
+        self.best_steps: int | None = None
+        self.best_policy: dict[str, Any] | None = None
+        self.last_steps: int | None = None
+
+    def _on_training_start(self) -> None:
+        self._next = (self.num_timesteps // self.every + 1) * self.every
+
+    def _on_step(self) -> bool:
+        if self.num_timesteps >= self._next:
+            self.run_evaluation()
+            self._next = (self.num_timesteps // self.every + 1) * self.every
+        return True
+
+    def run_evaluation(self) -> list[Any]:
+        """Evaluate now; returns the :class:`agents.evaluate.EvalResult` per track."""
+        from agents.evaluate import evaluate, reference_lap_time
+        from agents.models import actor_from_model
+
+        wall_min = self.clock.seconds() / 60.0
+        actor = actor_from_model(self.model)
+        results = []
+        for i, track in enumerate(self.tracks):
+            if i not in self._references:
+                self._references[i] = reference_lap_time(track)
+            result = evaluate(
+                actor,
+                track,
+                episodes=self.episodes,
+                seed=self.seed,
+                reference_lap_s=self._references[i],
+                with_reference=False,
+            )
+            results.append(result)
+        rows = [_curve_row(self.num_timesteps, wall_min, r) for r in results]
+        self._append_rows(rows)
+        completion = float(np.mean([r.completion_rate for r in results]))
+        ratios = [r.ratio for r in results if r.ratio is not None]
+        self.logger.record("eval/completion_rate", completion)
+        self.logger.record("eval/off_track_rate", float(np.mean([r.off_track_rate for r in results])))
+        self.logger.record("eval/wall_time_min", wall_min)
+        if ratios:
+            self.logger.record("eval/ratio", float(np.mean(ratios)))
+        self.logger.dump(self.num_timesteps)
+        self.last_results = results
+        self.last_steps = self.num_timesteps
+        score = evaluation_score(results)
+        if self.best_score is None or score > self.best_score:
+            self.best_score = score
+            self.best_steps = self.num_timesteps
+            self.best_policy = {k: v.detach().clone() for k, v in self.model.policy.state_dict().items()}
+        if self.status is not None:  # written with the next progress report
+            self.status.update(
+                last_eval=evaluation_summary(
+                    self.num_timesteps, wall_min * 60.0, [r.to_dict() for r in results], final=False
+                )
+            )
+        return results
+
+    def _append_rows(self, rows: list[dict[str, Any]]) -> None:
+        old = self.curve_path.read_text(encoding="utf-8") if self.curve_path.is_file() else ""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CURVE_COLUMNS, lineterminator="\n")
+        if not old:
+            writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_text(self.curve_path, old + buffer.getvalue())
+
+
+def evaluation_score(results: Sequence[Any]) -> tuple[float, float]:
+    """(mean lap completion, minus the mean ratio to the reference lap): higher is better, compared in order.
+
+    A track without a ratio (no flying lap) counts as ratio 10.
+    """
+    completion = float(np.mean([r.completion_rate for r in results]))
+    ratios = [10.0 if r.ratio is None else float(r.ratio) for r in results]
+    return completion, -float(np.mean(ratios))
+
+
+def _curve_row(steps: int, wall_min: float, result: Any) -> dict[str, Any]:
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.4f}"
+
+    return {
+        "steps": steps,
+        "wall_time_min": f"{wall_min:.3f}",
+        "track": result.track,
+        "completion_rate": number(result.completion_rate),
+        "best_lap_s": number(result.best_lap_s),
+        "mean_lap_s": number(result.mean_lap_s),
+        "reference_lap_s": number(result.reference_lap_s),
+        "ratio": number(result.ratio),
+        "off_track_rate": number(result.off_track_rate),
+    }

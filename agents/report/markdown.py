@@ -1,0 +1,330 @@
+"""The markdown of ``python -m agents.report``: the bar, the tables, the curves, training cost, how to reproduce.
+
+:func:`render` turns a :class:`agents.report.records.Report` (measured and judged by ``agents.report``) into the text of
+``docs/RESULTS.md``. Nothing here measures anything or writes a file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib.metadata
+import os
+import platform
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agents.evaluate import LAPS_PER_EPISODE
+from agents.models import git_revision
+from agents.report.records import (
+    COMPLETION_BAR,
+    FAIL,
+    MISSING,
+    PASS,
+    RATIO_AIM,
+    RATIO_BAR,
+    ModelReport,
+    Report,
+    Run,
+    display_path,
+    format_completion,
+    format_seconds,
+    verdict,
+)
+from game.sim.grid import GRID_SLOTS
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _result_cells(run: Run | None) -> list[str]:
+    """Completion, best, mean, reference, ratio, off track, stuck."""
+    if run is None:
+        return ["-"] * 7
+    result = run.result
+    if result is None:
+        return [f"error: {run.error}"] + ["-"] * 6
+    return [
+        format_completion(result),
+        format_seconds(result.best_lap_s),
+        format_seconds(result.mean_lap_s),
+        format_seconds(result.reference_lap_s),
+        "-" if result.ratio is None else f"{result.ratio:.3f}",
+        f"{result.off_track_episodes}/{result.episodes}",
+        f"{result.stuck_episodes}/{result.episodes}",
+    ]
+
+
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60.0
+    return f"{minutes:.1f} min" if minutes < 120 else f"{minutes / 60.0:.2f} h"
+
+
+def machine_of(sidecar: dict[str, Any]) -> str:
+    """The machine a model trained on, as recorded in its sidecar."""
+    machine = sidecar.get("machine") if isinstance(sidecar.get("machine"), dict) else {}
+    versions = sidecar.get("versions") or {}
+    hyper = sidecar.get("hyperparameters") or {}
+    parts = [str(machine.get("platform") or versions.get("platform") or "platform not recorded")]
+    cpus = machine.get("cpu_count", sidecar.get("cpu_count"))
+    parts.append(f"{cpus} CPUs" if cpus else "CPU count not recorded")
+    for key, label in (("device", "device"), ("n_envs", "n_envs"), ("torch_threads", "torch threads")):
+        if hyper.get(key) is not None:
+            parts.append(f"{label} {hyper[key]}")
+    if versions.get("torch"):
+        parts.append(f"torch {versions['torch']}")
+    return ", ".join(parts)
+
+
+def report_machine() -> str:
+    """The machine this report runs on: platform, CPU count, Python, torch and numpy versions."""
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    return (
+        f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"torch {version('torch')}, numpy {version('numpy')}"
+    )
+
+
+def training_lines(models: Sequence[ModelReport]) -> list[str]:
+    """The training table (from the sidecars) and each model's command line."""
+    rows, commands = [], []
+    for model in models:
+        sidecar = model.sidecar
+        if sidecar is None:
+            rows.append([model.name, f"no sidecar ({model.sidecar_problem})", "-", "-", "-", "-", "-"])
+            continue
+        steps, wall = sidecar.get("steps"), sidecar.get("wall_time_s")
+        rate = f"{steps / wall:.0f}" if isinstance(steps, int | float) and wall else "-"
+        git = sidecar.get("git") or {}
+        commit = (git.get("commit") or "-")[:10] + (" (dirty)" if git.get("dirty") else "")
+        kind = str(sidecar.get("kind", "-")) + (" (interrupted)" if sidecar.get("interrupted") else "")
+        if model.sidecar_problem:
+            kind += f"; WARNING: {model.sidecar_problem}"
+        rows.append(
+            [
+                model.name,
+                kind,
+                f"{steps:,}" if isinstance(steps, int) else "-",
+                _duration(wall) if isinstance(wall, int | float) else "-",
+                rate,
+                machine_of(sidecar),
+                f"{sidecar.get('created', '-')}, git {commit}",
+            ]
+        )
+        commands.append((model.name, sidecar.get("command")))
+    header = ["model", "kind", "steps", "wall time", "env steps/s", "machine", "trained"]
+    lines = _table(header, rows)
+    lines += [
+        "",
+        "env steps/s is steps / wall time; the wall time includes the periodic evaluations and checkpoints. "
+        "Commands that trained each model (run from the repository root):",
+        "",
+        "```sh",
+    ]
+    lines += [f"# {name}\n{command or '# (no command recorded)'}" for name, command in commands]
+    lines.append("```")
+    return lines
+
+
+def render(report: Report, out: Path) -> str:
+    """The markdown text of the report."""
+    opts = report.options
+    git = git_revision()
+    commit = (git.get("commit") or "unknown")[:10] + (" (uncommitted changes)" if git.get("dirty") else "")
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    rows = report.bar
+    outcome = verdict(rows)
+    counts = {status: sum(r.status == status for r in rows) for status in (PASS, FAIL, MISSING)}
+    lines = [
+        "# RetroRacer results",
+        "",
+        f"Generated {now} by `python -m agents.report` at git {commit}; {report.episodes} episode(s) of "
+        f"{LAPS_PER_EPISODE} laps per model and track from a standing start, seed {opts.seed}. "
+        "Regenerate with the commands under [Reproduce](#reproduce).",
+        "",
+    ]
+    if opts.quick:
+        lines += [
+            f"> **Quick smoke run** (`--quick`, {report.episodes} episode(s) per track): not the results. "
+            "Run without `--quick` for the real numbers.",
+            "",
+        ]
+    lines += [f"> {note}" for note in report.notes]
+    lines += ["", "## The bar", ""]
+    lines.append(
+        f"**Overall: {outcome}** — {counts[PASS]} pass, {counts[FAIL]} fail, {counts[MISSING]} missing "
+        f"(MISSING: nothing was measured, which is not a pass)."
+    )
+    lines += [
+        "",
+        f"* The base model completes at least {100 * COMPLETION_BAR:.0f}% of laps on every shipped track and every "
+        "shared circuit (none of them seen in training: it trains on random tracks).",
+        f"* Each fine-tuned model's best flying lap is within {100 * (RATIO_BAR - 1):.0f}% of the reference lap on its "
+        f"own track (ratio <= {RATIO_BAR:.2f}); the aim is {100 * (RATIO_AIM - 1):.0f}%.",
+        "",
+    ]
+    lines += _table(
+        ["check", "track", "measured", "target", "status", "note"],
+        [[r.check, f"`{r.track}`", r.measured, r.target, f"**{r.status}**", r.note] for r in rows],
+    )
+
+    lines += ["", "## Base model on every track", ""]
+    base = report.base
+    lines.append(f"Model `{display_path(base.npz)}`" + (f": **{base.problem}**." if base.problem else "."))
+    if base.runs:
+        lines += [""] + _table(
+            ["track", "source", "laps completed", "best lap", "mean lap", "reference", "ratio", "off track", "stuck"],
+            [[f"`{display_path(r.track.path)}`", r.track.source, *_result_cells(r)] for r in base.runs],
+        )
+
+    lines += ["", "## Fine-tuned models on their own track", ""]
+    if not report.finetuned:
+        lines.append(f"No fine-tuned models in `{display_path(Path(opts.models) / 'tracks')}`.")
+    else:
+        lines.append("Each fine-tuned model next to the base model on the same track (same episodes and seed).")
+        lines.append("")
+        table = []
+        for model in report.finetuned:
+            run = model.runs[0]
+            track = f"`{display_path(run.track.path)}`"
+            name = f"`{model.npz.name}`" + (f" ({model.problem})" if model.problem else "")
+            table.append([track, name, *_result_cells(run)[:5]])
+            table.append([track, "base", *_result_cells(model.base_run)[:5]])
+            table.append([track, "gain", *_gain(run, model.base_run)])
+        lines += _table(["track", "model", "laps completed", "best lap", "mean lap", "reference", "ratio"], table)
+
+    lines += ["", "## Learning curves", ""]
+    lines += _curve_lines(report, out)
+
+    lines += ["", "## Training", ""]
+    models = [m for m in report.base_stages if m.sidecar is not None]
+    models += [m for m in [report.base, *report.finetuned] if m.sidecar is not None or m.actor is not None]
+    if models:
+        lines += training_lines(models)
+    else:
+        lines.append("No models, so no sidecars.")
+
+    lines += ["", "## Machine", ""]
+    lines.append(f"This report ran on: {report_machine()}.")
+    lines.append("The training machine of each model is in the table above, from its sidecar.")
+
+    lines += ["", "## Reproduce", "", "From the repository root:", "", "```sh"]
+    lines.append("# this report, exactly as it was run")
+    lines.append(shlex.join(["python", "-m", "agents.report", *report.argv]))
+    lines.append("# the full report with the default settings")
+    lines.append("python -m agents.report")
+    lines.append("# one row: a model on a track, the same episodes and seed")
+    model = display_path(base.npz)
+    example = display_path(base.runs[0].track.path) if base.runs else "tracks/NAME.json"
+    lines.append(
+        f"python -m agents.evaluate --model {model} --track {example} --episodes {report.episodes} --seed {opts.seed}"
+    )
+    lines.append("```")
+
+    lines += [
+        "",
+        "## How the numbers are measured",
+        "",
+        "`agents.evaluate.evaluate`: each episode starts on the grid where the game may put the car, episode i "
+        f"from grid slot i mod {GRID_SLOTS} (slot 0 is pole, left of the middle; slot 1 half a row back on the "
+        f"right; and so on), with a small random perturbation (seed {opts.seed} + i), and drives the deterministic "
+        f"policy for {LAPS_PER_EPISODE} laps, until it leaves the track, gets stuck or runs out of time. *Laps "
+        "completed* counts both laps of every episode; the first is the standing-start lap, the second the flying "
+        "lap. *Best* and *mean lap* are over flying laps. The *reference lap* (`game.sim.reference`) is the fastest "
+        "lap the car's physics allow on a minimum-curvature line; *ratio* is the best flying lap over it (1.0 would "
+        "be perfect; slightly below 1 is possible). *Off track* and "
+        "*stuck* count episodes that ended that way.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _gain(run: Run, base_run: Run | None) -> list[str]:
+    """Laps completed, best lap, mean lap, reference, ratio: fine-tuned minus base."""
+    tuned = run.result
+    base = base_run.result if base_run is not None else None
+    if tuned is None or base is None:
+        return ["-"] * 5
+
+    def diff(a: float | None, b: float | None, fmt: str) -> str:
+        return "-" if a is None or b is None else format(a - b, fmt)
+
+    best = diff(tuned.best_lap_s, base.best_lap_s, "+.2f")
+    if best != "-":
+        best += f" s ({100 * (tuned.best_lap_s / base.best_lap_s - 1):+.1f}%)"
+    mean = diff(tuned.mean_lap_s, base.mean_lap_s, "+.2f")
+    completion = f"{100 * (tuned.completion_rate - base.completion_rate):+.0f} points"
+    return [completion, best, mean if mean == "-" else mean + " s", "", diff(tuned.ratio, base.ratio, "+.3f")]
+
+
+def _curve_lines(report: Report, out: Path) -> list[str]:
+    lines = [
+        "Evaluations during training, from `<model>.curve.csv` beside each model (each point the mean over that "
+        "run's evaluation tracks): lap completion and best lap / reference lap against wall-clock minutes and env "
+        "steps.",
+        "",
+    ]
+    base = report.base
+    if "base" in report.images:
+        rel = os.path.relpath(report.images["base"], out.parent)
+        lines += [f"![Base model learning curve]({Path(rel).as_posix()})", ""]
+        if report.base_stages:
+            names = ", ".join(f"`{m.name}`" for m in report.base_stages)
+            lines += [
+                f"The base model was trained in stages: {names} (in `history/`), then `base`, each going on from "
+                "the one before; the plot counts each stage's steps and minutes on from the end of the previous "
+                "one, the table below restarts them.",
+                "",
+            ]
+        lines += _curve_summary([*[m for m in report.base_stages if m.curve], base])
+    else:
+        lines.append(f"Base model: no learning curve ({base.curve_problem or 'no evaluations in it'}).")
+    lines.append("")
+    if "finetuned" in report.images:
+        rel = os.path.relpath(report.images["finetuned"], out.parent)
+        lines += [f"![Fine-tuned models learning curves]({Path(rel).as_posix()})", ""]
+        lines += _curve_summary([m for m in report.finetuned if m.curve])
+    without = [m for m in report.finetuned if not m.curve]
+    for model in without:
+        lines.append(f"* {model.name}: no learning curve ({model.curve_problem or 'no evaluations in it'}).")
+    if not report.finetuned:
+        lines.append("No fine-tuned models, so no fine-tuning curves.")
+    return lines
+
+
+def _curve_summary(models: Sequence[ModelReport]) -> list[str]:
+    """First and last point of each curve."""
+    rows = []
+    for model in models:
+        assert model.curve
+        first, last = model.curve[0], model.curve[-1]
+        rows.append(
+            [
+                model.name,
+                len(model.curve),
+                f"{first.steps:,} / {last.steps:,}",
+                f"{first.wall_time_min:.1f} / {last.wall_time_min:.1f}",
+                f"{100 * first.completion_rate:.0f}% / {100 * last.completion_rate:.0f}%",
+                f"{_ratio(first.ratio)} / {_ratio(last.ratio)}",
+            ]
+        )
+    header = ["model", "evaluations", "steps (first / last)", "minutes", "completion", "ratio"]
+    return _table(header, rows) + [""]
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

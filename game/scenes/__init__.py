@@ -1,7 +1,0 @@
-"""Scenes: the screens of the game (menu, track select, race, pause, results, settings, editor).
-
-The framework is :mod:`game.scenes.base`: a :class:`~game.scenes.base.Scene` has ``handle_event``,
-``update(dt)`` and ``draw(surface)`` (which never changes game state); scenes live on a
-:class:`~game.scenes.base.SceneStack` and share one :class:`~game.scenes.base.Context`. The main loop is
-:func:`game.scenes.app.run`.
-"""

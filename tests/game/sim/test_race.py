@@ -1,0 +1,125 @@
+"""Race rules, AI drivers and difficulty, without pygame."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from game.drivers.centerline import CenterlineDriver
+from game.sim.pace import apply_pace, rival_paces
+from game.sim.physics import CAR_HEADING, CAR_PROGRESS, CAR_VX, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
+from game.sim.race import CONTACT_RADIUS, Race, RaceConfig
+from game.sim.rules import DIFFICULTY_PACE
+
+
+def run_race(race: Race, max_seconds: float = 300.0) -> None:
+    while not race.done and race.tick * PHYSICS_DT < max_seconds:
+        race.step()
+
+
+def test_watch_race_runs_to_the_finish(ring_track):
+    race = Race(ring_track, RaceConfig(laps=1, rivals=7, watch=True), CenterlineDriver(ring_track, DEFAULT_CAR))
+    run_race(race)
+    assert race.done
+    results = race.results()
+    assert [r.position for r in results] == list(range(1, 9))
+    assert all(r.laps == 1 and r.total_time is not None and r.gap != "DNF" for r in results)
+    times = [r.total_time for r in results]
+    assert times == sorted(times)
+    assert results[0].gap == "" and all(r.gap.startswith("+") for r in results[1:])
+    kinds = {e.kind for e in race.pop_events()}
+    assert {"light", "go", "lap", "flag", "finish", "done"} <= kinds
+
+
+def test_countdown_holds_the_cars(ring_track):
+    race = Race(ring_track, RaceConfig(laps=1, rivals=2), CenterlineDriver(ring_track, DEFAULT_CAR))
+    start = race.cars.copy()
+    for _ in range(race.countdown_ticks - 1):
+        race.step((0.0, 1.0))
+    assert not race.started and np.array_equal(race.cars, start)
+    assert race.lights_on == 4
+    race.step((0.0, 1.0))
+    assert race.started and race.race_time == 0.0
+    race.step((0.0, 1.0))
+    assert race.speed(0) > 0.0
+
+
+def test_player_starts_at_the_back_and_follows_its_controls(ring_track):
+    race = Race(ring_track, RaceConfig(laps=1, rivals=3), CenterlineDriver(ring_track, DEFAULT_CAR))
+    assert race.human == 0 and race.names[0] == "YOU"
+    assert race.position_of(0) == 4  # last on the grid
+    for _ in range(race.countdown_ticks + 120):
+        race.step((0.25, 0.0))  # no throttle: stays put
+    assert race.speed(0) < 0.5
+    assert list(race.controls[0]) == [0.25, 0.0]
+
+
+def test_player_finishes_and_flag_ends_the_others(ring_track):
+    # The player on autopilot at full pace, rivals on easy: a real race to the flag.
+    race = Race(
+        ring_track,
+        RaceConfig(laps=2, rivals=3, difficulty="easy"),
+        CenterlineDriver(ring_track, DEFAULT_CAR),
+        autopilot=True,
+    )
+    run_race(race)
+    assert race.done and race.flag_time is not None
+    assert all(race.finished(i) for i in range(race.n_cars))
+
+
+def test_contact_pushes_cars_apart(ring_track):
+    race = Race(ring_track, RaceConfig(laps=1, rivals=1), CenterlineDriver(ring_track, DEFAULT_CAR))
+    race.tick = race.countdown_ticks
+    race.cars[1, CAR_X] = race.cars[0, CAR_X] + 1.0
+    race.cars[1, CAR_Y] = race.cars[0, CAR_Y]
+    race.cars[0, CAR_VX] = 10.0
+    race.step((0.0, 0.0))
+    gap = math.hypot(race.cars[1, CAR_X] - race.cars[0, CAR_X], race.cars[1, CAR_Y] - race.cars[0, CAR_Y])
+    assert gap >= 2 * CONTACT_RADIUS - 1e-6
+    assert any(e.kind == "contact" for e in race.pop_events())
+
+
+def test_wrong_way_warning(ring_track):
+    race = Race(ring_track, RaceConfig(laps=1, rivals=0), CenterlineDriver(ring_track, DEFAULT_CAR))
+    race.tick = race.countdown_ticks
+    race.cars[0, CAR_HEADING] += math.pi
+    for _ in range(120):
+        race.step((0.0, 1.0))
+    assert race.wrong_way(0)
+    assert race.cars[0, CAR_PROGRESS] < 0.0
+
+
+def test_positions_follow_progress(ring_track):
+    race = Race(ring_track, RaceConfig(laps=3, rivals=2), CenterlineDriver(ring_track, DEFAULT_CAR))
+    race.cars[:, CAR_PROGRESS] = [50.0, 10.0, 30.0]
+    assert race.order() == [0, 2, 1]
+    assert race.position_of(1) == 3
+
+
+def test_rivals_are_held_to_their_pace():
+    controls = np.array([[0.1, 1.0], [0.2, 1.0], [0.0, -1.0]])
+    pace = np.array([1.0, 0.85, 0.85])
+    apply_pace(controls, pace, speed=np.array([50.0, 10.0, 10.0]), limit=np.array([40.0, 40.0, 40.0]))
+    assert controls[0, 1] == 1.0  # full pace: untouched
+    assert controls[1, 1] == pytest.approx(0.85**3)
+    assert controls[2, 1] == -1.0  # braking untouched
+    controls = np.array([[0.0, 1.0]])
+    apply_pace(controls, np.array([0.9]), speed=np.array([40.0]), limit=np.array([40.0]))
+    assert controls[0, 1] == 0.0  # above 0.9 x reference: lifts
+    paces = rival_paces("easy", 7)
+    assert paces[0] == DIFFICULTY_PACE["easy"] and np.all(np.diff(paces) < 0)
+
+
+def test_harder_rivals_are_faster(ring_track):
+    finish = {}
+    for difficulty in ("easy", "hard"):
+        race = Race(
+            ring_track,
+            RaceConfig(laps=1, rivals=1, difficulty=difficulty, watch=True),
+            CenterlineDriver(ring_track, DEFAULT_CAR),
+        )
+        run_race(race)
+        finish[difficulty] = min(t for t in race.finish_time if t is not None)
+    assert finish["hard"] < finish["easy"]
