@@ -14,7 +14,8 @@ from numba import njit
 
 from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.sim.laps import LapTimer
-from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
+from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
+from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBSERVATION_SIZE
 from game.sim.physics import (
     CAR_OFF_TRACK,
     CAR_PROGRESS,
@@ -77,7 +78,8 @@ class RetroRacerEnv(gym.Env):
 
     ## Observation Space
     ``Box(low, high, (22,), float32)`` from ``game.sim.observation.observe_car``, the same function the in-game AI
-    uses: speed, slip speed, yaw rate, braking look-ahead (speed over the speed the corners ahead allow),
+    uses (layout v3; the index of each number is named in ``game.sim.observation_layout``): speed, slip speed, yaw rate,
+    braking look-ahead (speed over the speed the corners ahead allow),
     heading error, road position (+-1 at the edges, up to +-2 beyond), offset from the racing line, 7 look-ahead
     headings of the racing line (16 to 200 m ahead, relative to the car) and 8 look-ahead curvatures of the
     racing line (the sharpest corner in each window). See that module for the exact scaling.
@@ -106,6 +108,15 @@ class RetroRacerEnv(gym.Env):
     ## Info
     ``laps`` (completed timed laps), ``lap_times`` [s], ``progress`` [m along the track since the line],
     ``lap_fraction``, ``off_track``, ``stuck``, ``speed`` [m/s], ``time`` [s], ``track`` (name).
+
+    ## Version History
+    The observation layout has a version (:data:`game.sim.observation_layout.OBSERVATION_VERSION`), written into
+    every driver ``.npz`` and sidecar and checked when a model loads; a new layout gets a new env id.
+
+    * v0, observation v1: 22 numbers along the centre line, the steering angle among them.
+    * v0, observation v2: the braking look-ahead replaced the steering angle (same size, same id: the reason
+      versions are now stored).
+    * v0, observation v3 (this one): everything read along the racing line, plus the offset from that line.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": int(round(1.0 / (FRAME_SKIP * PHYSICS_DT)))}
@@ -233,10 +244,10 @@ class RetroRacerEnv(gym.Env):
         self._lap_timer.update(progress_before, progress, time_before, self._time)
 
         cfg = self.reward_config
-        offset = float(self._obs[6])
+        offset = float(self._obs[OBS_LINE_OFFSET])
         reward = cfg.progress * (progress - progress_before) - cfg.line_penalty * offset * offset
         if cfg.overspeed_penalty > 0.0:
-            reward -= cfg.overspeed_penalty * max(float(self._obs[3]), 0.0)
+            reward -= cfg.overspeed_penalty * max(float(self._obs[OBS_BRAKING_MARGIN]), 0.0)
         off_track = car[CAR_OFF_TRACK] > 0.5
         if progress > self._best_progress + cfg.stuck_distance:
             self._best_progress = progress

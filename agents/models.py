@@ -31,6 +31,7 @@ import numpy as np
 
 from game.drivers.actor import ACTOR_VERSION, Actor, ModelError, save_actor
 from game.sim.files import atomic_write_text
+from game.sim.observation_layout import OBSERVATION_VERSION, UNVERSIONED_OBSERVATION_VERSION, observation_size
 
 SIDECAR_FORMAT = "retroracer-model"
 SIDECAR_VERSION = 1
@@ -60,8 +61,15 @@ class ModelPaths:
         )
 
 
-def actor_from_model(model: Any, metadata: dict[str, Any] | None = None) -> Actor:
+def actor_from_model(
+    model: Any, metadata: dict[str, Any] | None = None, observation_version: int = OBSERVATION_VERSION
+) -> Actor:
     """The NumPy :class:`Actor` of a Stable-Baselines3 SAC model (same deterministic actions).
+
+    Args:
+        model: The SB3 SAC model.
+        metadata: Stored in the actor file.
+        observation_version: The observation layout the model was trained on (its input size must match).
 
     Raises:
         ModelError: The policy is not the MLP actor this format stores (gSDE, another activation, image input).
@@ -92,6 +100,7 @@ def actor_from_model(model: Any, metadata: dict[str, Any] | None = None) -> Acto
         action_low=np.asarray(space.low, np.float32),
         action_high=np.asarray(space.high, np.float32),
         metadata=metadata,
+        observation_version=observation_version,
     )
 
 
@@ -110,11 +119,23 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
         model.save(handle)
 
 
-def load_sb3(path: str | os.PathLike[str], device: str = "cpu", **kwargs: Any) -> Any:
+def load_sb3(
+    path: str | os.PathLike[str],
+    device: str = "cpu",
+    observation_version: int | None = OBSERVATION_VERSION,
+    **kwargs: Any,
+) -> Any:
     """Load a full SAC model (this unpickles: only for our own training files, never for rival drivers).
 
+    Args:
+        path: The ``.zip``.
+        device: Torch device.
+        observation_version: The layout the caller will feed it: a model whose sidecar names another layout, or
+            whose input has another size, is refused (None accepts any).
+        **kwargs: Passed to ``SAC.load``.
+
     Raises:
-        ModelError: Missing, corrupt or foreign file.
+        ModelError: Missing, corrupt or foreign file, or made for another observation layout.
     """
     import zipfile
 
@@ -128,9 +149,34 @@ def load_sb3(path: str | os.PathLike[str], device: str = "cpu", **kwargs: Any) -
             # A model saved with n_steps > 1 stores NStepReplayBuffer and its n_steps/gamma kwargs; on load SB3
             # warns that n_steps "is ignored", but the stored kwargs keep n-step returns (tested).
             warnings.filterwarnings("ignore", message=r"`n_steps=\d+` is ignored", category=UserWarning)
-            return SAC.load(path, device=device, **kwargs)
+            model = SAC.load(path, device=device, **kwargs)
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError, AssertionError, RuntimeError) as exc:
         raise ModelError(f"{path}: not a loadable SB3 SAC model ({type(exc).__name__}: {exc})") from None
+    if observation_version is not None:
+        check_observation_version(path, model, observation_version)
+    return model
+
+
+def check_observation_version(path: Path, model: Any, expected: int) -> None:
+    """Refuse a model made for another observation layout: by its sidecar when it has one, and by its input size.
+
+    Raises:
+        ModelError: The layouts differ.
+    """
+    sidecar = ModelPaths.of(path).sidecar
+    recorded = None
+    if sidecar.is_file():
+        try:
+            recorded = int(read_sidecar(sidecar).get("observation_version", UNVERSIONED_OBSERVATION_VERSION))
+        except (ModelError, TypeError, ValueError):
+            recorded = None  # an unreadable sidecar says nothing; the input size still does
+    size = int(np.prod(model.observation_space.shape))
+    if (recorded is not None and recorded != expected) or size != observation_size(expected):
+        made_for = f"v{recorded}" if recorded is not None else f"{size} inputs"
+        raise ModelError(
+            f"{path}: made for observation layout {made_for}, but this code feeds v{expected} "
+            f"({observation_size(expected)} inputs): train a new model for this version"
+        )
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -193,6 +239,7 @@ def sidecar_record(**fields: Any) -> dict[str, Any]:
         "format": SIDECAR_FORMAT,
         "version": SIDECAR_VERSION,
         "actor_format_version": ACTOR_VERSION,
+        "observation_version": OBSERVATION_VERSION,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         **fields,
         "machine": machine(),

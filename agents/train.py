@@ -264,11 +264,12 @@ def reward_config(config: TrainConfig) -> Any:
 def environment_settings(config: TrainConfig) -> dict[str, Any]:
     """Reward, car and episode settings of the env, for the sidecar."""
     from agents.env import FRAME_SKIP
-    from game.sim.observation import OBSERVATION_SIZE
+    from game.sim.observation_layout import OBSERVATION_SIZE, OBSERVATION_VERSION
     from game.sim.physics import DEFAULT_CAR, PHYSICS_DT
 
     return {
         "observation_size": OBSERVATION_SIZE,
+        "observation_version": OBSERVATION_VERSION,
         "frame_skip": FRAME_SKIP,
         "physics_dt": PHYSICS_DT,
         "start": config.start,

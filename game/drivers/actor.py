@@ -5,6 +5,7 @@ A driver file is an ``.npz`` archive (``numpy.savez``) read with ``allow_pickle=
 =====================  ============================================================================
 ``format``             the string ``"retroracer-actor"``
 ``version``            format version, an integer (this code reads up to :data:`ACTOR_VERSION`)
+``observation_version`` the observation layout the actor was trained on (format 2 on; format 1 files are v3)
 ``activation``         hidden-layer activation: ``"relu"`` or ``"tanh"``
 ``layer{i}_weight``    float32 (inputs, outputs) weights of hidden layer i = 0, 1, ...
 ``layer{i}_bias``      float32 (outputs,) biases
@@ -36,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from game.sim.files import atomic_open
+from game.sim.observation_layout import OBSERVATION_VERSION, UNVERSIONED_OBSERVATION_VERSION, observation_size
 
 ACTOR_FORMAT = "retroracer-actor"
-ACTOR_VERSION = 1
-OBSERVATION_SIZE = 22  # game.sim.observation.OBSERVATION_SIZE (not imported: that pulls in numba)
+ACTOR_VERSION = 2  # 2: the observation layout version is stored
 ACTION_SIZE = 2  # [steer, throttle]
 ACTIVATIONS = ("relu", "tanh")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 256x256 actor is ~0.3 MB; anything this big is not one of ours
@@ -61,6 +62,7 @@ class Actor:
         action_low: Lower action bounds.
         action_high: Upper action bounds.
         metadata: Free-form description (kind, track, steps).
+        observation_version: The observation layout it was trained on (:mod:`game.sim.observation_layout`).
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class Actor:
         action_low: np.ndarray | None = None,
         action_high: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
+        observation_version: int = OBSERVATION_VERSION,
     ) -> None:
         self.hidden = [(np.ascontiguousarray(w, np.float32), np.ascontiguousarray(b, np.float32)) for w, b in hidden]
         self.mu = (np.ascontiguousarray(mu[0], np.float32), np.ascontiguousarray(mu[1], np.float32))
@@ -80,7 +83,8 @@ class Actor:
         self.action_low = np.asarray(low, np.float32)
         self.action_high = np.asarray(high, np.float32)
         self.metadata = dict(metadata or {})
-        _check_arrays(self._arrays())
+        self.observation_version = int(observation_version)
+        _check_arrays(self._arrays(), self.observation_version)
 
     @property
     def observation_size(self) -> int:
@@ -88,7 +92,7 @@ class Actor:
         return int((self.hidden[0][0] if self.hidden else self.mu[0]).shape[0])
 
     def act(self, obs: np.ndarray) -> np.ndarray:
-        """Deterministic actions: ``obs`` (N, 22) gives (N, 2) float32 in the action bounds; (22,) gives (2,)."""
+        """Deterministic actions: ``obs`` (N, size) gives (N, 2) float32 in the action bounds; (size,) gives (2,)."""
         x = np.asarray(obs, dtype=np.float32)
         single = x.ndim == 1
         if single:
@@ -126,6 +130,7 @@ def save_actor(actor: Actor, path: str | os.PathLike[str]) -> None:
     entries: dict[str, np.ndarray] = {
         "format": np.array(ACTOR_FORMAT),
         "version": np.array(ACTOR_VERSION, dtype=np.int64),
+        "observation_version": np.array(actor.observation_version, dtype=np.int64),
         "activation": np.array(actor.activation),
         "metadata": np.array(json.dumps(actor.metadata, sort_keys=True, allow_nan=False)),
         **actor._arrays(),
@@ -134,8 +139,13 @@ def save_actor(actor: Actor, path: str | os.PathLike[str]) -> None:
         np.savez(handle, **entries)
 
 
-def load_actor(path: str | os.PathLike[str]) -> Actor:
+def load_actor(path: str | os.PathLike[str], observation_version: int | None = OBSERVATION_VERSION) -> Actor:
     """Read a driver file written by :func:`save_actor` (``agents.models.export_actor``), unpickling nothing.
+
+    Args:
+        path: The ``.npz`` file.
+        observation_version: The observation layout the caller will feed it; a driver trained on another layout
+            is refused (None accepts any, for tools that only inspect files).
 
     Raises:
         ModelError: The message names the file and what is wrong with it.
@@ -169,9 +179,15 @@ def load_actor(path: str | os.PathLike[str]) -> Actor:
             f"{path}: a Stable-Baselines3 training file, not a driver: export it with agents.models.export_actor"
         )
     try:
-        return actor_from_arrays(entries)
+        actor = actor_from_arrays(entries)
     except ModelError as exc:
         raise ModelError(f"{path}: {exc}") from None
+    if observation_version is not None and actor.observation_version != observation_version:
+        raise ModelError(
+            f"{path}: trained on observation layout v{actor.observation_version}, but drivers here see "
+            f"v{observation_version}: train or fine-tune a driver for this version"
+        )
+    return actor
 
 
 def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
@@ -194,6 +210,16 @@ def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
         raise ModelError(
             f"driver format version {int(version)} is not supported (this game reads versions 1 to {ACTOR_VERSION})"
         )
+    seen = UNVERSIONED_OBSERVATION_VERSION
+    if int(version) >= 2:
+        stored = entries.get("observation_version")
+        if stored is None or stored.shape != () or stored.dtype.kind not in "iu":
+            raise ModelError("missing or malformed 'observation_version' entry")
+        seen = int(stored)
+    try:
+        observation_size(seen)
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
     activation = _string(entries.get("activation"), "activation")
     if activation not in ACTIVATIONS:
         raise ModelError(f"unknown activation {activation!r} (expected one of {', '.join(ACTIVATIONS)})")
@@ -216,7 +242,7 @@ def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
         if not isinstance(metadata, dict):
             raise ModelError("'metadata' must be a JSON object")
     arrays = {name: entries[name] for name in required}
-    _check_arrays(arrays)
+    _check_arrays(arrays, seen)
     hidden = [(arrays[f"layer{i}_weight"], arrays[f"layer{i}_bias"]) for i in range(n_layers)]
     return Actor(
         hidden,
@@ -225,6 +251,7 @@ def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
         action_low=arrays["action_low"],
         action_high=arrays["action_high"],
         metadata=metadata,
+        observation_version=seen,
     )
 
 
@@ -234,15 +261,18 @@ def _string(value: np.ndarray | None, name: str) -> str:
     return str(value)
 
 
-def _check_arrays(arrays: Mapping[str, np.ndarray]) -> None:
-    """Dtypes, shapes (each layer feeds the next; 22 in, 2 out), finiteness."""
+def _check_arrays(arrays: Mapping[str, np.ndarray], version: int) -> None:
+    """Dtypes, shapes (each layer feeds the next; the layout's size in, 2 out), finiteness."""
     for name, array in arrays.items():
         if not isinstance(array, np.ndarray) or array.dtype != np.float32:
             dtype = getattr(array, "dtype", type(array).__name__)
             raise ModelError(f"{name} must be float32, got {dtype}")
         if not np.all(np.isfinite(array)):
             raise ModelError(f"{name} contains a non-finite number")
-    width = OBSERVATION_SIZE
+    try:
+        width = observation_size(version)
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
     i = 0
     while f"layer{i}_weight" in arrays:
         weight, bias = arrays[f"layer{i}_weight"], arrays[f"layer{i}_bias"]

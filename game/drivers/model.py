@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from game.drivers.actor import Actor
-from game.sim.observation import OBSERVATION_SIZE, observe_cars
+from game.sim.observation import observe_cars
+from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.physics import CarParams
 from game.sim.racing_line import line_table
 from game.sim.track import Track

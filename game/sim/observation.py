@@ -1,5 +1,6 @@
 """What a driver sees: the one observation function shared by the training environment and the in-game AI.
 
+The layout's version, its history and the named index of every number are in :mod:`game.sim.observation_layout`.
 22 float32 numbers, each scaled to a small range (bounds in OBSERVATION_LOW / OBSERVATION_HIGH):
 
 Every direction and corner is read along the racing line (game.sim.racing_line), so the driver learns to drive
@@ -33,6 +34,19 @@ import math
 import numpy as np
 from numba import njit
 
+from game.sim.observation_layout import (
+    N_LOOKAHEAD,
+    OBS_BRAKING_MARGIN,
+    OBS_HEADING_ERROR,
+    OBS_LINE_OFFSET,
+    OBS_LOOKAHEAD_CURVATURES,
+    OBS_LOOKAHEAD_HEADINGS,
+    OBS_ROAD_OFFSET,
+    OBS_SLIP,
+    OBS_SPEED,
+    OBS_YAW_RATE,
+    OBSERVATION_SIZE,
+)
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_HEADING,
@@ -45,17 +59,16 @@ from game.sim.physics import (
 from game.sim.racing_line import LINE_HEADING, LINE_OFFSET, LINE_WINDOW_CURVATURE
 from game.sim.track import LOOKAHEAD_DISTANCES, widths_at
 
-OBSERVATION_SIZE = 22
 SPEED_SCALE = 90.0  # [m/s]
 SLIP_SCALE = 20.0  # [m/s]
 YAW_RATE_SCALE = 2.0  # [rad/s]
 HAIRPIN_RADIUS = 12.0  # [m] curvature feature reads 1 here
-N_LOOKAHEAD = len(LOOKAHEAD_DISTANCES)
 _LOOKAHEAD = np.array(LOOKAHEAD_DISTANCES)
+assert len(LOOKAHEAD_DISTANCES) == N_LOOKAHEAD
 
 OBSERVATION_HIGH = np.ones(OBSERVATION_SIZE, dtype=np.float32)
-OBSERVATION_HIGH[5] = 2.0
-OBSERVATION_HIGH[6] = 2.0
+OBSERVATION_HIGH[OBS_ROAD_OFFSET] = 2.0
+OBSERVATION_HIGH[OBS_LINE_OFFSET] = 2.0
 OBSERVATION_LOW = -OBSERVATION_HIGH
 
 
@@ -116,25 +129,25 @@ def observe_car(
     u = car[CAR_VX] * c + car[CAR_VY] * s
     v = -car[CAR_VX] * s + car[CAR_VY] * c
     arc = car[CAR_ARC_LENGTH]
-    out[0] = _clip(u / SPEED_SCALE, 1.0)
-    out[1] = _clip(v / SLIP_SCALE, 1.0)
-    out[2] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
-    out[3] = _braking_margin(u, line, spacing, arc, params[P_GRIP])
-    out[4] = _wrap_angle(heading - _interpolate(line, spacing, arc, LINE_HEADING, True)) / math.pi
+    out[OBS_SPEED] = _clip(u / SPEED_SCALE, 1.0)
+    out[OBS_SLIP] = _clip(v / SLIP_SCALE, 1.0)
+    out[OBS_YAW_RATE] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
+    out[OBS_BRAKING_MARGIN] = _braking_margin(u, line, spacing, arc, params[P_GRIP])
+    out[OBS_HEADING_ERROR] = _wrap_angle(heading - _interpolate(line, spacing, arc, LINE_HEADING, True)) / math.pi
     width_left, width_right = widths_at(table, spacing, arc)
     half = 0.5 * (width_left + width_right)
     middle = 0.5 * (width_left - width_right)
-    out[5] = _clip((car[CAR_LATERAL] - middle) / half, 2.0)
-    out[6] = _clip((car[CAR_LATERAL] - _interpolate(line, spacing, arc, LINE_OFFSET, False)) / half, 2.0)
+    out[OBS_ROAD_OFFSET] = _clip((car[CAR_LATERAL] - middle) / half, 2.0)
+    out[OBS_LINE_OFFSET] = _clip((car[CAR_LATERAL] - _interpolate(line, spacing, arc, LINE_OFFSET, False)) / half, 2.0)
     n = line.shape[0]
     here = int(arc / spacing) % n
     for k in range(N_LOOKAHEAD):
         if k > 0:
             ahead = _interpolate(line, spacing, arc + _LOOKAHEAD[k], LINE_HEADING, True)
-            out[6 + k] = _wrap_angle(ahead - heading) / math.pi
+            out[OBS_LOOKAHEAD_HEADINGS + k - 1] = _wrap_angle(ahead - heading) / math.pi
         kappa = line[here, LINE_WINDOW_CURVATURE + k]
         magnitude = math.sqrt(min(abs(kappa) * HAIRPIN_RADIUS, 1.0))
-        out[6 + N_LOOKAHEAD + k] = magnitude if kappa >= 0.0 else -magnitude
+        out[OBS_LOOKAHEAD_CURVATURES + k] = magnitude if kappa >= 0.0 else -magnitude
 
 
 @njit(cache=True)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from agents.env import RetroRacerEnv
 from agents.models import actor_from_model, export_actor, save_model
-from game.drivers.actor import ACTOR_VERSION, OBSERVATION_SIZE, Actor, ModelError, load_actor, save_actor
-from game.sim.observation import OBSERVATION_SIZE as GAME_OBSERVATION_SIZE
+from game.drivers.actor import ACTOR_VERSION, Actor, ModelError, load_actor, save_actor
+from game.sim.observation import OBSERVATION_HIGH
+from game.sim.observation_layout import OBSERVATION_SIZE, OBSERVATION_VERSION
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,29 @@ def observations(n, seed=0):
 
 
 def test_observation_size_matches_the_game():
-    assert OBSERVATION_SIZE == GAME_OBSERVATION_SIZE
+    assert OBSERVATION_HIGH.shape == (OBSERVATION_SIZE,)
+
+
+def test_the_file_records_the_observation_layout(actor_file):
+    assert int(entries_of(actor_file)["observation_version"]) == OBSERVATION_VERSION
+    assert load_actor(actor_file).observation_version == OBSERVATION_VERSION
+
+
+def test_a_driver_for_another_layout_is_refused_with_a_clear_message(actor_file, tmp_path):
+    entries = entries_of(actor_file)
+    entries["observation_version"] = np.array(2)  # v2 had 22 numbers too: only the version tells them apart
+    write_entries(tmp_path / "old.npz", entries)
+    with pytest.raises(ModelError, match="observation layout v2"):
+        load_actor(tmp_path / "old.npz")
+    assert load_actor(tmp_path / "old.npz", observation_version=None).observation_version == 2
+
+
+def test_files_from_before_versions_were_stored_are_layout_3(actor_file, tmp_path):
+    entries = entries_of(actor_file)
+    entries["version"] = np.array(1)
+    del entries["observation_version"]
+    write_entries(tmp_path / "format1.npz", entries)
+    assert load_actor(tmp_path / "format1.npz", observation_version=3).observation_version == 3
 
 
 def test_exported_actor_matches_sb3_deterministic_predict(sac_model, actor_file):
@@ -168,7 +191,9 @@ def test_pickled_object_array_is_refused(actor_file, tmp_path):
     [
         (lambda e: e.pop("format"), "no 'format'"),
         (lambda e: e.update(format=np.array("someone-else")), "someone-else"),
-        (lambda e: e.update(version=np.array(ACTOR_VERSION + 1)), "version 2 is not supported"),
+        (lambda e: e.update(version=np.array(ACTOR_VERSION + 1)), f"version {ACTOR_VERSION + 1} is not supported"),
+        (lambda e: e.pop("observation_version"), "observation_version"),
+        (lambda e: e.update(observation_version=np.array(99)), "unknown observation layout v99"),
         (lambda e: e.update(version=np.array("one")), "version"),
         (lambda e: e.update(activation=np.array("gelu")), "activation"),
         (lambda e: e.pop("mu_bias"), "missing entry: mu_bias"),
@@ -197,3 +222,13 @@ def test_model_error_is_a_value_error():
 def test_actor_validates_its_arrays():
     with pytest.raises(ModelError, match="mu_weight"):
         Actor([(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))], (np.zeros((5, 2)), np.zeros(2)))
+
+
+def test_a_training_model_for_another_layout_is_refused(sac_model, tmp_path):
+    from agents.models import load_sb3, sidecar_record, write_sidecar
+
+    save_model(sac_model, tmp_path / "m.zip")
+    assert load_sb3(tmp_path / "m.zip").observation_space.shape == (OBSERVATION_SIZE,)
+    write_sidecar(tmp_path / "m.json", sidecar_record(observation_version=2))
+    with pytest.raises(ModelError, match="observation layout v2"):
+        load_sb3(tmp_path / "m.zip")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.drivers.actor import Actor, save_actor
 from game.drivers.catalogue import NO_MODEL_MESSAGE, SafeDriver, driver_for_track, model_path_for_track
 from game.sim.physics import DEFAULT_CAR
 from game.sim.race import Race, RaceConfig
@@ -43,3 +44,11 @@ def test_a_model_that_fails_while_racing_hands_over():
     driver = SafeDriver(Broken(), Fallback())
     assert driver.act(np.zeros((3, 13))).shape == (3, 2)
     assert "boom" in driver.message
+
+
+def test_a_model_for_another_observation_layout_falls_back_with_a_message(ring_track, tmp_path):
+    hidden = [(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))]
+    old = Actor(hidden, (np.zeros((4, 2), np.float32), np.zeros(2, np.float32)), observation_version=2)
+    save_actor(old, tmp_path / "base.npz")
+    choice = driver_for_track(ring_track, "tracks/test_ring.json", DEFAULT_CAR, models_dir=tmp_path)
+    assert choice.kind == "scripted" and "layout v2" in choice.message
