@@ -150,6 +150,7 @@ class App:
         top = self.top
         if top is None:
             return False
+        self.ctx.jobs.poll()  # job files are read (and a dead job marked failed) here, never while drawing
         top.update(dt)
         for toast in self.ctx.toasts:
             toast[1] -= dt

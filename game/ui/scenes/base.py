@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.jobs.board import JobBoard
 from game.ui.render import LOW_HEIGHT, LOW_WIDTH
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ class Context:
         size: Size of the low-resolution picture [px].
         autopilot: The AI drives the player's car (``--autopilot``, for demos and screenshots).
         toasts: Short messages to show over any scene: (text, seconds left).
+        jobs: The background jobs (driver training), polled by the app before each update; screens read it.
     """
 
     settings: Settings
@@ -144,6 +146,7 @@ class Context:
     size: tuple[int, int] = (LOW_WIDTH, LOW_HEIGHT)
     autopilot: bool = False
     toasts: list[list] = field(default_factory=list)
+    jobs: JobBoard = field(default_factory=JobBoard)
 
     def save_settings(self) -> None:
         """Persist the settings; a failure becomes a toast, never an exception."""

@@ -87,4 +87,4 @@ class MainMenuScene(BackdropScene):
         f = font()
         f.draw(surface, "ARROWS + ENTER   M: MUTE   F12: SCREENSHOT", (w // 2, h - 22), LIGHT_GREY, 1, "center")
         f.draw(surface, "RIVALS DRIVEN BY NEURAL NETWORKS", (w // 2, h - 11), GREY, 1, "center")
-        draw_training_status(surface)  # drivers being trained in the background (track editor)
+        draw_training_status(surface, self.ctx.jobs)  # drivers being trained in the background (track editor)

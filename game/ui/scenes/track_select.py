@@ -145,13 +145,12 @@ class TrackSelectScene(BackdropScene):
         self.menu.draw(surface, 222, 64, 240, scale=1, gap=10)
         f.draw(surface, "LEFT/RIGHT: CHANGE   ENTER: GO   ESC: BACK", (w // 2, h - 14), LIGHT_GREY, 1, "center")
 
-    @staticmethod
-    def _ai_label(entry: TrackEntry) -> str:
+    def _ai_label(self, entry: TrackEntry) -> str:
         from game.drivers.catalogue import model_path_for_track
         from game.paths import base_model
         from game.ui.scenes.training_status import training_label
 
-        training = training_label(entry.key)  # a driver being trained in the background (track editor)
+        training = training_label(self.ctx.jobs, entry.key)  # a driver being trained in the background (track editor)
         if training is not None:
             return training
         path = model_path_for_track(entry.path)

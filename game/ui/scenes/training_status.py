@@ -1,7 +1,7 @@
 """Background driver training as the screens show it: a line of text per job, for the editor and the menus.
 
-Job statuses come from :mod:`game.jobs.finetune` (files written by the background process); they are read at
-most every :data:`REFRESH_S` seconds, however often the screens ask.
+Job statuses come from the shared :class:`game.jobs.board.JobBoard` (``ctx.jobs``), polled by the app before each
+update; drawing only reads it.
 """
 
 from __future__ import annotations
@@ -10,34 +10,13 @@ import time
 
 import pygame
 
-from game.jobs.finetune import JobStatus, all_jobs, jobs_dir
+from game.jobs.board import JobBoard
+from game.jobs.finetune import JobStatus
 from game.ui.render.font import font
 from game.ui.render.hud import panel
 from game.ui.render.palette import CYAN, GREY, LIGHT_GREY, LIME, RED, Colour
 
-REFRESH_S = 0.5  # [s] between reads of the status files
 SHOW_FINISHED_S = 600.0  # [s] a finished job is still mentioned in the menus this long
-
-_cache: dict[str, object] = {"at": -1e9, "jobs": [], "folder": None}
-
-
-def training_jobs(force: bool = False) -> list[JobStatus]:
-    """Every job, most recent first (re-read at most every REFRESH_S seconds unless ``force``)."""
-    now = time.monotonic()
-    folder = jobs_dir()
-    if force or folder != _cache["folder"] or now - float(_cache["at"]) >= REFRESH_S:  # type: ignore[arg-type]
-        try:
-            _cache["jobs"] = all_jobs()
-        except OSError:
-            _cache["jobs"] = []
-        _cache["at"] = now
-        _cache["folder"] = folder
-    return list(_cache["jobs"])  # type: ignore[call-overload]
-
-
-def job_for(track: str, force: bool = False) -> JobStatus | None:
-    """The job of a track (by file stem), if it has one."""
-    return next((job for job in training_jobs(force) if job.track == track), None)
 
 
 def training_line(job: JobStatus) -> tuple[str, Colour]:
@@ -63,18 +42,18 @@ def training_line(job: JobStatus) -> tuple[str, Colour]:
     return f"TRAINING FOR {name} FAILED: {job.message.upper()}", RED
 
 
-def training_label(track: str) -> str | None:
+def training_label(board: JobBoard, track: str) -> str | None:
     """A short label for a track list ("TRAINING 45%"), or None when no driver is being trained for it."""
-    job = job_for(track)
+    job = board.job_for(track)
     if job is None or not job.active:
         return None
     return f"TRAINING {100 * job.fraction:.0f}%"
 
 
-def draw_training_status(surface: pygame.Surface, y: int = 4) -> None:
+def draw_training_status(surface: pygame.Surface, board: JobBoard, y: int = 4) -> None:
     """The running jobs (and those finished lately) as lines at the top right of a menu."""
     now = time.time()
-    shown = [job for job in training_jobs() if job.active or now - job.updated < SHOW_FINISHED_S][:3]
+    shown = [job for job in board.jobs if job.active or now - job.updated < SHOW_FINISHED_S][:3]
     f = font()
     w = surface.get_width()
     for k, job in enumerate(shown):

@@ -15,16 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import game.jobs.finetune as jobs
-from game.jobs.finetune import (
-    JobStatus,
-    NoBaseModelError,
-    Supervisor,
-    cancel_finetune,
-    read_status,
-    start_finetune,
-    write_status,
-)
+import game.jobs.status as jobs
+from game.jobs.finetune import FinetuneError, NoBaseModelError, cancel_finetune, read_status, start_finetune
+from game.jobs.status import JobStatus, write_status
+from game.jobs.supervisor import Supervisor
 from game.sim.track import Track
 from game.sim.track.io import save_track
 
@@ -86,15 +80,18 @@ def test_without_a_base_model_it_says_so(ring_file, no_models):
 
 def test_a_tiny_finetune_finishes_and_the_game_uses_its_model(ring_file, ring_track, models):
     from game.drivers.catalogue import driver_for_track, model_path_for_track
+    from game.jobs.board import JobBoard
     from game.sim.physics import DEFAULT_CAR
     from game.ui.scenes.training_status import training_label, training_line
 
     assert model_path_for_track(ring_file) == models / "base.npz"
     status = start_finetune(ring_file, steps=400, extra_args=TINY)
     assert status.state == "starting" and status.track == ring_file.stem
-    with pytest.raises(jobs.FinetuneError, match="already"):
+    with pytest.raises(FinetuneError, match="already"):
         start_finetune(ring_file, steps=400, extra_args=TINY)
-    assert training_label(ring_file.stem) is not None  # the track list says it is training
+    board = JobBoard()
+    board.poll(force=True)
+    assert training_label(board, ring_file.stem) is not None  # the track list says it is training
     done = wait_for(ring_file.stem, lambda s: not s.active)
     assert done.state == "done", done.message
     assert done.steps == done.total_steps == 400 and done.fraction == 1.0
@@ -116,7 +113,7 @@ def test_cancelling_stops_everything_and_writes_no_model(ring_file, models):
     assert cancel_finetune(ring_file.stem)
     status = read_status(ring_file.stem)
     assert status.state == "cancelled"
-    assert not jobs._alive(running.pid)
+    assert not jobs.alive(running.pid)
     assert not (jobs.job_dir(ring_file.stem) / jobs.STAGING_FOLDER).exists()
     assert not (models / "tracks").exists() or not any((models / "tracks").iterdir())
     assert not cancel_finetune(ring_file.stem)  # nothing left to cancel
@@ -165,13 +162,11 @@ def test_menus_show_a_running_job(ring_file, monkeypatch):
 
     import game.ui.tracklist as tracklist
     from game.ui.app import App, LaunchOptions
-    from game.ui.scenes.training_status import training_jobs
 
     folder = jobs.job_dir(ring_file.stem)
     folder.mkdir(parents=True)
     running = JobStatus(ring_file.stem, str(ring_file), "running", 250, 1000, 0.4, pid=os.getpid(), started=time.time())
     write_status(folder, running)
-    training_jobs(force=True)
     monkeypatch.setattr(tracklist, "track_dirs", lambda: [ring_file.parent])
     app = App(LaunchOptions(scale=1, mute=True))
     try:
@@ -191,6 +186,34 @@ def test_a_supervisor_that_cannot_run_fails_at_once(ring_file, models):
     start_finetune(ring_file, python="/bin/false")
     status = wait_for(ring_file.stem, lambda s: not s.active, timeout=10.0)
     assert status.state == "failed" and "exit status 1" in status.message
-    with pytest.raises(jobs.FinetuneError, match="Cannot start"):
+    with pytest.raises(FinetuneError, match="Cannot start"):
         start_finetune(ring_file, python=str(ring_file.parent / "no-such-python"))
     assert read_status(ring_file.stem).state == "failed"
+
+
+def test_drawing_never_changes_a_job_only_the_update_does(ring_file, monkeypatch):
+    import game.ui.tracklist as tracklist
+    from game.ui.app import App, LaunchOptions
+    from game.ui.scenes.track_select import TrackSelectScene
+
+    folder = jobs.job_dir(ring_file.stem)
+    (folder / jobs.STAGING_FOLDER).mkdir(parents=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    write_status(folder, JobStatus(ring_file.stem, str(ring_file), "running", 10, 100, pid=dead.pid, started=1.0))
+    before = (folder / jobs.STATUS_FILE).read_bytes()
+    monkeypatch.setattr(tracklist, "track_dirs", lambda: [ring_file.parent])
+    app = App(LaunchOptions(scale=1, mute=True))
+    try:
+        app.ctx.stack.push(TrackSelectScene(app.ctx))
+        for _ in range(3):
+            app.draw()  # the menus below and the track list draw the job: nothing may be written
+        assert (folder / jobs.STATUS_FILE).read_bytes() == before and (folder / jobs.STAGING_FOLDER).is_dir()
+        app.step(1 / 60, [])  # the update phase polls: the dead job is found out
+        assert read_status(ring_file.stem).state == "failed"
+        assert app.ctx.jobs.job_for(ring_file.stem).state == "failed"
+        assert not (folder / jobs.STAGING_FOLDER).exists()
+    finally:
+        import pygame
+
+        pygame.quit()

@@ -20,7 +20,6 @@ from game.jobs.presets import QUICK_FINETUNE_STEPS as QUICK_STEPS
 from game.sim.track import TrackError
 from game.ui.scenes.editor.dialogs import ChoiceScene, FilePickerScene, TextPromptScene
 from game.ui.scenes.message import MessageScene
-from game.ui.scenes.training_status import job_for
 
 if TYPE_CHECKING:
     from game.editor.validation import Problem
@@ -186,7 +185,8 @@ class EditorActions:
         """Train a driver for this track in the background (or cancel the one training)."""
         self.refresh()
         key = self.track_key
-        job = job_for(key, force=True) if key is not None else None
+        self.ctx.jobs.poll(force=True)
+        job = self.ctx.jobs.job_for(key)
         if job is not None and job.active:
             self.ctx.stack.push(
                 ChoiceScene(
@@ -240,11 +240,11 @@ class EditorActions:
         except FinetuneError as exc:
             self._refuse("CANNOT TRAIN", str(exc))
             return False
-        job_for(self.draft.path.stem, force=True)
+        self.ctx.jobs.poll(force=True)
         self.ctx.toast("TRAINING STARTED IN THE BACKGROUND", 2.5)
         return True
 
     def _cancel_training(self, key: str) -> None:
         if cancel_finetune(key):
             self.ctx.toast("TRAINING CANCELLED: NO MODEL WRITTEN", 2.5)
-        job_for(key, force=True)
+        self.ctx.jobs.poll(force=True)

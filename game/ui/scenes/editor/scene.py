@@ -38,7 +38,7 @@ from game.ui.scenes.editor.draw import (
     draw_problems,
     draw_status_bar,
 )
-from game.ui.scenes.training_status import job_for, training_line
+from game.ui.scenes.training_status import training_line
 
 PICK_RADIUS = 6  # [px] a click this close to a point grabs it
 PAN_STEP = 40  # [px] one arrow key press
@@ -416,7 +416,7 @@ class EditorScene(EditorActions, Scene):
             draw_message_line(surface, row, text, ORANGE if warnings else LIME)
             row += 1
         key = self.track_key
-        job = job_for(key) if key is not None else None
+        job = self.ctx.jobs.job_for(key)
         if job is not None:
             text, colour = training_line(job)
             draw_message_line(surface, row, text, colour, job.fraction if job.active else None)
