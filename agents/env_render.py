@@ -18,20 +18,31 @@ LINE = (236, 236, 236)
 CAR_COLOURS = ((230, 57, 70), (255, 183, 3), (33, 158, 188), (142, 202, 230))
 
 
+def pixel_mapping(track: Track) -> tuple[np.ndarray, float, np.ndarray]:
+    """(world corner ``lo`` [m], scale [px/m], pixel offset) that fits the whole track in the picture."""
+    both = np.vstack([track.left_edge, track.right_edge])
+    lo, hi = both.min(axis=0), both.max(axis=0)
+    scale = (SIZE - 2 * MARGIN) / max(float(np.max(hi - lo)), 1.0)
+    return lo, scale, (np.array([SIZE, SIZE]) - (hi - lo) * scale) / 2.0
+
+
+def world_to_pixels(track: Track, points: np.ndarray) -> np.ndarray:
+    """World points [m], (..., 2), to picture pixels (x right, y down)."""
+    lo, scale, offset = pixel_mapping(track)
+    px = (np.asarray(points, dtype=np.float64) - lo) * scale + offset
+    px[..., 1] = SIZE - px[..., 1]  # y up in the world, down on screen
+    return px
+
+
 def render_topdown(track: Track, cars: np.ndarray) -> np.ndarray:
     """Draw the track and the cars; returns an (SIZE, SIZE, 3) uint8 array."""
     surface = pygame.Surface((SIZE, SIZE))
     surface.fill(GRASS)
     left, right = track.left_edge, track.right_edge
-    both = np.vstack([left, right])
-    lo, hi = both.min(axis=0), both.max(axis=0)
-    scale = (SIZE - 2 * MARGIN) / max(float(np.max(hi - lo)), 1.0)
-    offset = (np.array([SIZE, SIZE]) - (hi - lo) * scale) / 2.0
+    _, scale, _ = pixel_mapping(track)
 
     def to_px(points: np.ndarray) -> np.ndarray:
-        px = (points - lo) * scale + offset
-        px[..., 1] = SIZE - px[..., 1]  # y up in the world, down on screen
-        return px
+        return world_to_pixels(track, points)
 
     lpx, rpx = to_px(left), to_px(right)
     n = len(lpx)

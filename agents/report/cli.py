@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--models", default=str(DEFAULT_MODELS), help="models folder [default: assets/models]")
     parser.add_argument("--tracks", default=str(DEFAULT_TRACKS), help="shipped tracks folder [default: tracks]")
     parser.add_argument(
-        "--circuits", default=str(DEFAULT_CIRCUITS), help="shared circuits folder [default: ../shared/circuits]"
+        "--circuits", default=str(DEFAULT_CIRCUITS), help="validation circuits folder [default: tracks/circuits]"
     )
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="markdown to write [default: docs/RESULTS.md]")
     parser.add_argument("--images", default=None, help="folder for the PNGs [default: images/ beside --out]")

@@ -12,11 +12,11 @@ from typing import Any
 from agents.evaluate import EvalResult
 from agents.report.plots import CurvePoint
 from game.drivers.actor import Actor
+from game.paths import CIRCUITS_DIR, MODELS_DIR, REPO_ROOT, TRACKS_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODELS = REPO_ROOT / "assets" / "models"
-DEFAULT_TRACKS = REPO_ROOT / "tracks"
-DEFAULT_CIRCUITS = REPO_ROOT.parent / "shared" / "circuits"
+DEFAULT_MODELS = MODELS_DIR
+DEFAULT_TRACKS = TRACKS_DIR
+DEFAULT_CIRCUITS = CIRCUITS_DIR
 DEFAULT_OUT = REPO_ROOT / "docs" / "RESULTS.md"
 DEFAULT_EPISODES = 5
 QUICK_EPISODES = 1
@@ -35,7 +35,7 @@ class TrackSpec:
 
     path: Path
     source: str
-    """"shipped" (tracks/), "circuit" (the shared circuits) or "own" (a fine-tune's track from elsewhere)."""
+    """"shipped" (tracks/), "circuit" (the validation circuits, tracks/circuits) or "own" (elsewhere)."""
 
 
 @dataclass
@@ -150,7 +150,7 @@ def verdict(rows: Sequence[BarRow]) -> str:
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the repository (``../shared/...`` beside it), else absolute."""
+    """``path`` relative to the repository (or to the folder beside it), else absolute."""
     path = Path(path).resolve()
     if path.is_relative_to(REPO_ROOT.parent):
         return os.path.relpath(path, REPO_ROOT)

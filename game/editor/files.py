@@ -23,7 +23,7 @@ from game.editor.validation import check_draft, refusal
 from game.sim.track import TrackError
 from game.sim.track.io import load_track, save_track
 
-CSV_FOLDERS = ("../shared/circuits", "circuits")  # relative to the repository, searched for circuit CSVs
+CSV_FOLDERS = ("tracks/circuits", "../shared/circuits", "circuits")  # relative to the repository: circuit CSVs
 
 
 @dataclass
@@ -86,7 +86,10 @@ def import_circuit(path: Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def circuit_files(repo: Path, extra: tuple[Path, ...] = ()) -> list[Path]:
-    """Circuit CSVs in the usual folders (the shared circuits beside the repository, ``circuits/``) and ``extra``."""
+    """Circuit CSVs in the usual folders and ``extra``, each circuit once.
+
+    The folders: the shipped ``tracks/circuits``, the shared ones beside the repository, ``circuits/``.
+    """
     found: list[Path] = []
     for folder in [repo / rel for rel in CSV_FOLDERS] + list(extra):
         if folder.is_dir():

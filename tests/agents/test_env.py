@@ -12,7 +12,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 import agents  # noqa: F401  (registers RetroRacer-v0)
 from agents.env import RetroRacerEnv, RewardConfig
-from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS
+from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CAR_X, CAR_Y
 from game.sim.track import widths_at
 
 
@@ -238,8 +238,16 @@ def test_rgb_array_render_shows_the_track(oval_track):
     env.reset(seed=0)
     frame = env.render()
     assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
-    colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
-    assert len(colours) >= 4
+    from agents.env_render import CAR_COLOURS, GRASS, TARMAC, world_to_pixels
+
+    centre = world_to_pixels(oval_track, oval_track.centerline[::10]).astype(int)
+    on_road = frame[centre[:, 1], centre[:, 0]]
+    assert np.mean(np.all(on_road == TARMAC, axis=1)) > 0.8  # the road is drawn where the track is
+    assert tuple(frame[2, 2]) == GRASS and tuple(frame[-3, -3]) == GRASS  # the corners are grass
+    car = np.argwhere(np.all(frame == CAR_COLOURS[0], axis=2))
+    assert len(car) > 10
+    expected = world_to_pixels(oval_track, env.cars[0, [CAR_X, CAR_Y]])
+    assert np.hypot(*(car.mean(axis=0)[::-1] - expected)) < 3.0  # the car is drawn where it is
 
 
 def test_random_tracks_change_every_episodes_per_track_episodes():

@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game.paths import CIRCUITS_DIR as CIRCUITS
 from game.sim.track import TrackError
 from game.sim.track.csv_import import import_circuit_csv, main, read_circuit_csv
 from game.sim.track.io import load_track
 from game.sim.track.overlap import surface_overlaps
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-CIRCUITS = REPO_ROOT / ".." / "shared" / "circuits"
 TRACKS = REPO_ROOT / "tracks"
 SHIPPED = sorted(TRACKS.glob("*.json"))
 
-# File, expected length [km] and name (from the shared circuits' README).
+# File, expected length [km] and name (from tracks/circuits/README.md).
 SHARED_CIRCUITS = [
     ("Monza.csv", 5.8, "Monza"),
     ("Norisring.csv", 2.3, "Norisring"),
@@ -27,7 +27,6 @@ SHARED_CIRCUITS = [
     ("Budapest.csv", 4.4, "Budapest"),
     ("Zandvoort.csv", 4.3, "Zandvoort"),
 ]
-needs_circuits = pytest.mark.skipif(not CIRCUITS.is_dir(), reason=f"shared circuits not found at {CIRCUITS}")
 
 HEADER = "# x_m,y_m,w_tr_right_m,w_tr_left_m\n"
 
@@ -46,7 +45,6 @@ def write(tmp_path: Path, text: str, name: str = "circuit.csv") -> Path:
     return path
 
 
-@needs_circuits
 @pytest.mark.parametrize(("file_name", "length_km", "name"), SHARED_CIRCUITS)
 def test_shared_circuits_import(file_name: str, length_km: float, name: str) -> None:
     path = CIRCUITS / file_name
@@ -63,7 +61,6 @@ def test_shared_circuits_import(file_name: str, length_km: float, name: str) -> 
     assert surface_overlaps(track) == []
 
 
-@needs_circuits
 def test_scale_multiplies_coordinates_and_widths() -> None:
     full = import_circuit_csv(CIRCUITS / "Norisring.csv")
     half = import_circuit_csv(CIRCUITS / "Norisring.csv", scale=0.5, name="Little Norisring")
@@ -191,3 +188,9 @@ def test_shipped_track_loads(path: Path) -> None:
     if track.metadata.get("licence") == "LGPL-3.0":
         assert "TUMFTM" in track.metadata["attribution"]
         assert "Monza" not in track.name  # kept unseen
+
+
+def test_the_validation_circuits_ship_with_their_licence():
+    csvs = sorted(CIRCUITS.glob("*.csv"))
+    assert len(csvs) == 15, f"expected the 15 validation circuits in {CIRCUITS}"
+    assert (CIRCUITS / "LICENSE").is_file() and "LGPL" in (CIRCUITS / "README.md").read_text()

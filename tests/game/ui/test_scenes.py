@@ -12,7 +12,6 @@ import numpy as np
 import pygame
 import pytest
 
-from game.sim.physics import PHYSICS_DT
 from game.sim.race import RaceConfig
 from game.ui.app import App, LaunchOptions
 
@@ -195,7 +194,3 @@ def test_bad_command_line_gives_a_clear_message(args, message):
     result = subprocess.run([sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
-
-
-def test_fixed_timestep_constant():
-    assert PHYSICS_DT == pytest.approx(1 / 60)

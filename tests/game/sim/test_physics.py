@@ -1,0 +1,121 @@
+"""The car on its own: the numbers the parameters imply, checked on the kernel directly."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import game.sim.physics as physics
+from game.sim.physics import (
+    AIR_DENSITY,
+    CAR_HEADING,
+    CAR_VX,
+    CAR_VY,
+    CAR_X,
+    CAR_Y,
+    DEFAULT_CAR,
+    GRAVITY,
+    PHYSICS_DT,
+    CarParams,
+    new_cars,
+    resolve_contacts,
+    step_car,
+)
+
+# The P_* index of each CarParams field (two names are shortened).
+P_NAMES = {"rolling_resistance": "P_ROLLING", "steer_grip_margin": "P_STEER_MARGIN"}
+
+
+def test_parameter_indices_match_the_fields_of_carparams():
+    fields = dataclasses.fields(CarParams)
+    distinct = CarParams(**{f.name: 100.0 + i for i, f in enumerate(fields)})
+    array = distinct.as_array()
+    assert array.shape == (len(fields),)
+    for f in fields:
+        index = getattr(physics, P_NAMES.get(f.name, "P_" + f.name.upper()))
+        assert array[index] == getattr(distinct, f.name), f.name
+
+
+def drive(car: np.ndarray, steer: float, throttle: float, seconds: float, params: CarParams = DEFAULT_CAR) -> None:
+    p = params.as_array()
+    for _ in range(int(round(seconds / PHYSICS_DT))):
+        step_car(car, steer, throttle, False, p, PHYSICS_DT)
+
+
+def speed(car: np.ndarray) -> float:
+    return math.hypot(car[CAR_VX], car[CAR_VY])
+
+
+def test_full_throttle_reaches_the_top_speed_the_parameters_imply():
+    p = DEFAULT_CAR
+    drag = 0.5 * AIR_DENSITY * p.drag_area
+
+    def net_force(u: float) -> float:
+        return min(p.engine_force, p.engine_power / u) - drag * u * u - p.rolling_resistance * p.mass * GRAVITY
+
+    top = brentq(net_force, 10.0, 200.0)
+    car = new_cars(1)[0]
+    drive(car, 0.0, 1.0, 180.0)
+    assert speed(car) == pytest.approx(top, rel=0.005)
+    assert 60.0 < top < 100.0  # an arcade racer's top speed, 216-360 km/h
+
+
+def test_braking_distance_is_set_by_the_grip():
+    v0 = 40.0
+    car = new_cars(1)[0]
+    car[CAR_VX] = v0
+    drive(car, 0.0, -1.0, 0.01)
+    start = car[CAR_X]
+    while car[CAR_VX] > 0.05:
+        drive(car, 0.0, -1.0, PHYSICS_DT)
+    distance = car[CAR_X] - start
+    grip_only = v0 * v0 / (2.0 * DEFAULT_CAR.grip * GRAVITY)  # tyres alone
+    p = DEFAULT_CAR
+    most = p.grip * GRAVITY + 0.5 * AIR_DENSITY * p.drag_area * v0**2 / p.mass + p.rolling_resistance * GRAVITY
+    assert v0 * v0 / (2.0 * most) < distance < grip_only  # between the hardest and the tyres-only deceleration
+    assert distance == pytest.approx(grip_only, rel=0.12)
+
+
+@pytest.mark.parametrize("v0", [15.0, 30.0, 50.0])
+def test_no_manoeuvre_turns_tighter_than_the_grip_allows(v0):
+    car = new_cars(1)[0]
+    car[CAR_VX] = v0
+    p = DEFAULT_CAR.as_array()
+    lateral = []
+    for _ in range(240):
+        before = math.atan2(car[CAR_VY], car[CAR_VX])
+        step_car(car, 1.0, 0.3, False, p, PHYSICS_DT)
+        turn = (math.atan2(car[CAR_VY], car[CAR_VX]) - before + math.pi) % (2 * math.pi) - math.pi
+        lateral.append(speed(car) * abs(turn) / PHYSICS_DT)
+    limit = DEFAULT_CAR.grip * GRAVITY
+    assert max(lateral) <= limit * 1.001
+    assert max(lateral) > 0.5 * limit  # full lock does use the grip
+
+
+def test_same_state_and_inputs_give_the_same_next_state():
+    rng = np.random.default_rng(3)
+    a = new_cars(1)[0]
+    a[CAR_VX], a[CAR_VY], a[CAR_HEADING] = 30.0, 2.0, 0.3
+    b = a.copy()
+    p = DEFAULT_CAR.as_array()
+    for steer, throttle in rng.uniform(-1, 1, (300, 2)):
+        step_car(a, steer, throttle, False, p, PHYSICS_DT)
+        step_car(b, steer, throttle, False, p, PHYSICS_DT)
+    assert np.array_equal(a, b)
+
+
+def test_contact_separates_cars_and_never_adds_energy():
+    cars = new_cars(2)
+    cars[0, CAR_X], cars[0, CAR_VX] = 0.0, 30.0
+    cars[1, CAR_X], cars[1, CAR_VX] = 3.0, 20.0
+    energy = float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2))
+    momentum = cars[:, CAR_VX].sum()
+    resolve_contacts(cars, 2.0, 0.3)
+    assert math.hypot(cars[1, CAR_X] - cars[0, CAR_X], cars[1, CAR_Y] - cars[0, CAR_Y]) >= 4.0
+    assert cars[:, CAR_VX].sum() == pytest.approx(momentum)
+    assert float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2)) < energy
+    assert cars[1, CAR_VX] > cars[0, CAR_VX]  # the car behind gave its speed to the one ahead
