@@ -177,7 +177,6 @@ class RetroRacerEnv(gym.Env):
         self._obs = np.zeros(OBSERVATION_SIZE, dtype=np.float32)
         self._dt = PHYSICS_DT
         self.track: Track = self.tracks[0] if self.tracks else None  # type: ignore[assignment]
-        self._renderer = None
 
     # -- gymnasium API ------------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):  # noqa: ANN201

@@ -142,115 +142,138 @@ def training_lines(models: Sequence[ModelReport]) -> list[str]:
 
 def render(report: Report, out: Path) -> str:
     """The markdown text of the report."""
-    opts = report.options
+    sections = [
+        _header(report),
+        _bar_section(report),
+        _base_section(report),
+        _finetuned_section(report),
+        ["", "## Learning curves", "", *_curve_lines(report, out)],
+        _training_section(report),
+        ["", "## Machine", "", f"This report ran on: {report_machine()}.", _MACHINE_NOTE],
+        _reproduce_section(report),
+        _method_section(report),
+    ]
+    return "\n".join(line for section in sections for line in section)
+
+
+_MACHINE_NOTE = "The training machine of each model is in the table above, from its sidecar."
+
+
+def _header(report: Report) -> list[str]:
     git = git_revision()
     commit = (git.get("commit") or "unknown")[:10] + (" (uncommitted changes)" if git.get("dirty") else "")
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-    rows = report.bar
-    outcome = verdict(rows)
-    counts = {status: sum(r.status == status for r in rows) for status in (PASS, FAIL, MISSING)}
     lines = [
         "# RetroRacer results",
         "",
         f"Generated {now} by `python -m agents.report` at git {commit}; {report.episodes} episode(s) of "
-        f"{LAPS_PER_EPISODE} laps per model and track from a standing start, seed {opts.seed}. "
+        f"{LAPS_PER_EPISODE} laps per model and track from a standing start, seed {report.options.seed}. "
         "Regenerate with the commands under [Reproduce](#reproduce).",
         "",
     ]
-    if opts.quick:
+    if report.options.quick:
         lines += [
             f"> **Quick smoke run** (`--quick`, {report.episodes} episode(s) per track): not the results. "
             "Run without `--quick` for the real numbers.",
             "",
         ]
-    lines += [f"> {note}" for note in report.notes]
-    lines += ["", "## The bar", ""]
+    return lines + [f"> {note}" for note in report.notes]
+
+
+def _bar_section(report: Report) -> list[str]:
+    rows = report.bar
+    counts = {status: sum(r.status == status for r in rows) for status in (PASS, FAIL, MISSING)}
+    lines = ["", "## The bar", ""]
     lines.append(
-        f"**Overall: {outcome}** — {counts[PASS]} pass, {counts[FAIL]} fail, {counts[MISSING]} missing "
+        f"**Overall: {verdict(rows)}** — {counts[PASS]} pass, {counts[FAIL]} fail, {counts[MISSING]} missing "
         f"(MISSING: nothing was measured, which is not a pass)."
     )
     lines += [
         "",
         f"* The base model completes at least {100 * COMPLETION_BAR:.0f}% of laps on every shipped track and every "
-        "shared circuit (none of them seen in training: it trains on random tracks).",
+        "validation circuit (none of them seen in training: it trains on random tracks).",
         f"* Each fine-tuned model's best flying lap is within {100 * (RATIO_BAR - 1):.0f}% of the reference lap on its "
         f"own track (ratio <= {RATIO_BAR:.2f}); the aim is {100 * (RATIO_AIM - 1):.0f}%.",
         "",
     ]
-    lines += _table(
+    return lines + _table(
         ["check", "track", "measured", "target", "status", "note"],
         [[r.check, f"`{r.track}`", r.measured, r.target, f"**{r.status}**", r.note] for r in rows],
     )
 
-    lines += ["", "## Base model on every track", ""]
+
+def _base_section(report: Report) -> list[str]:
     base = report.base
+    lines = ["", "## Base model on every track", ""]
     lines.append(f"Model `{display_path(base.npz)}`" + (f": **{base.problem}**." if base.problem else "."))
     if base.runs:
         lines += [""] + _table(
             ["track", "source", "laps completed", "best lap", "mean lap", "reference", "ratio", "off track", "stuck"],
             [[f"`{display_path(r.track.path)}`", r.track.source, *_result_cells(r)] for r in base.runs],
         )
+    return lines
 
-    lines += ["", "## Fine-tuned models on their own track", ""]
+
+def _finetuned_section(report: Report) -> list[str]:
+    lines = ["", "## Fine-tuned models on their own track", ""]
     if not report.finetuned:
-        lines.append(f"No fine-tuned models in `{display_path(Path(opts.models) / 'tracks')}`.")
-    else:
-        lines.append("Each fine-tuned model next to the base model on the same track (same episodes and seed).")
-        lines.append("")
-        table = []
-        for model in report.finetuned:
-            run = model.runs[0]
-            track = f"`{display_path(run.track.path)}`"
-            name = f"`{model.npz.name}`" + (f" ({model.problem})" if model.problem else "")
-            table.append([track, name, *_result_cells(run)[:5]])
-            table.append([track, "base", *_result_cells(model.base_run)[:5]])
-            table.append([track, "gain", *_gain(run, model.base_run)])
-        lines += _table(["track", "model", "laps completed", "best lap", "mean lap", "reference", "ratio"], table)
+        return [*lines, f"No fine-tuned models in `{display_path(Path(report.options.models) / 'tracks')}`."]
+    lines += ["Each fine-tuned model next to the base model on the same track (same episodes and seed).", ""]
+    table = []
+    for model in report.finetuned:
+        run = model.runs[0]
+        track = f"`{display_path(run.track.path)}`"
+        name = f"`{model.npz.name}`" + (f" ({model.problem})" if model.problem else "")
+        table.append([track, name, *_result_cells(run)[:5]])
+        table.append([track, "base", *_result_cells(model.base_run)[:5]])
+        table.append([track, "gain", *_gain(run, model.base_run)])
+    return lines + _table(["track", "model", "laps completed", "best lap", "mean lap", "reference", "ratio"], table)
 
-    lines += ["", "## Learning curves", ""]
-    lines += _curve_lines(report, out)
 
-    lines += ["", "## Training", ""]
+def _training_section(report: Report) -> list[str]:
     models = [m for m in report.base_stages if m.sidecar is not None]
     models += [m for m in [report.base, *report.finetuned] if m.sidecar is not None or m.actor is not None]
-    if models:
-        lines += training_lines(models)
-    else:
-        lines.append("No models, so no sidecars.")
+    return ["", "## Training", "", *(training_lines(models) if models else ["No models, so no sidecars."])]
 
-    lines += ["", "## Machine", ""]
-    lines.append(f"This report ran on: {report_machine()}.")
-    lines.append("The training machine of each model is in the table above, from its sidecar.")
 
-    lines += ["", "## Reproduce", "", "From the repository root:", "", "```sh"]
-    lines.append("# this report, exactly as it was run")
-    lines.append(shlex.join(["python", "-m", "agents.report", *report.argv]))
-    lines.append("# the full report with the default settings")
-    lines.append("python -m agents.report")
-    lines.append("# one row: a model on a track, the same episodes and seed")
+def _reproduce_section(report: Report) -> list[str]:
+    base = report.base
     model = display_path(base.npz)
     example = display_path(base.runs[0].track.path) if base.runs else "tracks/NAME.json"
-    lines.append(
-        f"python -m agents.evaluate --model {model} --track {example} --episodes {report.episodes} --seed {opts.seed}"
-    )
-    lines.append("```")
+    seed = report.options.seed
+    return [
+        "",
+        "## Reproduce",
+        "",
+        "From the repository root:",
+        "",
+        "```sh",
+        "# this report, exactly as it was run",
+        shlex.join(["python", "-m", "agents.report", *report.argv]),
+        "# the full report with the default settings",
+        "python -m agents.report",
+        "# one row: a model on a track, the same episodes and seed",
+        f"python -m agents.evaluate --model {model} --track {example} --episodes {report.episodes} --seed {seed}",
+        "```",
+    ]
 
-    lines += [
+
+def _method_section(report: Report) -> list[str]:
+    return [
         "",
         "## How the numbers are measured",
         "",
         "`agents.evaluate.evaluate`: each episode starts on the grid where the game may put the car, episode i "
         f"from grid slot i mod {GRID_SLOTS} (slot 0 is pole, left of the middle; slot 1 half a row back on the "
-        f"right; and so on), with a small random perturbation (seed {opts.seed} + i), and drives the deterministic "
-        f"policy for {LAPS_PER_EPISODE} laps, until it leaves the track, gets stuck or runs out of time. *Laps "
-        "completed* counts both laps of every episode; the first is the standing-start lap, the second the flying "
-        "lap. *Best* and *mean lap* are over flying laps. The *reference lap* (`game.sim.reference`) is the fastest "
-        "lap the car's physics allow on a minimum-curvature line; *ratio* is the best flying lap over it (1.0 would "
-        "be perfect; slightly below 1 is possible). *Off track* and "
-        "*stuck* count episodes that ended that way.",
+        f"right; and so on), with a small random perturbation (seed {report.options.seed} + i), and drives the "
+        f"deterministic policy for {LAPS_PER_EPISODE} laps, until it leaves the track, gets stuck or runs out of "
+        "time. *Laps completed* counts both laps of every episode; the first is the standing-start lap, the second "
+        "the flying lap. *Best* and *mean lap* are over flying laps. The *reference lap* (`game.sim.reference`) is "
+        "the fastest lap the car's physics allow on a minimum-curvature line; *ratio* is the best flying lap over "
+        "it (1.0 would be perfect; slightly below 1 is possible). *Off track* and *stuck* count episodes that "
+        "ended that way.",
         "",
     ]
-    return "\n".join(lines)
 
 
 def _gain(run: Run, base_run: Run | None) -> list[str]:

@@ -211,10 +211,6 @@ class Race:
             return 0
         return min(int(self.tick * PHYSICS_DT / LIGHT_INTERVAL), N_LIGHTS)
 
-    def countdown_left(self) -> float:
-        """[s] until the green light."""
-        return max(self.countdown_ticks - self.tick, 0) * PHYSICS_DT
-
     def finished(self, car: int) -> bool:
         """Has this car taken the chequered flag?"""
         return self.finish_time[car] is not None

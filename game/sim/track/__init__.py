@@ -29,13 +29,12 @@ MIN_TRACK_LENGTH = 200.0  # [m]
 CURVATURE_SMOOTHING = 4.0  # [m] standard deviation of the smoothing of curvature along the track
 PROJECTION_WINDOW = 3  # samples searched either side of the previous one (a car moves < 2 m per step)
 
-# Distances ahead [m] of the look-ahead windows used by the observation (see game.sim.observation).
+# Distances ahead [m] of the look-ahead windows of the racing line (game.sim.racing_line) that drivers see.
 LOOKAHEAD_DISTANCES = (8.0, 16.0, 28.0, 44.0, 66.0, 96.0, 140.0, 200.0)
 
 # Columns of Track.table.
 COL_X, COL_Y, COL_HEADING, COL_CURVATURE, COL_WIDTH_LEFT, COL_WIDTH_RIGHT = range(6)
-COL_WINDOW_CURVATURE = 6  # first of len(LOOKAHEAD_DISTANCES) columns: signed max-|curvature| per window
-N_TABLE_COLUMNS = COL_WINDOW_CURVATURE + len(LOOKAHEAD_DISTANCES)
+N_TABLE_COLUMNS = 6
 
 
 class TrackError(ValueError):
@@ -246,10 +245,6 @@ def resample_centerline(
     table[:, COL_CURVATURE] = curvature
     table[:, COL_WIDTH_LEFT] = wl
     table[:, COL_WIDTH_RIGHT] = wr
-    start = 0.0
-    for w, end in enumerate(LOOKAHEAD_DISTANCES):
-        table[:, COL_WINDOW_CURVATURE + w] = window_extreme(curvature, spacing, start, end)
-        start = end
     return table, spacing
 
 

@@ -15,7 +15,8 @@ from game.ui.render.palette import BLACK, NAVY, RED, WHITE, YELLOW, Colour, dark
 
 N_HEADINGS = 64
 SHADOW_ALPHA = 90
-SHADOW_OFFSET = (2, 2)  # [px] the sun is up and to the left
+SHADOW_OFFSET = (2, 2)  # [px] a car's shadow: the sun is up and to the left
+TREE_SHADOW_OFFSET = (3, 3)  # [px] trees are taller than cars
 
 # Facing right (+x). k wheel, B body, D body shade, L roof, g glass, w stripe, r tail light, h headlight.
 CAR_ART = (

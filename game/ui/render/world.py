@@ -31,7 +31,7 @@ from game.ui.render.palette import (
     WHITE,
     Colour,
 )
-from game.ui.render.sprites import CarSprites, tree_sprite
+from game.ui.render.sprites import SHADOW_OFFSET, TREE_SHADOW_OFFSET, CarSprites, tree_sprite
 
 TILE = 256  # [px]
 KERB_CURVATURE = 1.0 / 110.0  # [1/m] corners tighter than this get kerbs
@@ -227,7 +227,7 @@ class TrackArt:
             if x0 - 12 <= x <= x0 + TILE + 12 and y0 - 12 <= y <= y0 + TILE + 12:
                 image, shadow = self._tree_sprites[int(variant)]
                 px, py = int(x - x0) - image.get_width() // 2, int(y - y0) - image.get_height() // 2
-                surface.blit(shadow, (px + 3, py + 3))
+                surface.blit(shadow, (px + TREE_SHADOW_OFFSET[0], py + TREE_SHADOW_OFFSET[1]))
                 surface.blit(image, (px, py))
         return surface
 
@@ -310,7 +310,7 @@ def draw_cars(
             image, shadow = sprites.get(colours[i], cars[i, CAR_HEADING])
             placed.append((sx - image.get_width() // 2, sy - image.get_height() // 2, image, shadow))
     for x, y, _, shadow in placed:
-        surface.blit(shadow, (x + 2, y + 2))
+        surface.blit(shadow, (x + SHADOW_OFFSET[0], y + SHADOW_OFFSET[1]))
     for x, y, image, _ in placed:
         surface.blit(image, (x, y))
 

@@ -21,6 +21,7 @@ from game.sim.physics import CAR_SLIDE, CAR_VX, CAR_VY, CAR_X, CAR_Y, DEFAULT_CA
 from game.sim.race import Race, RaceConfig
 from game.sim.track import Track
 from game.ui.audio import distance_volume
+from game.ui.controls import BUTTON_START
 from game.ui.render.font import font
 from game.ui.render.hud import Hud, banner, format_time, panel
 from game.ui.render.palette import CAR_COLOURS, GREY, LIGHT_GREY, LIME, WHITE, YELLOW
@@ -118,7 +119,7 @@ class RaceScene(Scene):
     def handle_event(self, event: pygame.event.Event) -> None:
         """Esc pauses; R restarts; Enter after the flag shows the results; left/right change car when watching."""
         self.ctx.controls.handle_event(event)
-        if event.type == pygame.JOYBUTTONDOWN and event.button == 7:  # Start
+        if event.type == pygame.JOYBUTTONDOWN and event.button == BUTTON_START:
             self.pause()
         if event.type != pygame.KEYDOWN:
             return
