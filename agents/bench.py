@@ -1,7 +1,9 @@
 """Simulation speed benchmark: ``python -m agents.bench``.
 
 Prints the median (of several runs) time of one ``RetroRacerEnv.step`` (three physics ticks, projection,
-observation, reward), of one physics tick per car when 64 cars step at once, and of generating a random track.
+observation, reward), of one step of the multi-car field per car (8 cars: physics with contact, each car's
+observation of the others, rewards), of one physics tick per car when 64 cars step at once, and of generating a
+random track.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from game.sim.track import Track
 
 ENV_STEP_GOAL_US = 30.0
 CAR_STEP_GOAL_US = 2.0
+FIELD_STEP_GOAL_US = 2.0  # per car-step of an 8-car field
+FIELD_CARS = 8
 
 
 def bench_track() -> Track:
@@ -58,6 +62,25 @@ def time_car_step(track: Track, n_cars: int, ticks: int, seed: int) -> float:
     return (time.perf_counter() - t0) / (ticks * n_cars)
 
 
+def time_field_step(track: Track, n_cars: int, steps: int, seed: int) -> float:
+    """Wall time of one step of an ``n_cars`` traffic field, per car [s] (grid start, gentle random policy)."""
+    from agents.traffic.field import TrafficField
+
+    field = TrafficField([track], n_learners=n_cars, n_opponents=0, scenario_weights={"pack": 1.0}, seed=seed)
+    field.max_episode_steps = 10**9
+    field.reset()
+    rng = np.random.default_rng(seed)
+    actions = np.clip(rng.normal([0.0, 0.5], 0.3, size=(steps, n_cars, 2)), -1, 1)
+    elapsed = 0.0
+    for action in actions:
+        t0 = time.perf_counter()
+        _, _, terminated, _ = field.step(action)
+        elapsed += time.perf_counter() - t0
+        for car in np.flatnonzero(terminated):
+            field.respawn(int(car))
+    return elapsed / (steps * n_cars)
+
+
 def time_track_generation(seeds: range) -> float:
     """Mean wall time of ``generate_track`` (called at every reset of a randomised env) [s]."""
     from game.sim.track.generator import generate_track
@@ -91,7 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     track = bench_track()
     time_env_step(track, 200, 0)  # compile / warm up
     time_car_step(track, 64, 10, 0)
+    time_field_step(track, FIELD_CARS, 50, 0)
     env_us = [1e6 * time_env_step(track, args.steps, seed) for seed in range(args.runs)]
+    field_us = [1e6 * time_field_step(track, FIELD_CARS, args.steps // 4, seed) for seed in range(args.runs)]
     car_us = [1e6 * time_car_step(track, 64, 2000, seed) for seed in range(args.runs)]
     gen_ms = [1e3 * time_track_generation(range(1000 + 20 * r, 1020 + 20 * r)) for r in range(args.runs)]
     line_ms = [1e3 * time_racing_line(range(2000 + 5 * r, 2005 + 5 * r)) for r in range(args.runs)]
@@ -101,6 +126,12 @@ def main(argv: list[str] | None = None) -> None:
         f"env.step (1 env, {FRAME_SKIP} physics ticks): median {env_median:.2f} us "
         f"(goal <= {ENV_STEP_GOAL_US:.0f} us, ratio {env_median / ENV_STEP_GOAL_US:.2f}); "
         f"{1e6 / env_median:,.0f} steps/s"
+    )
+    field_median = statistics.median(field_us)
+    print(
+        f"multi-car field step ({FIELD_CARS} cars, contact, observations of each other, rewards): median "
+        f"{field_median:.2f} us per car-step (goal <= {FIELD_STEP_GOAL_US:.0f} us, ratio "
+        f"{field_median / FIELD_STEP_GOAL_US:.2f})"
     )
     print(
         f"physics tick, 64 cars at once: median {car_median:.3f} us per car-step "

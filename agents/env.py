@@ -1,21 +1,25 @@
-"""RetroRacer-v0: one car on one track, the headless Gymnasium environment that trains the AI drivers."""
+"""RetroRacer-v1: one car on one track, the headless Gymnasium environment that trains the AI drivers."""
 
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import gymnasium as gym
 import numpy as np
 from numba import njit
 
+from agents.reward import RewardConfig, car_reward
 from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.sim.laps import LapTimer
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
-from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBSERVATION_SIZE
+from game.sim.observation_layout import (
+    OBSERVATION_VERSION,
+    READABLE_VERSIONS,
+    observation_size,
+)
 from game.sim.physics import (
     CAR_OFF_TRACK,
     CAR_PROGRESS,
@@ -38,19 +42,6 @@ if TYPE_CHECKING:
 MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 
 TrackSource = str | os.PathLike[str] | Track
-
-
-@dataclass(frozen=True)
-class RewardConfig:
-    """Reward terms, per action step."""
-
-    progress: float = 0.1  # per metre driven along the track
-    line_penalty: float = 0.01  # times (offset from the racing line / half width)^2
-    overspeed_penalty: float = 0.0  # times the braking look-ahead above 0 (too fast to make the corners ahead)
-    off_track_penalty: float = 5.0  # once, when the car leaves the track (the episode ends)
-    stuck_penalty: float = 5.0  # once, when the car makes no progress for stuck_time (the episode ends)
-    stuck_time: float = 3.0  # [s] without beating its best progress by stuck_distance
-    stuck_distance: float = 1.0  # [m]
 
 
 @njit(cache=True)
@@ -77,12 +68,15 @@ class RetroRacerEnv(gym.Env):
     (the driver decides at 20 Hz).
 
     ## Observation Space
-    ``Box(low, high, (22,), float32)`` from ``game.sim.observation.observe_car``, the same function the in-game AI
-    uses (layout v3; the index of each number is named in ``game.sim.observation_layout``): speed, slip speed, yaw rate,
-    braking look-ahead (speed over the speed the corners ahead allow),
+    ``Box(low, high, (42,), float32)`` from ``game.sim.observation``, the same function the in-game AI uses
+    (layout v4; the index of each number is named in ``game.sim.observation_layout``). The first 22: speed, slip
+    speed, yaw rate, braking look-ahead (speed over the speed the corners ahead allow),
     heading error, road position (+-1 at the edges, up to +-2 beyond), offset from the racing line, 7 look-ahead
     headings of the racing line (16 to 200 m ahead, relative to the car) and 8 look-ahead curvatures of the
-    racing line (the sharpest corner in each window). See that module for the exact scaling.
+    racing line (the sharpest corner in each window). Then the cars around (3 ahead, 2 behind: presence, gap,
+    lateral offset, closing speed), all 0 here since this env has one car (``agents.traffic`` races many). See
+    that module for the exact scaling. ``observation_version=3`` gives the first 22 numbers only (layout v3), for
+    fine-tuning a model made for that layout.
 
     ## Rewards
     Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
@@ -116,7 +110,9 @@ class RetroRacerEnv(gym.Env):
     * v0, observation v1: 22 numbers along the centre line, the steering angle among them.
     * v0, observation v2: the braking look-ahead replaced the steering angle (same size, same id: the reason
       versions are now stored).
-    * v0, observation v3 (this one): everything read along the racing line, plus the offset from that line.
+    * v0, observation v3: everything read along the racing line, plus the offset from that line.
+    * v1, observation v4 (this one): v3 plus the cars around (20 numbers, 0 for a car alone). ``RetroRacer-v0`` is
+      gone: it would be this env with ``observation_version=3``.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": int(round(1.0 / (FRAME_SKIP * PHYSICS_DT)))}
@@ -136,7 +132,10 @@ class RetroRacerEnv(gym.Env):
         episodes_per_track: int = 1,
         generator: GeneratorSettings | None = None,
         grid_slots: int = 0,
+        observation_version: int = OBSERVATION_VERSION,
     ) -> None:
+        if observation_version not in READABLE_VERSIONS:
+            raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
         if start not in ("grid", "random", "mixed"):
             raise ValueError(f"start must be 'grid', 'random' or 'mixed', got {start!r}")
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
@@ -167,14 +166,17 @@ class RetroRacerEnv(gym.Env):
         self.standing_start_prob = standing_start_prob
         self.max_episode_steps = max_episode_steps
         self.reward_config = reward or RewardConfig()
+        self._reward_array = self.reward_config.as_array()
         self.car = car
         self.render_mode = render_mode
-        self.observation_space = gym.spaces.Box(OBSERVATION_LOW, OBSERVATION_HIGH, dtype=np.float32)
+        self.observation_version = observation_version
+        size = observation_size(observation_version)
+        self.observation_space = gym.spaces.Box(OBSERVATION_LOW[:size], OBSERVATION_HIGH[:size], dtype=np.float32)
         self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
         self._params = car.as_array()
         self._cars = new_cars(1)
         self._controls = np.zeros((1, 2))
-        self._obs = np.zeros(OBSERVATION_SIZE, dtype=np.float32)
+        self._obs = np.zeros(size, dtype=np.float32)  # one car alone: the cars-around block stays 0
         self._dt = PHYSICS_DT
         self.track: Track = self.tracks[0] if self.tracks else None  # type: ignore[assignment]
 
@@ -207,8 +209,7 @@ class RetroRacerEnv(gym.Env):
         car = self._cars[0]
         self._time = 0.0
         self._steps = 0
-        self._best_progress = car[CAR_PROGRESS]
-        self._best_progress_time = 0.0
+        self._best = np.array([car[CAR_PROGRESS], 0.0])  # best progress [m] and when [s]: the stuck rule
         self._lap_timer = LapTimer(self.track.length, car[CAR_PROGRESS], standing_start=start == "grid")
         self._line = line_table(self.track)
         observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
@@ -242,20 +243,9 @@ class RetroRacerEnv(gym.Env):
         progress = car[CAR_PROGRESS]
         self._lap_timer.update(progress_before, progress, time_before, self._time)
 
-        cfg = self.reward_config
-        offset = float(self._obs[OBS_LINE_OFFSET])
-        reward = cfg.progress * (progress - progress_before) - cfg.line_penalty * offset * offset
-        if cfg.overspeed_penalty > 0.0:
-            reward -= cfg.overspeed_penalty * max(float(self._obs[OBS_BRAKING_MARGIN]), 0.0)
-        off_track = car[CAR_OFF_TRACK] > 0.5
-        if progress > self._best_progress + cfg.stuck_distance:
-            self._best_progress = progress
-            self._best_progress_time = self._time
-        stuck = self._time - self._best_progress_time > cfg.stuck_time
-        if off_track:
-            reward -= cfg.off_track_penalty
-        elif stuck:
-            reward -= cfg.stuck_penalty
+        reward, off_track, stuck = car_reward(
+            car, self._obs, progress_before, 0.0, 0.0, self._reward_array, self._time, self._best
+        )
         terminated = off_track or stuck
         truncated = self._steps >= self.max_episode_steps and not terminated
         return self._obs.copy(), float(reward), terminated, truncated, self._info(stuck)

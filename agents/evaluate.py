@@ -38,6 +38,7 @@ import numpy as np
 from agents.env import FRAME_SKIP, RetroRacerEnv
 from game.drivers.actor import Actor, ModelError, load_actor
 from game.sim.grid import GRID_SLOTS
+from game.sim.observation_layout import OBSERVATION_VERSION
 from game.sim.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
 from game.sim.track import Track, TrackError
 from game.sim.track.io import load_track
@@ -184,7 +185,11 @@ def evaluate(
     if not isinstance(track, Track):
         track = load_track_file(track)
     limit = episode_step_limit(track)
-    envs = [RetroRacerEnv(track=track, start="grid", max_episode_steps=limit, car=car) for _ in range(episodes)]
+    version = getattr(actor, "observation_version", OBSERVATION_VERSION)  # a v3 driver gets v3 observations
+    envs = [
+        RetroRacerEnv(track=track, start="grid", max_episode_steps=limit, car=car, observation_version=version)
+        for _ in range(episodes)
+    ]
     obs = np.stack(
         [
             env.reset(seed=seed + i, options={"start": "grid", "slot": i % GRID_SLOTS, "perturb": True})[0]

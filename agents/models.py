@@ -31,7 +31,13 @@ import numpy as np
 
 from game.drivers.actor import ACTOR_VERSION, Actor, ModelError, save_actor
 from game.sim.files import atomic_write_text
-from game.sim.observation_layout import OBSERVATION_VERSION, UNVERSIONED_OBSERVATION_VERSION, observation_size
+from game.sim.observation_layout import (
+    OBSERVATION_VERSION,
+    READABLE_VERSIONS,
+    UNVERSIONED_OBSERVATION_VERSION,
+    observation_size,
+    version_for_size,
+)
 
 SIDECAR_FORMAT = "retroracer-model"
 SIDECAR_VERSION = 1
@@ -62,14 +68,15 @@ class ModelPaths:
 
 
 def actor_from_model(
-    model: Any, metadata: dict[str, Any] | None = None, observation_version: int = OBSERVATION_VERSION
+    model: Any, metadata: dict[str, Any] | None = None, observation_version: int | None = None
 ) -> Actor:
     """The NumPy :class:`Actor` of a Stable-Baselines3 SAC model (same deterministic actions).
 
     Args:
         model: The SB3 SAC model.
         metadata: Stored in the actor file.
-        observation_version: The observation layout the model was trained on (its input size must match).
+        observation_version: The observation layout the model was trained on (its input size must match);
+            default: the readable layout of its input size (22: v3, 42: v4).
 
     Raises:
         ModelError: The policy is not the MLP actor this format stores (gSDE, another activation, image input).
@@ -100,8 +107,20 @@ def actor_from_model(
         action_low=np.asarray(space.low, np.float32),
         action_high=np.asarray(space.high, np.float32),
         metadata=metadata,
-        observation_version=observation_version,
+        observation_version=observation_version or model_observation_version(model),
     )
+
+
+def model_observation_version(model: Any) -> int:
+    """The observation layout an SB3 model reads, from its input size (22: v3, 42: v4).
+
+    Raises:
+        ModelError: No layout this code reads has that size.
+    """
+    try:
+        return version_for_size(int(np.prod(model.observation_space.shape)))
+    except ValueError as exc:
+        raise ModelError(str(exc)) from None
 
 
 def export_actor(model: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Actor:
@@ -122,7 +141,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
 def load_sb3(
     path: str | os.PathLike[str],
     device: str = "cpu",
-    observation_version: int | None = OBSERVATION_VERSION,
+    observation_version: int | None = None,
     **kwargs: Any,
 ) -> Any:
     """Load a full SAC model (this unpickles: only for our own training files, never for rival drivers).
@@ -131,7 +150,8 @@ def load_sb3(
         path: The ``.zip``.
         device: Torch device.
         observation_version: The layout the caller will feed it: a model whose sidecar names another layout, or
-            whose input has another size, is refused (None accepts any).
+            whose input has another size, is refused. None accepts any layout this code can still write (v3, v4),
+            and refuses older ones (v1, v2 had 22 numbers of other meanings).
         **kwargs: Passed to ``SAC.load``.
 
     Raises:
@@ -152,16 +172,20 @@ def load_sb3(
             model = SAC.load(path, device=device, **kwargs)
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError, AssertionError, RuntimeError) as exc:
         raise ModelError(f"{path}: not a loadable SB3 SAC model ({type(exc).__name__}: {exc})") from None
-    if observation_version is not None:
-        check_observation_version(path, model, observation_version)
+    check_observation_version(path, model, observation_version)
     return model
 
 
-def check_observation_version(path: Path, model: Any, expected: int) -> None:
-    """Refuse a model made for another observation layout: by its sidecar when it has one, and by its input size.
+def check_observation_version(path: Path, model: Any, expected: int | None) -> int:
+    """The observation layout of a loaded model, by its sidecar when it has one and by its input size.
+
+    Args:
+        path: The model's ``.zip`` (its sidecar is the ``.json`` beside it).
+        model: The loaded SB3 model.
+        expected: The layout the caller feeds, or None for any layout this code writes (v3, v4).
 
     Raises:
-        ModelError: The layouts differ.
+        ModelError: The model's layout is not the expected one (or, with None, one this code no longer writes).
     """
     sidecar = ModelPaths.of(path).sidecar
     recorded = None
@@ -171,12 +195,54 @@ def check_observation_version(path: Path, model: Any, expected: int) -> None:
         except (ModelError, TypeError, ValueError):
             recorded = None  # an unreadable sidecar says nothing; the input size still does
     size = int(np.prod(model.observation_space.shape))
-    if (recorded is not None and recorded != expected) or size != observation_size(expected):
-        made_for = f"v{recorded}" if recorded is not None else f"{size} inputs"
+    version = recorded if recorded is not None else _version_or_none(size)
+    wanted = (expected,) if expected is not None else READABLE_VERSIONS
+    if version not in wanted or size != observation_size(version):
+        made_for = f"v{version}" if version is not None else f"{size} inputs"
+        feeds = " or ".join(f"v{v} ({observation_size(v)} inputs)" for v in wanted)
         raise ModelError(
-            f"{path}: made for observation layout {made_for}, but this code feeds v{expected} "
-            f"({observation_size(expected)} inputs): train a new model for this version"
+            f"{path}: made for observation layout {made_for}, but this code feeds {feeds}: "
+            "train a new model for this version"
         )
+    return version
+
+
+def observation_version_of_file(path: str | os.PathLike[str]) -> int:
+    """The observation layout of a saved SB3 model, without loading it: its sidecar, else its input size.
+
+    The size is read from the model's JSON description in the ``.zip`` (nothing is unpickled).
+
+    Raises:
+        ModelError: Unreadable file, or a layout this code does not write any more.
+    """
+    import zipfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    sidecar = ModelPaths.of(path).sidecar
+    if sidecar.is_file():
+        try:
+            return int(read_sidecar(sidecar).get("observation_version", UNVERSIONED_OBSERVATION_VERSION))
+        except (ModelError, TypeError, ValueError):
+            pass  # the input size still says
+    try:
+        with zipfile.ZipFile(path) as archive:
+            shape = json.loads(archive.read("data"))["observation_space"]["_shape"]
+        size = int(np.prod(shape))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"{path}: not a readable SB3 model ({type(exc).__name__}: {exc})") from None
+    version = _version_or_none(size)
+    if version is None:
+        raise ModelError(f"{path}: a model for {size} inputs: no observation layout this code writes has that many")
+    return version
+
+
+def _version_or_none(size: int) -> int | None:
+    try:
+        return version_for_size(size)
+    except ValueError:
+        return None
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -239,7 +305,7 @@ def sidecar_record(**fields: Any) -> dict[str, Any]:
         "format": SIDECAR_FORMAT,
         "version": SIDECAR_VERSION,
         "actor_format_version": ACTOR_VERSION,
-        "observation_version": OBSERVATION_VERSION,
+        "observation_version": OBSERVATION_VERSION,  # callers with a model of another layout pass theirs
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         **fields,
         "machine": machine(),

@@ -103,12 +103,17 @@ def generator_settings(config: TrainConfig) -> Any:
     return GeneratorSettings(feature_mix_spread=config.track_mix_spread, wide_share=config.wide_track_share)
 
 
-def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
-    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one DummyVecEnv."""
+def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: int | None = None) -> Any:
+    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one DummyVecEnv.
+
+    ``observation_version``: the layout the model reads (default: the current one; a fine-tune of a model made
+    for layout v3 trains on v3 observations).
+    """
     from stable_baselines3.common.monitor import Monitor
     from stable_baselines3.common.vec_env import DummyVecEnv
 
     from agents.env import RetroRacerEnv
+    from game.sim.observation_layout import OBSERVATION_VERSION
 
     def make() -> Any:
         env = RetroRacerEnv(
@@ -121,6 +126,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:
             generator=None if tracks else generator_settings(config),
             grid_slots=config.grid_slots,
             standing_start_prob=config.standing_start_share,
+            observation_version=observation_version or OBSERVATION_VERSION,
         )
         return Monitor(env)
 
@@ -261,15 +267,15 @@ def reward_config(config: TrainConfig) -> Any:
     return reward
 
 
-def environment_settings(config: TrainConfig) -> dict[str, Any]:
+def environment_settings(config: TrainConfig, observation_version: int) -> dict[str, Any]:
     """Reward, car and episode settings of the env, for the sidecar."""
     from agents.env import FRAME_SKIP
-    from game.sim.observation_layout import OBSERVATION_SIZE, OBSERVATION_VERSION
+    from game.sim.observation_layout import observation_size
     from game.sim.physics import DEFAULT_CAR, PHYSICS_DT
 
     return {
-        "observation_size": OBSERVATION_SIZE,
-        "observation_version": OBSERVATION_VERSION,
+        "observation_size": observation_size(observation_version),
+        "observation_version": observation_version,
         "frame_skip": FRAME_SKIP,
         "physics_dt": PHYSICS_DT,
         "start": config.start,
@@ -363,7 +369,7 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
     paths = ModelPaths.of(config.out)
     train_tracks = training_tracks(config)
     eval_tracks = evaluation_tracks(config, train_tracks)
-    venv = make_vec_env(config, train_tracks)
+    venv = make_vec_env(config, train_tracks, observation_version_to_train(config, state))
 
     if state is not None:
         model = load_model(Path(config.run_dir) / state.model, venv, config)
@@ -463,6 +469,18 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
     return result
 
 
+def observation_version_to_train(config: TrainConfig, state: Any) -> int:
+    """The observation layout of the run: the checkpoint's when resuming, the base's for a fine-tune, else current."""
+    from agents.models import observation_version_of_file
+    from game.sim.observation_layout import OBSERVATION_VERSION
+
+    if state is not None:
+        return observation_version_of_file(Path(config.run_dir) / state.model)
+    if config.mode == "finetune":
+        return observation_version_of_file(config.base)
+    return OBSERVATION_VERSION
+
+
 def select_best_policy(model: Any, evaluator: Any, evaluate_last: bool = True) -> int:
     """Evaluate the last policy too, then load the best evaluated one into ``model``; returns its step count."""
     if evaluate_last and evaluator.last_steps != model.num_timesteps:
@@ -487,7 +505,15 @@ def save_outputs(
     selected_steps: int | None = None,
 ) -> TrainResult:
     """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar (each atomically)."""
-    from agents.models import command_line, export_actor, file_sha256, save_model, sidecar_record, write_sidecar
+    from agents.models import (
+        command_line,
+        export_actor,
+        file_sha256,
+        model_observation_version,
+        save_model,
+        sidecar_record,
+        write_sidecar,
+    )
 
     track_name = None
     if config.track:
@@ -499,7 +525,9 @@ def save_outputs(
         paths.npz,
         metadata={"kind": config.mode, "track": track_name, "steps": selected, "run_name": run_name},
     )
+    version = model_observation_version(model)
     record = sidecar_record(
+        observation_version=version,
         kind=config.mode,
         run_name=run_name,
         track=track_name,
@@ -520,7 +548,7 @@ def save_outputs(
         command=command_line(argv),
         config=to_dict(config),
         hyperparameters=hyperparameters(model, config),
-        environment=environment_settings(config),
+        environment=environment_settings(config, version),
         evaluation=evaluation,
     )
     write_sidecar(paths.sidecar, record)

@@ -37,7 +37,12 @@ from typing import Any
 import numpy as np
 
 from game.sim.files import atomic_open
-from game.sim.observation_layout import OBSERVATION_VERSION, UNVERSIONED_OBSERVATION_VERSION, observation_size
+from game.sim.observation_layout import (
+    OBSERVATION_VERSION,
+    UNVERSIONED_OBSERVATION_VERSION,
+    observation_size,
+    readable,
+)
 
 ACTOR_FORMAT = "retroracer-actor"
 ACTOR_VERSION = 2  # 2: the observation layout version is stored
@@ -144,8 +149,8 @@ def load_actor(path: str | os.PathLike[str], observation_version: int | None = O
 
     Args:
         path: The ``.npz`` file.
-        observation_version: The observation layout the caller will feed it; a driver trained on another layout
-            is refused (None accepts any, for tools that only inspect files).
+        observation_version: The observation layout the caller writes; a driver trained on a layout it cannot
+            read from that one is refused (None accepts any, for tools that only inspect files).
 
     Raises:
         ModelError: The message names the file and what is wrong with it.
@@ -182,7 +187,7 @@ def load_actor(path: str | os.PathLike[str], observation_version: int | None = O
         actor = actor_from_arrays(entries)
     except ModelError as exc:
         raise ModelError(f"{path}: {exc}") from None
-    if observation_version is not None and actor.observation_version != observation_version:
+    if observation_version is not None and not readable(actor.observation_version, observation_version):
         raise ModelError(
             f"{path}: trained on observation layout v{actor.observation_version}, but drivers here see "
             f"v{observation_version}: train or fine-tune a driver for this version"

@@ -6,27 +6,32 @@ import numpy as np
 
 from game.drivers.actor import Actor
 from game.sim.observation import observe_cars
-from game.sim.observation_layout import OBSERVATION_SIZE
+from game.sim.observation_layout import observation_size
 from game.sim.physics import CarParams
 from game.sim.racing_line import line_table
 from game.sim.track import Track
 
 
 class ActorDriver:
-    """A trained model (``game.drivers.actor``) seeing the training observation of every car."""
+    """A trained model (:class:`game.drivers.actor.Actor`) seeing the training observation of every car.
+
+    Every car sees every other (the player's car too), as in training; a driver made for layout v3 gets the
+    first 22 numbers only.
+    """
 
     def __init__(self, actor: Actor, track: Track, params: CarParams) -> None:
         self.actor = actor
         self.track = track
         self.params = params.as_array()
         self.line = line_table(track)
-        self._obs = np.zeros((8, OBSERVATION_SIZE), dtype=np.float32)
+        self.size = observation_size(actor.observation_version)  # a v3 driver reads the first 22 numbers
+        self._obs = np.zeros((8, self.size), dtype=np.float32)
 
     def act(self, cars: np.ndarray) -> np.ndarray:
         """Observe every car exactly as in training and ask the model."""
         n = cars.shape[0]
         if self._obs.shape[0] != n:
-            self._obs = np.zeros((n, OBSERVATION_SIZE), dtype=np.float32)
+            self._obs = np.zeros((n, self.size), dtype=np.float32)
         observe_cars(cars, self.track.table, self.line, self.track.spacing, self.params, self._obs)
         actions = np.asarray(self.actor.act(self._obs), dtype=np.float64)
         if actions.shape != (n, 2) or not np.all(np.isfinite(actions)):

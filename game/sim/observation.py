@@ -1,7 +1,8 @@
 """What a driver sees: the one observation function shared by the training environment and the in-game AI.
 
 The layout's version, its history and the named index of every number are in :mod:`game.sim.observation_layout`.
-22 float32 numbers, each scaled to a small range (bounds in OBSERVATION_LOW / OBSERVATION_HIGH):
+Layout v4: 42 float32 numbers, each scaled to a small range (bounds in OBSERVATION_LOW / OBSERVATION_HIGH). The
+first 22 describe the car and the road (all that layout v3 had):
 
 Every direction and corner is read along the racing line (game.sim.racing_line), so the driver learns to drive
 the line, not the middle of the road; the road's edges come in through feature 5.
@@ -22,9 +23,14 @@ the line, not the middle of the road; the road's edges come in through feature 5
 14-21 look-ahead curvatures: the sharpest corner of the racing line in each window between 0, 8, 16, ...
       200 m ahead, as sign * sqrt(|curvature| * 12 m), so a 12 m hairpin reads +-1, a 48 m corner +-0.5, a
       straight 0
+22-41 the cars around, 5 slots of 4 numbers: the 3 nearest cars up to 60 m ahead (nearest first), then the 2
+      nearest up to 30 m behind. Per slot: presence (1, or 0 for an empty slot, whose numbers are all 0), gap
+      along the track / 60 m (+ ahead, - behind), its offset from the centre line minus ours / 4 m (+-2 at
+      most; 1 is just clear side by side), our speed along the track minus its / 20 m/s (+-1; + closing in)
 ====  ==========================================================================================
 
-Distances ahead are measured along the centre line. This module never imports pygame.
+Distances ahead are measured along the centre line. Every car is seen the same way, the player's included.
+This module never imports pygame.
 """
 
 from __future__ import annotations
@@ -35,8 +41,13 @@ import numpy as np
 from numba import njit
 
 from game.sim.observation_layout import (
+    CAR_BLOCK_SIZE,
+    N_CAR_FEATURES,
+    N_CARS_AHEAD,
+    N_CARS_BEHIND,
     N_LOOKAHEAD,
     OBS_BRAKING_MARGIN,
+    OBS_CARS,
     OBS_HEADING_ERROR,
     OBS_LINE_OFFSET,
     OBS_LOOKAHEAD_CURVATURES,
@@ -46,30 +57,42 @@ from game.sim.observation_layout import (
     OBS_SPEED,
     OBS_YAW_RATE,
     OBSERVATION_SIZE,
+    SLOT_CLOSING,
+    SLOT_GAP,
+    SLOT_LATERAL,
+    SLOT_PRESENCE,
 )
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_HEADING,
     CAR_LATERAL,
+    CAR_SEGMENT,
     CAR_VX,
     CAR_VY,
     CAR_YAW_RATE,
     P_GRIP,
 )
 from game.sim.racing_line import LINE_HEADING, LINE_OFFSET, LINE_WINDOW_CURVATURE
-from game.sim.track import LOOKAHEAD_DISTANCES, widths_at
+from game.sim.track import COL_HEADING, LOOKAHEAD_DISTANCES, widths_at
 
 SPEED_SCALE = 90.0  # [m/s]
 SLIP_SCALE = 20.0  # [m/s]
 YAW_RATE_SCALE = 2.0  # [rad/s]
 HAIRPIN_RADIUS = 12.0  # [m] curvature feature reads 1 here
+SENSE_AHEAD = 60.0  # [m] along the track: cars further ahead are not seen
+SENSE_BEHIND = 30.0  # [m]
+CAR_GAP_SCALE = 60.0  # [m]
+CAR_LATERAL_SCALE = 4.0  # [m] two cars side by side this far apart just clear each other
+CAR_CLOSING_SCALE = 20.0  # [m/s]
 _LOOKAHEAD = np.array(LOOKAHEAD_DISTANCES)
 assert len(LOOKAHEAD_DISTANCES) == N_LOOKAHEAD
 
 OBSERVATION_HIGH = np.ones(OBSERVATION_SIZE, dtype=np.float32)
 OBSERVATION_HIGH[OBS_ROAD_OFFSET] = 2.0
 OBSERVATION_HIGH[OBS_LINE_OFFSET] = 2.0
+OBSERVATION_HIGH[OBS_CARS + SLOT_LATERAL :: N_CAR_FEATURES] = 2.0
 OBSERVATION_LOW = -OBSERVATION_HIGH
+OBSERVATION_LOW[OBS_CARS + SLOT_PRESENCE :: N_CAR_FEATURES] = 0.0
 
 
 @njit(cache=True)
@@ -113,7 +136,7 @@ def _braking_margin(u: float, line: np.ndarray, spacing: float, arc: float, grip
 def observe_car(
     car: np.ndarray, table: np.ndarray, line: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
 ) -> None:
-    """Write one car's 22-number observation into ``out`` (float32, length 22).
+    """Write one car's car-and-road numbers (the first 22) into ``out``; the cars-around block is left alone.
 
     Args:
         car: One row of the car state array.
@@ -121,7 +144,7 @@ def observe_car(
         line: game.sim.racing_line.line_table(track).
         spacing: Track.spacing.
         params: CarParams.as_array().
-        out: Written in place.
+        out: Written in place (float32, at least DRIVING_SIZE long).
     """
     heading = car[CAR_HEADING]
     c = math.cos(heading)
@@ -151,9 +174,75 @@ def observe_car(
 
 
 @njit(cache=True)
+def _speed_along_track(car: np.ndarray, table: np.ndarray) -> float:
+    heading = table[int(car[CAR_SEGMENT]), COL_HEADING]
+    return car[CAR_VX] * math.cos(heading) + car[CAR_VY] * math.sin(heading)
+
+
+@njit(cache=True)
+def observe_traffic(cars: np.ndarray, me: int, table: np.ndarray, spacing: float, out: np.ndarray) -> None:
+    """Write the cars-around block of car ``me`` (``CAR_BLOCK_SIZE`` numbers) into ``out``.
+
+    Args:
+        cars: Every car's state (N, N_CAR_COLUMNS); the player's car is one of them like any other.
+        me: The observing car's row.
+        table: Track.table.
+        spacing: Track.spacing.
+        out: Written in place (float32, length CAR_BLOCK_SIZE).
+    """
+    out[:] = 0.0
+    length = table.shape[0] * spacing
+    ahead = np.full(N_CARS_AHEAD, -1, np.int64)
+    ahead_gap = np.full(N_CARS_AHEAD, 1e9)
+    behind = np.full(N_CARS_BEHIND, -1, np.int64)
+    behind_gap = np.full(N_CARS_BEHIND, 1e9)
+    here = cars[me, CAR_ARC_LENGTH]
+    for j in range(cars.shape[0]):
+        if j == me:
+            continue
+        gap = cars[j, CAR_ARC_LENGTH] - here
+        gap -= length * math.floor(gap / length + 0.5)  # wrap into [-L/2, L/2)
+        if 0.0 <= gap <= SENSE_AHEAD:
+            _insert(ahead, ahead_gap, j, gap)
+        elif -SENSE_BEHIND <= gap < 0.0:
+            _insert(behind, behind_gap, j, -gap)
+    my_speed = _speed_along_track(cars[me], table)
+    for k in range(N_CARS_AHEAD + N_CARS_BEHIND):
+        j = ahead[k] if k < N_CARS_AHEAD else behind[k - N_CARS_AHEAD]
+        if j < 0:
+            continue
+        gap = ahead_gap[k] if k < N_CARS_AHEAD else -behind_gap[k - N_CARS_AHEAD]
+        base = k * N_CAR_FEATURES
+        out[base + SLOT_PRESENCE] = 1.0
+        out[base + SLOT_GAP] = gap / CAR_GAP_SCALE
+        out[base + SLOT_LATERAL] = _clip((cars[j, CAR_LATERAL] - cars[me, CAR_LATERAL]) / CAR_LATERAL_SCALE, 2.0)
+        closing = my_speed - _speed_along_track(cars[j], table)
+        out[base + SLOT_CLOSING] = _clip(closing / CAR_CLOSING_SCALE, 1.0)
+
+
+@njit(cache=True)
+def _insert(slots: np.ndarray, gaps: np.ndarray, car: int, gap: float) -> None:
+    """Keep the nearest cars, nearest first: put ``car`` in its place if it is nearer than the last one kept."""
+    k = slots.shape[0] - 1
+    if gap >= gaps[k]:
+        return
+    while k > 0 and gaps[k - 1] > gap:
+        slots[k] = slots[k - 1]
+        gaps[k] = gaps[k - 1]
+        k -= 1
+    slots[k] = car
+    gaps[k] = gap
+
+
+@njit(cache=True)
 def observe_cars(
     cars: np.ndarray, table: np.ndarray, line: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
 ) -> None:
-    """Observations of every car: ``out`` has shape (N, 22), float32."""
+    """Observations of every car, each seeing the others: ``out`` has shape (N, 42), float32.
+
+    ``out`` of width 22 (layout v3) gets the car and road numbers only.
+    """
     for i in range(cars.shape[0]):
         observe_car(cars[i], table, line, spacing, params, out[i])
+        if out.shape[1] >= OBS_CARS + CAR_BLOCK_SIZE:
+            observe_traffic(cars, i, table, spacing, out[i, OBS_CARS : OBS_CARS + CAR_BLOCK_SIZE])

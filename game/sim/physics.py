@@ -29,6 +29,9 @@ GRAVITY = 9.81  # [m/s^2]
 AIR_DENSITY = 1.225  # [kg/m^3]
 PHYSICS_DT = 1.0 / 60.0  # [s] the fixed physics timestep, shared by the game and training
 FRAME_SKIP = 3  # physics ticks per driver decision: AI drivers decide at 20 Hz, in training and in the game
+CONTACT_RADIUS = 2.0  # [m] cars collide as circles of this radius (nose to tail, 4.4 m cars just touch)
+CONTACT_RESTITUTION = 0.3
+CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake, a penalty in training)
 
 # Columns of a car state array (float64, shape (N, N_CAR_COLUMNS)).
 CAR_X, CAR_Y, CAR_HEADING, CAR_VX, CAR_VY, CAR_STEER, CAR_YAW_RATE, CAR_SLIDE = range(8)
@@ -193,7 +196,21 @@ def resolve_contacts(cars: np.ndarray, radius: float, restitution: float) -> Non
     """Push touching cars apart (equal masses, circles of ``radius``) so that none overlap, in place.
 
     Overlapping pairs are separated along the line between their centres and their closing speed along that
-    line is reversed with ``restitution``; repeated until no pair overlaps.
+    line is reversed with ``restitution``; repeated until no pair overlaps. See :func:`collide`.
+    """
+    collide(cars, radius, restitution, np.zeros(cars.shape[0]))
+
+
+@njit(cache=True)
+def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np.ndarray) -> None:
+    """:func:`resolve_contacts`, also noting who ran into whom.
+
+    Args:
+        cars: Car states, changed in place.
+        radius: [m] cars collide as circles of this radius.
+        restitution: Share of the closing speed given back.
+        rear_impact: (N,) for each car that ran into a car ahead of it in the race (more ``CAR_PROGRESS``), the
+            largest closing speed of such an impact [m/s], kept if larger than what is there already.
     """
     n = cars.shape[0]
     min_dist = 2.0 * radius
@@ -226,5 +243,7 @@ def resolve_contacts(cars: np.ndarray, radius: float, restitution: float) -> Non
                     cars[i, CAR_VY] += impulse * ny
                     cars[j, CAR_VX] -= impulse * nx
                     cars[j, CAR_VY] -= impulse * ny
+                    rear = i if cars[i, CAR_PROGRESS] < cars[j, CAR_PROGRESS] else j
+                    rear_impact[rear] = max(rear_impact[rear], -closing)
         if not moved:
             return

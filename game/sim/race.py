@@ -37,6 +37,9 @@ from game.sim.physics import (
     CAR_VY,
     CAR_X,
     CAR_Y,
+    CONTACT_EVENT_DV,
+    CONTACT_RADIUS,
+    CONTACT_RESTITUTION,
     DEFAULT_CAR,
     FRAME_SKIP,
     PHYSICS_DT,
@@ -51,9 +54,6 @@ from game.sim.track import Track
 N_LIGHTS = 4  # red lights of the start gantry
 LIGHT_INTERVAL = 0.6  # [s] between two lights coming on
 COUNTDOWN = (N_LIGHTS + 1) * LIGHT_INTERVAL  # [s] from the first light to the green
-CONTACT_RADIUS = 2.0  # [m] cars collide as circles of this radius (nose to tail, 4.4 m cars just touch)
-CONTACT_RESTITUTION = 0.3
-CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake)
 RESCUE_OFF_TRACK = 2.0  # [s] an AI car off the track this long is put back on it
 RESCUE_STUCK = 4.0  # [s] an AI car that gains no ground this long is put back on the track
 FLAG_TIMEOUT = 90.0  # [s] after the winner, cars still out are DNF

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import agents  # noqa: F401  (registers RetroRacer-v0)
+import agents  # noqa: F401  (registers RetroRacer-v1)
 from agents.env import RetroRacerEnv, RewardConfig
+from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE
 from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CAR_X, CAR_Y
 from game.sim.track import widths_at
 
@@ -28,7 +29,7 @@ def line_driver(obs: np.ndarray, target_speed: float = 20.0) -> np.ndarray:
 
 
 def test_gymnasium_check_env_passes_without_warnings(oval_track):
-    env = gym.make("RetroRacer-v0", track=oval_track, render_mode="rgb_array").unwrapped  # has a spec
+    env = gym.make("RetroRacer-v1", track=oval_track, render_mode="rgb_array").unwrapped  # has a spec
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         gym_check_env(env)
@@ -42,9 +43,10 @@ def test_sb3_check_env_passes_without_warnings(oval_track):
 
 
 def test_gym_make_after_importing_agents(oval_track):
-    env = gym.make("RetroRacer-v0", track=oval_track)
+    env = gym.make("RetroRacer-v1", track=oval_track)
     obs, _ = env.reset(seed=3)
-    assert obs.shape == (22,) and obs.dtype == np.float32
+    assert obs.shape == (OBSERVATION_SIZE,) and obs.dtype == np.float32
+    assert not obs[OBS_CARS:].any()  # a car alone sees no other car
 
 
 def rollout(env, seed, steps=300):

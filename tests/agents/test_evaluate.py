@@ -8,6 +8,7 @@ import pytest
 
 from agents.evaluate import EvalResult, as_actor, episode_step_limit, evaluate, load_track_file, main
 from game.drivers.actor import Actor, save_actor
+from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.track.io import save_track
 
 JSON_KEYS = {
@@ -37,7 +38,7 @@ class CentrelineDriver:
 
 def straight_ahead_actor():
     """Full throttle, no steering: leaves the oval at its first corner."""
-    hidden = [(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))]
+    hidden = [(np.zeros((OBSERVATION_SIZE, 4), np.float32), np.zeros(4, np.float32))]
     return Actor(hidden, (np.zeros((4, 2), np.float32), np.array([0.0, 3.0], np.float32)))
 
 

@@ -11,6 +11,7 @@ from agents.report.cli import main
 from agents.report.plots import CurveError, read_curve
 from agents.report.records import BASE_CURVE_PNG, FINETUNE_CURVES_PNG
 from game.drivers.actor import Actor, save_actor
+from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.track.io import save_track
 
 SECTIONS = (
@@ -28,7 +29,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def tiny_actor(seed):
     rng = np.random.default_rng(seed)
-    hidden = [(rng.normal(0, 0.1, (22, 8)).astype(np.float32), np.zeros(8, np.float32))]
+    hidden = [(rng.normal(0, 0.1, (OBSERVATION_SIZE, 8)).astype(np.float32), np.zeros(8, np.float32))]
     return Actor(hidden, (rng.normal(0, 0.1, (8, 2)).astype(np.float32), np.zeros(2, np.float32)))
 
 

@@ -12,6 +12,7 @@ from agents.env import RetroRacerEnv
 from agents.models import load_sb3, save_model
 from agents.soup import average_models, main
 from game.drivers.actor import ModelError, load_actor
+from game.sim.observation_layout import OBSERVATION_SIZE
 
 
 def tiny_sac(track, seed, net_arch=(16, 16)):
@@ -55,7 +56,7 @@ def test_soup_weights_are_the_mean_and_the_files_are_complete(ingredients, tmp_p
     assert soup.num_timesteps == max(m.num_timesteps for m in models)
     assert not soup.actor.optimizer.state  # the optimisers start afresh
     # The game's weights-only actor drives like the soup's policy.
-    obs = np.random.default_rng(0).uniform(-1, 1, (50, 22)).astype(np.float32)
+    obs = np.random.default_rng(0).uniform(-1, 1, (50, OBSERVATION_SIZE)).astype(np.float32)
     expected_actions, _ = soup.predict(obs, deterministic=True)
     np.testing.assert_allclose(load_actor(out.with_suffix(".npz")).act(obs), expected_actions, atol=1e-5)
     sidecar = json.loads(out.with_suffix(".json").read_text())

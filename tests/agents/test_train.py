@@ -27,6 +27,7 @@ from agents.evaluate import load_track_file
 from agents.models import ModelPaths, load_sb3, read_sidecar
 from agents.train import build_parser, load_model, main, make_vec_env, optimizers, reward_config
 from game.drivers.actor import load_actor
+from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.track.io import save_track
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,14 +179,14 @@ def test_base_smoke_run_writes_model_actor_sidecar_and_curve(base_model, work):
     assert sidecar["hyperparameters"]["learning_rate"] == 3e-4
     assert sidecar["hyperparameters"]["policy_kwargs"]["net_arch"] == [32, 32]
     assert {"torch", "stable_baselines3", "gymnasium", "numpy", "python"} <= set(sidecar["versions"])
-    assert sidecar["wall_time_s"] > 0 and sidecar["environment"]["observation_size"] == 22
+    assert sidecar["wall_time_s"] > 0 and sidecar["environment"]["observation_size"] == OBSERVATION_SIZE
     assert sidecar["evaluation"][0]["track"] == "Test Oval" and sidecar["evaluation"][0]["episodes"] == 1
     assert "reward" in sidecar["environment"] and "car" in sidecar["environment"]
     curve = paths.curve.read_text().splitlines()
     assert curve[0].startswith("steps,wall_time_min,track,completion_rate") and curve[1].startswith("200,")
     # the game's file drives like the SB3 model
     model = load_sb3(paths.zip)
-    obs = np.random.default_rng(0).uniform(-1, 1, (100, 22)).astype(np.float32)
+    obs = np.random.default_rng(0).uniform(-1, 1, (100, OBSERVATION_SIZE)).astype(np.float32)
     np.testing.assert_allclose(load_actor(paths.npz).act(obs), model.predict(obs, deterministic=True)[0], atol=1e-5)
 
 
@@ -379,7 +380,7 @@ def test_interrupt_saves_checkpoint_and_model(work):
     assert sidecar["interrupted"] is True
     state = json.loads((run_dir / "checkpoint.json").read_text())
     assert state["num_timesteps"] == sidecar["steps"] >= 100
-    assert load_actor(out.with_suffix(".npz")).observation_size == 22
+    assert load_actor(out.with_suffix(".npz")).observation_size == OBSERVATION_SIZE
     status = json.loads(status_path(run_dir).read_text())
     assert status["state"] == "interrupted" and status["steps"] == sidecar["steps"]
     assert status["model"] == str(out) and status["total_steps"] == 1_000_000

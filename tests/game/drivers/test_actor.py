@@ -58,8 +58,16 @@ def test_the_file_records_the_observation_layout(actor_file):
     assert load_actor(actor_file).observation_version == OBSERVATION_VERSION
 
 
-def test_a_driver_for_another_layout_is_refused_with_a_clear_message(actor_file, tmp_path):
-    entries = entries_of(actor_file)
+def v3_actor_file(tmp_path):
+    rng = np.random.default_rng(0)
+    hidden = [(rng.normal(size=(22, 8)).astype(np.float32), np.zeros(8, np.float32))]
+    actor = Actor(hidden, (rng.normal(size=(8, 2)).astype(np.float32), np.zeros(2, np.float32)), observation_version=3)
+    save_actor(actor, tmp_path / "v3.npz")
+    return tmp_path / "v3.npz"
+
+
+def test_a_driver_for_another_layout_is_refused_with_a_clear_message(tmp_path):
+    entries = entries_of(v3_actor_file(tmp_path))
     entries["observation_version"] = np.array(2)  # v2 had 22 numbers too: only the version tells them apart
     write_entries(tmp_path / "old.npz", entries)
     with pytest.raises(ModelError, match="observation layout v2"):
@@ -67,12 +75,24 @@ def test_a_driver_for_another_layout_is_refused_with_a_clear_message(actor_file,
     assert load_actor(tmp_path / "old.npz", observation_version=None).observation_version == 2
 
 
-def test_files_from_before_versions_were_stored_are_layout_3(actor_file, tmp_path):
-    entries = entries_of(actor_file)
+def test_a_v3_driver_still_drives_from_v4_observations(tmp_path):
+    actor = load_actor(v3_actor_file(tmp_path))
+    assert actor.observation_version == 3 and actor.observation_size == 22
+    with pytest.raises(ModelError, match="layout v4"):
+        v4 = Actor(
+            [(np.zeros((42, 4), np.float32), np.zeros(4, np.float32))],
+            (np.zeros((4, 2), np.float32),) * 1 + (np.zeros(2, np.float32),),
+        )
+        save_actor(v4, tmp_path / "v4.npz")
+        load_actor(tmp_path / "v4.npz", observation_version=3)  # a v4 driver cannot read v3 observations
+
+
+def test_files_from_before_versions_were_stored_are_layout_3(tmp_path):
+    entries = entries_of(v3_actor_file(tmp_path))
     entries["version"] = np.array(1)
     del entries["observation_version"]
     write_entries(tmp_path / "format1.npz", entries)
-    assert load_actor(tmp_path / "format1.npz", observation_version=3).observation_version == 3
+    assert load_actor(tmp_path / "format1.npz").observation_version == 3
 
 
 def test_exported_actor_matches_sb3_deterministic_predict(sac_model, actor_file):
@@ -106,7 +126,7 @@ def test_save_load_round_trip_keeps_actions_and_metadata(sac_model, tmp_path):
     obs = observations(64, seed=1)
     np.testing.assert_array_equal(loaded.act(obs), actor.act(obs))
     assert loaded.metadata == {"track": "oval", "steps": 120}
-    assert "22x64x48x2" in repr(loaded)
+    assert f"{OBSERVATION_SIZE}x64x48x2" in repr(loaded)
 
 
 def test_act_rejects_wrong_observation_shape(actor_file):
@@ -221,7 +241,7 @@ def test_model_error_is_a_value_error():
 
 def test_actor_validates_its_arrays():
     with pytest.raises(ModelError, match="mu_weight"):
-        Actor([(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))], (np.zeros((5, 2)), np.zeros(2)))
+        Actor([(np.zeros((OBSERVATION_SIZE, 4), np.float32), np.zeros(4, np.float32))], (np.zeros((5, 2)), np.zeros(2)))
 
 
 def test_a_training_model_for_another_layout_is_refused(sac_model, tmp_path):

@@ -7,10 +7,23 @@ import math
 import numpy as np
 import pytest
 
-from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car, observe_cars
+from game.sim.observation import (
+    CAR_CLOSING_SCALE,
+    CAR_GAP_SCALE,
+    CAR_LATERAL_SCALE,
+    OBSERVATION_HIGH,
+    OBSERVATION_LOW,
+    observe_car,
+    observe_cars,
+)
 from game.sim.observation_layout import (
+    CAR_BLOCK_SIZE,
+    N_CAR_FEATURES,
+    N_CARS_AHEAD,
+    N_CARS_BEHIND,
     N_LOOKAHEAD,
     OBS_BRAKING_MARGIN,
+    OBS_CARS,
     OBS_HEADING_ERROR,
     OBS_LINE_OFFSET,
     OBS_LOOKAHEAD_CURVATURES,
@@ -20,6 +33,10 @@ from game.sim.observation_layout import (
     OBSERVATION_SIZE,
     OBSERVATION_SIZES,
     OBSERVATION_VERSION,
+    SLOT_CLOSING,
+    SLOT_GAP,
+    SLOT_LATERAL,
+    SLOT_PRESENCE,
     observation_size,
 )
 from game.sim.physics import CAR_HEADING, CAR_VX, CAR_VY, DEFAULT_CAR, new_cars
@@ -52,6 +69,7 @@ def test_the_layout_indices_cover_every_number_once():
     named = [OBS_SPEED, 1, 2, OBS_BRAKING_MARGIN, OBS_HEADING_ERROR, OBS_ROAD_OFFSET, OBS_LINE_OFFSET]
     named += list(range(OBS_LOOKAHEAD_HEADINGS, OBS_LOOKAHEAD_HEADINGS + N_LOOKAHEAD - 1))
     named += list(range(OBS_LOOKAHEAD_CURVATURES, OBS_LOOKAHEAD_CURVATURES + N_LOOKAHEAD))
+    named += list(range(OBS_CARS, OBS_CARS + CAR_BLOCK_SIZE))
     assert sorted(named) == list(range(OBSERVATION_SIZE))
     assert observation_size(OBSERVATION_VERSION) == OBSERVATION_SIZE == OBSERVATION_HIGH.shape[0]
     with pytest.raises(ValueError, match="unknown observation layout v99"):
@@ -115,3 +133,58 @@ def test_every_state_stays_in_the_bounds(scene):
     out = np.zeros((n, OBSERVATION_SIZE), np.float32)
     observe_cars(cars, track.table, line, track.spacing, params, out)
     assert np.all(out >= OBSERVATION_LOW) and np.all(out <= OBSERVATION_HIGH) and np.all(np.isfinite(out))
+
+
+def observe_field(scene, placements):
+    """Observations of cars placed at (arc, lateral, speed) each; returns (N, OBSERVATION_SIZE)."""
+    track, line, params = scene
+    cars = new_cars(len(placements))
+    for i, (arc, lateral, speed) in enumerate(placements):
+        place_car(cars, i, track, arc, lateral, speed)
+    out = np.zeros((len(placements), OBSERVATION_SIZE), np.float32)
+    observe_cars(cars, track.table, line, track.spacing, params, out)
+    return out
+
+
+def slot(obs, k):
+    return obs[OBS_CARS + k * N_CAR_FEATURES : OBS_CARS + (k + 1) * N_CAR_FEATURES]
+
+
+def test_a_car_ahead_is_seen_with_its_gap_offset_and_closing_speed(scene):
+    obs = observe_field(scene, [(300.0, 0.0, 40.0), (325.0, 2.0, 30.0)])
+    first = slot(obs[0], 0)
+    assert first[SLOT_PRESENCE] == 1.0
+    assert first[SLOT_GAP] == pytest.approx(25.0 / CAR_GAP_SCALE, abs=0.02)
+    assert first[SLOT_LATERAL] == pytest.approx(2.0 / CAR_LATERAL_SCALE, abs=0.02)
+    assert first[SLOT_CLOSING] == pytest.approx(10.0 / CAR_CLOSING_SCALE, abs=0.05)
+    behind = slot(obs[1], N_CARS_AHEAD)  # and the car ahead sees us in its first behind slot
+    assert behind[SLOT_PRESENCE] == 1.0 and behind[SLOT_GAP] == pytest.approx(-25.0 / CAR_GAP_SCALE, abs=0.02)
+    assert behind[SLOT_CLOSING] == pytest.approx(-10.0 / CAR_CLOSING_SCALE, abs=0.05)
+    assert not slot(obs[0], 1).any() and not slot(obs[0], N_CARS_AHEAD).any()  # empty slots are all zero
+
+
+def test_the_nearest_cars_fill_the_slots_nearest_first(scene):
+    placements = [(500.0, 0.0, 20.0)] + [(500.0 + gap, 0.0, 20.0) for gap in (50.0, 10.0, 80.0, 25.0, -12.0)]
+    obs = observe_field(scene, placements)[0]
+    gaps = [slot(obs, k)[SLOT_GAP] * CAR_GAP_SCALE for k in range(N_CARS_AHEAD + N_CARS_BEHIND)]
+    assert gaps[:N_CARS_AHEAD] == pytest.approx([10.0, 25.0, 50.0], abs=0.3)  # 80 m is beyond sight
+    assert gaps[N_CARS_AHEAD] == pytest.approx(-12.0, abs=0.3) and gaps[N_CARS_AHEAD + 1] == 0.0
+
+
+def test_cars_are_seen_across_the_start_line(scene):
+    track = scene[0]
+    obs = observe_field(scene, [(track.length - 10.0, 0.0, 20.0), (15.0, 0.0, 20.0)])
+    assert slot(obs[0], 0)[SLOT_GAP] * CAR_GAP_SCALE == pytest.approx(25.0, abs=0.3)
+    assert slot(obs[1], N_CARS_AHEAD)[SLOT_GAP] * CAR_GAP_SCALE == pytest.approx(-25.0, abs=0.3)
+
+
+def test_a_v3_reader_gets_the_car_and_road_numbers_only(scene):
+    track, line, params = scene
+    cars = new_cars(2)
+    place_car(cars, 0, track, 300.0)
+    place_car(cars, 1, track, 320.0)
+    full = np.zeros((2, OBSERVATION_SIZE), np.float32)
+    v3 = np.zeros((2, 22), np.float32)
+    observe_cars(cars, track.table, line, track.spacing, params, full)
+    observe_cars(cars, track.table, line, track.spacing, params, v3)
+    assert np.array_equal(full[:, :22], v3) and full[0, OBS_CARS] == 1.0

@@ -1,0 +1,98 @@
+"""The reward of a driver, per action step: one definition for the single-car env and the race in traffic.
+
+Progress along the track pays; leaving the racing line, being too fast for the corners ahead, leaving the track
+and getting stuck cost. In traffic two terms join, after GT Sophy's lesson (Wurman et al., Nature 2022) that
+fine-grained fault rules get exploited: a light penalty for any contact, and a larger one for running into a car
+ahead. A push earns no progress (the simulation relocates a pushed car without progress), so shoving a car out of
+the way never pays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+import numpy as np
+from numba import njit
+
+from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET
+from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CONTACT_EVENT_DV
+
+
+@dataclass(frozen=True)
+class RewardConfig:
+    """Reward terms, per action step."""
+
+    progress: float = 0.1  # per metre driven along the track
+    line_penalty: float = 0.01  # times (offset from the racing line / half width)^2
+    overspeed_penalty: float = 0.0  # times the braking look-ahead above 0 (too fast to make the corners ahead)
+    off_track_penalty: float = 5.0  # once, when the car leaves the track (the episode ends)
+    stuck_penalty: float = 5.0  # once, when the car makes no progress for stuck_time (the episode ends)
+    stuck_time: float = 3.0  # [s] without beating its best progress by stuck_distance
+    stuck_distance: float = 1.0  # [m]
+    contact_penalty: float = 0.5  # per step with a contact of CONTACT_EVENT_DV or more, whoever caused it
+    rear_end_penalty: float = 2.0  # more, per step in which the car ran into a car ahead of it
+
+    def as_array(self) -> np.ndarray:
+        """The terms as a float64 vector, in field order, for the kernel (see ``R_*``)."""
+        return np.array(astuple(self), dtype=np.float64)
+
+
+# Indices into RewardConfig.as_array().
+(
+    R_PROGRESS,
+    R_LINE,
+    R_OVERSPEED,
+    R_OFF_TRACK,
+    R_STUCK,
+    R_STUCK_TIME,
+    R_STUCK_DISTANCE,
+    R_CONTACT,
+    R_REAR_END,
+) = range(9)
+
+
+@njit(cache=True)
+def car_reward(
+    car: np.ndarray,
+    obs: np.ndarray,
+    progress_before: float,
+    contact_dv: float,
+    rear_impact: float,
+    cfg: np.ndarray,
+    now: float,
+    best: np.ndarray,
+) -> tuple[float, bool, bool]:
+    """One car's reward for the step just driven, and whether it left the track or got stuck.
+
+    Args:
+        car: The car's state after the step.
+        obs: Its observation after the step.
+        progress_before: Its progress before the step [m].
+        contact_dv: Its largest velocity change from a contact in the step [m/s] (0 alone).
+        rear_impact: The largest closing speed at which it ran into a car ahead [m/s] (0 alone).
+        cfg: RewardConfig.as_array().
+        now: Time after the step [s].
+        best: [best progress [m], when it was reached [s]], updated in place (the stuck rule).
+
+    Returns:
+        (reward, off track, stuck).
+    """
+    progress = car[CAR_PROGRESS]
+    offset = obs[OBS_LINE_OFFSET]
+    reward = cfg[R_PROGRESS] * (progress - progress_before) - cfg[R_LINE] * offset * offset
+    if cfg[R_OVERSPEED] > 0.0:
+        reward -= cfg[R_OVERSPEED] * max(obs[OBS_BRAKING_MARGIN], 0.0)
+    if contact_dv >= CONTACT_EVENT_DV:
+        reward -= cfg[R_CONTACT]
+    if rear_impact >= CONTACT_EVENT_DV:
+        reward -= cfg[R_REAR_END]
+    if progress > best[0] + cfg[R_STUCK_DISTANCE]:
+        best[0] = progress
+        best[1] = now
+    off_track = car[CAR_OFF_TRACK] > 0.5
+    stuck = now - best[1] > cfg[R_STUCK_TIME]
+    if off_track:
+        reward -= cfg[R_OFF_TRACK]
+    elif stuck:
+        reward -= cfg[R_STUCK]
+    return reward, off_track, stuck
