@@ -28,6 +28,14 @@ from game.paths import RUNS_DIR, base_model, track_model
 from game.sim.rules import MAX_CARS as GRID_SLOTS
 
 MODES = ("base", "finetune", "scratch")
+REWARD_OVERRIDES = (  # settings that override agents.reward.RewardConfig's term of the same name
+    "line_penalty",
+    "overspeed_penalty",
+    "off_track_penalty",
+    "stuck_penalty",
+    "contact_penalty",
+    "rear_end_penalty",
+)
 
 
 @dataclass
@@ -140,6 +148,29 @@ class TrainConfig:
     """Random tracks: episodes driven on one before the next is generated (its racing line takes about 0.1-0.2 s,
     as long as ~100-200 env steps; early episodes are short)."""
 
+    # -- traffic (agents.traffic) --------------------------------------------------------------------------------
+    traffic: bool = False
+    """Train in traffic: fields of cars on one track, each learning car a slot of the vector env (n_envs must be a
+    multiple of traffic_learners), scenarios drawn per episode (traffic_scenarios), opponents from --opponents."""
+    traffic_learners: int = 4
+    """Learning cars per field (they share the policy being trained)."""
+    traffic_opponents: int = 4
+    """Opponent cars per field in the scenarios that have them (at most 8 cars in all on the grid)."""
+    traffic_scenarios: str = "pack=0.35,slow_ahead=0.3,fast_behind=0.15,solo=0.2"
+    """How often each scenario starts an episode: a pack on the grid, a slower car just ahead, a faster car just
+    behind, solo laps (agents.traffic.scenarios)."""
+    opponents: list[str] = field(default_factory=list)
+    """Driver files (.npz) of the opponent cars. Default: the shipped base model (assets/models/base.npz)."""
+    opponent_snapshot_every: int = 100_000
+    """Env steps between snapshots of the learner added to the opponents (0: none)."""
+    contact_penalty: float | None = None
+    """Reward penalty per step with a contact (any car's fault); default: the env's (0.5)."""
+    rear_end_penalty: float | None = None
+    """More reward penalty per step in which the car ran into a car ahead; default: the env's (2)."""
+    init_from: str | None = None
+    """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
+    widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""
+
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None
     """Folder for checkpoints; --resume looks here. Default: runs/<mode>-<model stem>."""
@@ -193,8 +224,12 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+# Defaults of a run started from a trained driver (--init-from), as a fine-tune starts: no random actions.
+WARM_START_DEFAULTS: dict[str, Any] = {"learning_starts": 0, "policy_warmup_steps": 5000}
+
+
 def config_for_mode(mode: str, **overrides: Any) -> TrainConfig:
-    """The config of a mode: its defaults, then ``overrides``.
+    """The config of a mode: its defaults (and :data:`WARM_START_DEFAULTS` with ``init_from``), then ``overrides``.
 
     Raises:
         ValueError: Unknown mode, unknown field, or an inconsistent combination (see :func:`validate`).
@@ -205,10 +240,49 @@ def config_for_mode(mode: str, **overrides: Any) -> TrainConfig:
     unknown = sorted(set(overrides) - names)
     if unknown:
         raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
-    values = {**MODE_DEFAULTS[mode], **overrides, "mode": mode}
+    warm = WARM_START_DEFAULTS if overrides.get("init_from") else {}  # a driver already drives: no random steps
+    values = {**MODE_DEFAULTS[mode], **warm, **overrides, "mode": mode}
     config = TrainConfig(**values)
     validate(config)
     return config
+
+
+def scenario_weights(text: str) -> dict[str, float]:
+    """``"pack=0.35,solo=0.2"`` -> ``{"pack": 0.35, "solo": 0.2}``.
+
+    Raises:
+        ValueError: Not name=weight pairs, an unknown scenario, a negative weight, or all zero.
+    """
+    from agents.traffic.scenarios import SCENARIOS
+
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in SCENARIOS:
+            raise ValueError(f"traffic_scenarios: unknown scenario {name.strip()!r} (one of {', '.join(SCENARIOS)})")
+        try:
+            weight = float(value)
+        except ValueError:
+            raise ValueError(f"traffic_scenarios: {part!r} is not name=weight") from None
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ValueError(f"traffic_scenarios: the weight of {name.strip()} must be a number >= 0, got {value}")
+        weights[name.strip()] = weight
+    if not weights or sum(weights.values()) <= 0:
+        raise ValueError(f"traffic_scenarios: give at least one scenario a weight above 0, got {text!r}")
+    return weights
+
+
+def validate_traffic(config: TrainConfig) -> None:
+    """The traffic settings: sizes that fit the grid and the vector env, scenario weights that parse."""
+    if config.traffic_learners < 1 or config.traffic_opponents < 0:
+        raise ValueError("traffic_learners must be at least 1 and traffic_opponents not negative")
+    if config.traffic_learners + config.traffic_opponents > GRID_SLOTS:
+        raise ValueError(f"a field has at most {GRID_SLOTS} cars (the grid): traffic_learners + traffic_opponents")
+    if config.n_envs % config.traffic_learners:
+        raise ValueError(f"n_envs ({config.n_envs}) must be a multiple of traffic_learners ({config.traffic_learners})")
+    if config.opponent_snapshot_every < 0:
+        raise ValueError(f"opponent_snapshot_every must not be negative, got {config.opponent_snapshot_every}")
+    scenario_weights(config.traffic_scenarios)
 
 
 def validate(config: TrainConfig) -> None:
@@ -244,7 +318,16 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
     if config.target_entropy is not None and not math.isfinite(config.target_entropy):
         raise ValueError(f"target_entropy must be a finite number, got {config.target_entropy}")
-    for name in ("line_penalty", "overspeed_penalty", "off_track_penalty", "stuck_penalty"):
+    if config.traffic:
+        validate_traffic(config)
+    for name in (
+        "line_penalty",
+        "overspeed_penalty",
+        "off_track_penalty",
+        "stuck_penalty",
+        "contact_penalty",
+        "rear_end_penalty",
+    ):
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")

@@ -113,6 +113,11 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
     from stable_baselines3.common.vec_env import DummyVecEnv
 
     from agents.env import RetroRacerEnv
+
+    if config.traffic:
+        from agents.traffic.training import make_traffic_vec_env
+
+        return make_traffic_vec_env(config, tracks, None if tracks else generator_settings(config))
     from game.sim.observation_layout import OBSERVATION_VERSION
 
     def make() -> Any:
@@ -257,10 +262,10 @@ def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
 
 def reward_config(config: TrainConfig) -> Any:
     """The env's reward settings, with the config's overrides."""
-    from agents.env import RewardConfig
+    from agents.config import REWARD_OVERRIDES
+    from agents.reward import RewardConfig
 
-    names = ("line_penalty", "overspeed_penalty", "off_track_penalty", "stuck_penalty")
-    overrides = {name: getattr(config, name) for name in names if getattr(config, name) is not None}
+    overrides = {name: getattr(config, name) for name in REWARD_OVERRIDES if getattr(config, name) is not None}
     reward = dataclasses.replace(RewardConfig(), **overrides)
     if config.stuck_penalty is None:  # never cheaper to stop than to crash
         reward = dataclasses.replace(reward, stuck_penalty=max(reward.stuck_penalty, reward.off_track_penalty))
@@ -383,12 +388,18 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
                 )
         model.set_random_seed(config.seed + state.num_timesteps)
         run_name = state.run_name
-    elif config.mode == "finetune":
+    elif config.mode == "finetune" and not config.traffic:
         model = load_model(config.base, venv, config)
         model.set_random_seed(config.seed)
         run_name = config.run_name or default_run_name(config)
     else:
         model = new_model(venv, config)
+        source = config.init_from or (config.base if config.mode == "finetune" else None)
+        if source:
+            from agents.models import load_sb3
+            from agents.traffic.training import widen_model
+
+            widen_model(model, load_sb3(source, device=config.device))
         run_name = config.run_name or default_run_name(config)
     clock = WallClock(state.wall_time_s if state is not None else 0.0)
     if status is not None:
@@ -410,6 +421,10 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
     callbacks: list[Any] = [progress]
     if config.policy_warmup_steps > 0:
         callbacks.append(PolicyWarmupCallback(config.policy_warmup_steps, config.gradient_steps))
+    if config.traffic and config.opponent_snapshot_every > 0:
+        from agents.traffic.training import OpponentSnapshotCallback, pool_of
+
+        callbacks.append(OpponentSnapshotCallback(pool_of(venv), config.opponent_snapshot_every))
     if config.checkpoint_every > 0:
         callbacks.append(CheckpointCallback(config.checkpoint_every, checkpoint))
     evaluator = None
@@ -476,7 +491,7 @@ def observation_version_to_train(config: TrainConfig, state: Any) -> int:
 
     if state is not None:
         return observation_version_of_file(Path(config.run_dir) / state.model)
-    if config.mode == "finetune":
+    if config.mode == "finetune" and not config.traffic:  # traffic widens the base to the current layout
         return observation_version_of_file(config.base)
     return OBSERVATION_VERSION
 

@@ -1,0 +1,114 @@
+"""Training in traffic with ``agents.train``: the fields' vector env, widened models, snapshot opponents.
+
+``python -m agents.train base --traffic --init-from assets/models/base.zip`` starts from the shipped driver: its
+layout v3 network is widened to layout v4 (:func:`widen_model`), the weights of the 20 new inputs starting at 0,
+so on the first step it drives exactly as before, blind to other cars, and learns from there to use them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from stable_baselines3.common.callbacks import BaseCallback
+
+from agents.config import TrainConfig, scenario_weights
+from agents.traffic.field import TrafficField
+from agents.traffic.opponents import Opponents
+from agents.traffic.vec_env import TrafficVecEnv
+from game.drivers.actor import load_actor
+from game.paths import base_model
+from game.sim.observation_layout import DRIVING_SIZE, OBSERVATION_SIZE
+from game.sim.track import Track
+
+
+def opponent_pool(config: TrainConfig) -> Opponents:
+    """The drivers of the opponent cars: ``--opponents`` files, else the shipped base model.
+
+    Raises:
+        ModelError: A file that is not a driver this code can feed.
+    """
+    files = [Path(p) for p in config.opponents] or [base_model()]
+    return Opponents([load_actor(path) for path in files])
+
+
+def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: Any) -> TrafficVecEnv:
+    """``n_envs / traffic_learners`` fields, each on its own random tracks (or ``tracks``), sharing one pool."""
+    from agents.train import reward_config
+
+    pool = opponent_pool(config)
+    fields = [
+        TrafficField(
+            tracks=tracks or None,
+            n_learners=config.traffic_learners,
+            n_opponents=config.traffic_opponents,
+            opponents=pool,
+            scenario_weights=scenario_weights(config.traffic_scenarios),
+            reward=reward_config(config),
+            max_episode_steps=config.max_episode_steps,
+            standing_start_prob=config.standing_start_share,
+            generator=None if tracks else generator,
+            episodes_per_track=config.episodes_per_track,
+            seed=config.seed * 1000 + k,
+        )
+        for k in range(config.n_envs // config.traffic_learners)
+    ]
+    return TrafficVecEnv(fields)
+
+
+def widen_model(model: Any, source: Any) -> None:
+    """Copy ``source``'s weights into ``model`` (same architecture), widening a layout v3 input layer to v4.
+
+    The actor's and critics' first layers of ``source`` read 22 observation numbers (critics: then 2 actions);
+    ``model``'s read 42. The 22 go to the same columns, the critics' action columns after the 42, and the 20 new
+    columns (the cars around) start at 0, so ``model`` computes exactly what ``source`` did on any observation.
+    The entropy coefficient comes along; the optimiser states start fresh.
+
+    Raises:
+        ValueError: The two models differ other than in the observation size.
+    """
+    import torch as th
+
+    target = model.policy.state_dict()
+    widened = {}
+    for name, value in source.policy.state_dict().items():
+        want = target[name]
+        if value.shape == want.shape:
+            widened[name] = value.clone()
+        elif value.ndim == 2 and value.shape[0] == want.shape[0] and value.shape[1] in (DRIVING_SIZE, DRIVING_SIZE + 2):
+            grown = th.zeros_like(want)
+            grown[:, :DRIVING_SIZE] = value[:, :DRIVING_SIZE]
+            if value.shape[1] == DRIVING_SIZE + 2:  # a critic: the action follows the observation
+                grown[:, OBSERVATION_SIZE:] = value[:, DRIVING_SIZE:]
+            widened[name] = grown
+        else:
+            raise ValueError(f"cannot widen {name}: {tuple(value.shape)} into {tuple(want.shape)}")
+    model.policy.load_state_dict(widened)
+    if getattr(source, "log_ent_coef", None) is not None and getattr(model, "log_ent_coef", None) is not None:
+        with th.no_grad():
+            model.log_ent_coef.copy_(source.log_ent_coef.detach().to(model.log_ent_coef.device))
+
+
+class OpponentSnapshotCallback(BaseCallback):
+    """Every ``every`` env steps the learner, as it drives now, joins the opponents of every field."""
+
+    def __init__(self, pool: Opponents, every: int) -> None:
+        super().__init__()
+        self.pool = pool
+        self.every = every
+        self._next = every
+
+    def _on_step(self) -> bool:
+        if self.every > 0 and self.num_timesteps >= self._next:
+            from agents.models import actor_from_model
+
+            self.pool.add(actor_from_model(self.model, metadata={"snapshot_steps": int(self.num_timesteps)}))
+            self._next = self.num_timesteps + self.every
+        return True
+
+
+def pool_of(venv: Any) -> Opponents | None:
+    """The opponents shared by a traffic vector env's fields (None for another env)."""
+    if isinstance(venv, TrafficVecEnv) and venv.fields and venv.fields[0].opponents is not None:
+        return venv.fields[0].opponents
+    return None
