@@ -6,7 +6,9 @@ replay buffer with ``--warmup`` random steps, then times ``--repeats`` chunks of
 gradient updates; the chunks of all settings are interleaved, so a load that comes and goes on the machine
 affects them alike.
 
-A setting is ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``, e.g. ``16:1:1:1``.
+A setting is ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``, e.g. ``16:1:1:1``; ``16:1:1:1:traffic`` trains in traffic
+(``agents.train --traffic``: 4 fields of 4 learning cars and up to 4 opponents each), where an env step is one
+learning car's step. ``--compare-traffic`` runs today's single-car default and the traffic default side by side.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from agents.config import TrainConfig, config_for_mode, updates_per_env_step
 
 DEFAULT_SETTINGS = ("1:1:1:1", "8:1:1:1", "8:1:2:1", "16:1:1:1", "16:1:1:2", "32:1:1:1", "32:1:2:1")
+TRAFFIC_COMPARISON = ("16:1:1:1", "16:1:1:1:traffic")
 
 
 @dataclass(frozen=True)
@@ -30,21 +33,28 @@ class Setting:
     train_freq: int
     gradient_steps: int
     threads: int
+    traffic: bool = False
 
     @classmethod
     def parse(cls, text: str) -> Setting:
         """From ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``."""
+        parts = text.split(":")
+        traffic = len(parts) == 5 and parts[4] == "traffic"
         try:
-            n_envs, train_freq, gradient_steps, threads = (int(part) for part in text.split(":"))
+            if len(parts) != (5 if traffic else 4):
+                raise ValueError
+            n_envs, train_freq, gradient_steps, threads = (int(part) for part in parts[:4])
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"expected N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS, got {text!r}"
+                f"expected N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic], got {text!r}"
             ) from None
-        return cls(n_envs, train_freq, gradient_steps, threads)
+        return cls(n_envs, train_freq, gradient_steps, threads, traffic)
 
     def label(self) -> str:
         """Short description."""
-        return f"{self.n_envs}:{self.train_freq}:{self.gradient_steps}:{self.threads}"
+        return f"{self.n_envs}:{self.train_freq}:{self.gradient_steps}:{self.threads}" + (
+            ":traffic" if self.traffic else ""
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         default=[Setting.parse(s) for s in DEFAULT_SETTINGS],
         help=f"settings N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS [default: {' '.join(DEFAULT_SETTINGS)}]",
     )
+    parser.add_argument(
+        "--compare-traffic", action="store_true", help=f"the settings {' '.join(TRAFFIC_COMPARISON)}, side by side"
+    )
     parser.add_argument("--tracks", nargs="*", default=[], help="track files (default: random tracks, as in base)")
     parser.add_argument("--repeats", type=int, default=3, help="timed chunks per setting [default: 3]")
     parser.add_argument("--chunk-updates", type=int, default=150, help="gradient updates per chunk [default: 150]")
@@ -64,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=None, help="override the default batch size")
     parser.add_argument("--net-arch", type=int, nargs="*", default=None, help="override the default hidden layers")
     args = parser.parse_args(argv)
+    if args.compare_traffic:
+        args.settings = [Setting.parse(s) for s in TRAFFIC_COMPARISON]
 
     import torch
 
@@ -82,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for setting in args.settings:
         config: TrainConfig = dataclasses.replace(
-            base, n_envs=setting.n_envs, train_freq=setting.train_freq, gradient_steps=setting.gradient_steps
+            base,
+            n_envs=setting.n_envs,
+            train_freq=setting.train_freq,
+            gradient_steps=setting.gradient_steps,
+            traffic=setting.traffic,
         )
         torch.set_num_threads(setting.threads)
         model = new_model(make_vec_env(config, tracks), config)
