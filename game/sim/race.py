@@ -45,10 +45,9 @@ from game.sim.physics import (
     PHYSICS_DT,
     CarParams,
     new_cars,
-    resolve_contacts,
 )
 from game.sim.rules import MAX_RIVALS
-from game.sim.simulation import advance, locate_car, place_car
+from game.sim.simulation import advance_in_traffic, place_car
 from game.sim.track import Track
 
 N_LIGHTS = 4  # red lights of the start gantry
@@ -158,6 +157,8 @@ class Race:
         self.prev_cars = self.cars.copy()
         self.controls = np.zeros((n, 2))
         self._ai_controls = np.zeros((n, 2))
+        self._contact_dv = np.zeros(n)
+        self._rear_impact = np.zeros(n)
         # Paces: rivals spread below the difficulty's; the player's car on autopilot at the top pace.
         self.pace = np.ones(n)
         if self.config.watch:
@@ -268,8 +269,21 @@ class Race:
 
         time_before = self.race_time
         progress_before = cars[:, CAR_PROGRESS].copy()
-        advance(cars, self.controls, track.table, track.spacing, self._params, PHYSICS_DT, 1)
-        self._contacts()
+        advance_in_traffic(
+            cars,
+            self.controls,
+            track.table,
+            track.spacing,
+            self._params,
+            PHYSICS_DT,
+            1,
+            CONTACT_RADIUS,
+            CONTACT_RESTITUTION,
+            self._contact_dv,
+            self._rear_impact,
+        )  # the same kernel as training in traffic: contact is the same in the game and in training
+        for i in np.flatnonzero(self._contact_dv >= CONTACT_EVENT_DV):
+            self.events.append(RaceEvent("contact", int(i), float(self._contact_dv[i])))
         self.tick += 1
         now = self.race_time
         self._laps(progress_before, time_before, now)
@@ -280,22 +294,6 @@ class Race:
             if everyone_in or now - self.flag_time > FLAG_TIMEOUT:
                 self.done = True
                 self.events.append(RaceEvent("done"))
-
-    def _contacts(self) -> None:
-        cars = self.cars
-        if self.n_cars < 2:
-            return
-        before = cars[:, CAR_X : CAR_VY + 1].copy()
-        resolve_contacts(cars, CONTACT_RADIUS, CONTACT_RESTITUTION)
-        moved = np.any(cars[:, CAR_X : CAR_VY + 1] != before, axis=1)
-        if not moved.any():
-            return
-        dv = np.hypot(cars[:, CAR_VX] - before[:, CAR_VX - CAR_X], cars[:, CAR_VY] - before[:, CAR_VY - CAR_X])
-        for i in np.flatnonzero(moved):
-            # Pushed cars are located again; the push itself earns no progress (dt = 0).
-            locate_car(cars[i], self.track.table, self.track.spacing, 0.0)
-            if dv[i] >= CONTACT_EVENT_DV:
-                self.events.append(RaceEvent("contact", int(i), float(dv[i])))
 
     def _laps(self, progress_before: np.ndarray, time_before: float, now: float) -> None:
         for i, timer in enumerate(self.timers):
