@@ -192,18 +192,11 @@ def step_car(car: np.ndarray, steer_cmd: float, throttle: float, on_grass: bool,
 
 
 @njit(cache=True)
-def resolve_contacts(cars: np.ndarray, radius: float, restitution: float) -> None:
+def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np.ndarray) -> None:
     """Push touching cars apart (equal masses, circles of ``radius``) so that none overlap, in place.
 
     Overlapping pairs are separated along the line between their centres and their closing speed along that
-    line is reversed with ``restitution``; repeated until no pair overlaps. See :func:`collide`.
-    """
-    collide(cars, radius, restitution, np.zeros(cars.shape[0]))
-
-
-@njit(cache=True)
-def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np.ndarray) -> None:
-    """:func:`resolve_contacts`, also noting who ran into whom.
+    line is reversed with ``restitution``; repeated until no pair overlaps. Who ran into whom is noted.
 
     Args:
         cars: Car states, changed in place.

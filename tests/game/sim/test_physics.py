@@ -13,6 +13,7 @@ import game.sim.physics as physics
 from game.sim.physics import (
     AIR_DENSITY,
     CAR_HEADING,
+    CAR_PROGRESS,
     CAR_VX,
     CAR_VY,
     CAR_X,
@@ -21,8 +22,8 @@ from game.sim.physics import (
     GRAVITY,
     PHYSICS_DT,
     CarParams,
+    collide,
     new_cars,
-    resolve_contacts,
     step_car,
 )
 
@@ -112,10 +113,13 @@ def test_contact_separates_cars_and_never_adds_energy():
     cars = new_cars(2)
     cars[0, CAR_X], cars[0, CAR_VX] = 0.0, 30.0
     cars[1, CAR_X], cars[1, CAR_VX] = 3.0, 20.0
+    cars[1, CAR_PROGRESS] = 3.0  # car 1 is ahead in the race
     energy = float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2))
     momentum = cars[:, CAR_VX].sum()
-    resolve_contacts(cars, 2.0, 0.3)
+    rear = np.zeros(2)
+    collide(cars, 2.0, 0.3, rear)
     assert math.hypot(cars[1, CAR_X] - cars[0, CAR_X], cars[1, CAR_Y] - cars[0, CAR_Y]) >= 4.0
     assert cars[:, CAR_VX].sum() == pytest.approx(momentum)
     assert float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2)) < energy
     assert cars[1, CAR_VX] > cars[0, CAR_VX]  # the car behind gave its speed to the one ahead
+    assert rear[1] == 0.0 and rear[0] == pytest.approx(10.0)  # car 0 (less progress) ran into car 1 at 10 m/s
