@@ -1,8 +1,9 @@
 """The picture of a race for ``python -m agents.race_bench --plot``: race position over race time, one line a car.
 
 One panel per scenario (the field race, the slow-car race), position 1 at the top. Bumps are marked with a dot on
-both cars' lines, rescues with a cross, and the slow car's line is drawn thick and black. matplotlib is used
-through ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot, no window); the PNG is written atomically.
+both cars' lines, rescues with a cross, the leader's finish with a dashed line; the slow car's line is thick and
+black. matplotlib is used through ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot, no window); the PNG
+is written atomically.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def _draw_panel(ax: object, title: str, record: RaceRecord, result: ScenarioResu
     for time, car in record.rescues:
         tick = min(int(np.searchsorted(times, time)), len(times) - 1)
         ax.plot(times[tick], record.positions[tick, car], "x", color="red", markersize=9, mew=2.5, zorder=4)
+    out = np.flatnonzero(~record.racing.all(axis=1))
+    if out.size:
+        ax.axvline(times[out[0]], color="0.5", linestyle="--", linewidth=1.0, label="chequered flag")
     ax.plot([], [], "o", color="0.3", markersize=4, label="contact")
     ax.plot([], [], "x", color="red", markersize=9, mew=2.5, label="rescue")
     ax.set_ylim(n + 0.5, 0.5)
