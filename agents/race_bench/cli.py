@@ -56,7 +56,7 @@ def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
     lines = [
         f"{title}: {result.contacts} contacts ({result.contact_events} contact events), {result.rescues} rescues, "
         f"{result.passes} passes ({result.clean_passes} clean), {result.finished} of {len(result.names)} finished "
-        f"in {result.race_time_s:.1f} s"
+        f"in {result.race_time_s:.1f} s" + ("" if result.complete else " (stopped: too slow to finish)")
     ]
     if result.slow_car is not None:
         rivals = len(result.names) - 1
@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not 1 <= args.laps <= MAX_LAPS:
         print(f"error: --laps must be 1..{MAX_LAPS}, got {args.laps}", file=sys.stderr)
+        return 2
+    if args.seed is not None and args.seed < 0:
+        print(f"error: --seed must not be negative, got {args.seed}", file=sys.stderr)
         return 2
     try:
         track = load_track_file(args.track)

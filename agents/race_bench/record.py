@@ -20,7 +20,7 @@ from game.sim.track import Track, widths_at
 TOUCH_TOLERANCE = 0.05  # [m] two cars this close beyond 2 * CONTACT_RADIUS still touch (contacts leave them at it)
 MIN_AVERAGE_SPEED = 5.0  # [m/s] a race whose leader is slower than this on average is stopped (a broken driver)
 GRID_JITTER_ARC = 0.5  # [m] with a seed, each grid slot moves up to this far along the track...
-GRID_JITTER_LATERAL = 0.1  # ... and up to this share of the half-width across it
+GRID_JITTER_LATERAL = 0.1  # ... and up to this share of the half-width across it (``make_race``)
 
 
 @dataclass
@@ -74,17 +74,17 @@ class RaceRecord:
 class _SeededGridRace(Race):
     """A race whose grid slots are moved a little, the same way for the same seed (see :func:`make_race`)."""
 
-    def __init__(self, *args: object, seed: int, **kwargs: object) -> None:
-        self._jitter = np.random.default_rng(seed)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, track: Track, config: RaceConfig, driver: Driver, params: CarParams, seed: int) -> None:
+        self.seed = seed  # set first: Race.__init__ places the grid
+        super().__init__(track, config, driver, params)
 
     def grid_slot(self, slot: int) -> tuple[float, float]:
+        """The game's grid slot, moved by an amount that depends on the seed and the slot only."""
         arc, lateral = super().grid_slot(slot)
+        jitter = np.random.default_rng([self.seed, slot]).uniform(-1.0, 1.0, size=2)
         width_left, width_right = widths_at(self.track.table, self.track.spacing, arc)
         half = 0.5 * (width_left + width_right)
-        arc += float(self._jitter.uniform(-GRID_JITTER_ARC, GRID_JITTER_ARC))
-        lateral += float(self._jitter.uniform(-GRID_JITTER_LATERAL, GRID_JITTER_LATERAL)) * half
-        return arc, lateral
+        return arc + GRID_JITTER_ARC * float(jitter[0]), lateral + GRID_JITTER_LATERAL * half * float(jitter[1])
 
 
 def make_race(
@@ -94,7 +94,7 @@ def make_race(
     difficulty: str,
     n_cars: int,
     slow_car: int | None = None,
-    slow_pace: float = 0.8,
+    slow_pace: float = 1.0,
     seed: int | None = None,
     params: CarParams = DEFAULT_CAR,
 ) -> Race:
@@ -117,7 +117,7 @@ def make_race(
     if seed is None:
         race = Race(track, config, driver, params)
     else:
-        race = _SeededGridRace(track, config, driver, params, seed=seed)
+        race = _SeededGridRace(track, config, driver, params, seed)
     if slow_car is not None:
         race.pace[slow_car] = slow_pace * DIFFICULTY_PACE[difficulty]
     return race
@@ -139,38 +139,46 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
     times: list[float] = []
     progress: list[np.ndarray] = []
     positions: list[np.ndarray] = []
-    racing: list[np.ndarray] = []
-    record = RaceRecord(list(race.names), np.zeros(0), np.zeros((0, n)), np.zeros((0, n)), np.zeros((0, n), bool))
+    racing: list[list[bool]] = []
+    contacts: list[tuple[float, int, float]] = []
+    touches: list[tuple[float, int, int]] = []
+    rescues: list[tuple[float, int]] = []
+    laps: list[tuple[float, int, float]] = []
     while not race.done and race.race_time < max_time:
         race.step()
+        events = race.pop_events()
         if not race.started:
-            race.pop_events()
             continue
         now = race.race_time
-        for event in race.pop_events():
+        for event in events:
             if event.kind == "contact":
-                record.contacts.append((now, event.car, event.value))
+                contacts.append((now, event.car, event.value))
             elif event.kind == "rescue":
-                record.rescues.append((now, event.car))
+                rescues.append((now, event.car))
             elif event.kind == "lap":
-                record.laps.append((now, event.car, event.value))
+                laps.append((now, event.car, event.value))
         xy = race.cars[:, CAR_X : CAR_Y + 1]
         distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
         for a, b in zip(*np.nonzero((distance <= touch_distance) & upper), strict=True):
-            record.touches.append((now, int(a), int(b)))
-        order = race.order()
+            touches.append((now, int(a), int(b)))
         position = np.empty(n, dtype=np.int64)
-        position[order] = np.arange(1, n + 1)
+        position[race.order()] = np.arange(1, n + 1)
         times.append(now)
         progress.append(race.cars[:, CAR_PROGRESS].copy())
         positions.append(position)
-        racing.append(np.array([not race.finished(i) for i in range(n)]))
-    record.times = np.asarray(times, dtype=np.float64)
-    record.progress = np.asarray(progress, dtype=np.float64).reshape(-1, n)
-    record.positions = np.asarray(positions, dtype=np.int64).reshape(-1, n)
-    record.racing = np.asarray(racing, dtype=bool).reshape(-1, n)
-    record.final_order = race.order()
-    record.finished = [race.finished(i) for i in range(n)]
-    record.pace = [float(p) for p in race.pace]
-    record.done = race.done
-    return record
+        racing.append([not race.finished(i) for i in range(n)])
+    return RaceRecord(
+        names=list(race.names),
+        times=np.asarray(times, dtype=np.float64),
+        progress=np.asarray(progress, dtype=np.float64).reshape(-1, n),
+        positions=np.asarray(positions, dtype=np.int64).reshape(-1, n),
+        racing=np.asarray(racing, dtype=bool).reshape(-1, n),
+        contacts=contacts,
+        touches=touches,
+        rescues=rescues,
+        laps=laps,
+        final_order=race.order(),
+        finished=[race.finished(i) for i in range(n)],
+        pace=[float(p) for p in race.pace],
+        done=race.done,
+    )

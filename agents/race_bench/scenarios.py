@@ -42,6 +42,7 @@ class ScenarioResult:
         clean_passes: Passes with no contact for either car in the 2 s before.
         race_time_s: From the green until the race was over (or stopped).
         finished: Cars that took the flag.
+        complete: The race ended by its rules (all in, or the flag timeout); False: stopped at the time limit.
         best_lap_ratios: Per car (index = grid slot), best lap over the reference lap; None without a lap.
         positions: Per car, its finishing position (1 = winner).
         names: Per car, its name in the race.
@@ -61,6 +62,7 @@ class ScenarioResult:
     clean_passes: int
     race_time_s: float
     finished: int
+    complete: bool
     best_lap_ratios: list[float | None]
     positions: list[int]
     names: list[str]
@@ -110,6 +112,7 @@ def measure(
         clean_passes=sum(p.clean for p in passes),
         race_time_s=float(record.times[-1]) if len(record.times) else 0.0,
         finished=sum(record.finished),
+        complete=record.done,
         best_lap_ratios=lap_ratios(record.best_laps(), reference_lap_s),
         positions=positions,
         names=list(record.names),

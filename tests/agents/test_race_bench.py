@@ -144,7 +144,7 @@ def test_lap_ratios():
 
 # -- a real race ------------------------------------------------------------------------------------------------
 def test_a_recorded_race_with_a_slow_car(oval_track):
-    race = make_race(oval_track, ScriptedDriver(oval_track), laps=1, difficulty="hard", n_cars=8, slow_car=0)
+    race = make_race(oval_track, ScriptedDriver(oval_track), 1, "hard", 8, slow_car=0, slow_pace=SLOW_PACE)
     assert race.pace[0] == pytest.approx(SLOW_PACE * DIFFICULTY_PACE["hard"]) and race.pace[1] > 0.95
     record = record_race(race)
     assert record.done and all(record.finished)
@@ -187,6 +187,7 @@ def test_cli_json_has_the_keys_and_draws_the_picture(oval_track, tmp_path, capsy
     assert main(["--track", str(tmp_path / "oval.json"), "--laps", "1", "--json", "--plot", str(png)]) == 0
     data = json.loads(capsys.readouterr().out)  # one JSON object, nothing else on stdout
     assert data["driver"] == "scripted" and data["model"] is None and data["laps"] == 1
+    assert data["field"]["complete"] and data["slow_car"]["complete"]
     assert SCENARIO_KEYS <= set(data["field"]) and "rivals_past" not in data["field"]
     assert SCENARIO_KEYS | {"rivals_past", "slow_car_position"} <= set(data["slow_car"])
     assert 0 <= data["slow_car"]["rivals_past"] <= 7 and 1 <= data["slow_car"]["slow_car_position"] <= 8
@@ -203,8 +204,9 @@ def test_cli_json_has_the_keys_and_draws_the_picture(oval_track, tmp_path, capsy
         ("{not json", "2", "broken JSON"),
         ('{"format": "retroracer-track"}', "2", "missing field"),
         ("good", "0", "--laps must be 1..20"),
+        ("good", "2 --seed -1", "--seed must not be negative"),
     ],
-    ids=["missing file", "broken JSON", "not a track", "zero laps"],
+    ids=["missing file", "broken JSON", "not a track", "zero laps", "negative seed"],
 )
 def test_cli_bad_input_exits_2_with_an_error_line(oval_track, tmp_path, capsys, content, laps, expected):
     path = tmp_path / "track.json"
@@ -212,7 +214,14 @@ def test_cli_bad_input_exits_2_with_an_error_line(oval_track, tmp_path, capsys, 
         save_track(oval_track, path)
     elif content is not None:
         path.write_text(content)
-    assert main(["--track", str(path), "--laps", laps]) == 2
+    assert main(["--track", str(path), "--laps", *laps.split()]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("error: ") and expected in captured.err and "Traceback" not in captured.err
+
+
+def test_a_race_stopped_at_the_time_limit_says_so(oval_track):
+    record = record_race(make_race(oval_track, ScriptedDriver(oval_track), 1, "hard", 2), max_time=3.0)
+    assert not record.done and not any(record.finished) and record.times[-1] == pytest.approx(3.0, abs=2 * DT)
+    result = measure(record, reference_lap_s=None, track_length=oval_track.length)
+    assert not result.complete and result.best_lap_ratios == [None, None] and result.slow_car is None
