@@ -1,0 +1,135 @@
+"""The command line of the race benchmark: ``python -m agents.race_bench --track T ...`` (see the package)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from agents.evaluate import load_track_file, reference_lap_time
+from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_scenarios
+from game.sim.rules import DIFFICULTIES, MAX_LAPS
+from game.sim.track import TrackError
+
+DEFAULT_LAPS = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="python -m agents.race_bench",
+        description="Race 8 AI cars on a track (a field race, and one with the pole car at 80%% pace) and count "
+        "contacts, rescues, passes, clean passes, rivals past the slow car and best laps against the reference.",
+    )
+    parser.add_argument("--track", required=True, help="a track JSON or a racetrack-database circuit CSV")
+    parser.add_argument("--laps", type=int, default=DEFAULT_LAPS, help=f"race distance [default: {DEFAULT_LAPS}]")
+    parser.add_argument("--difficulty", choices=DIFFICULTIES, default="hard", help="rivals' pace [default: hard]")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="move every grid slot a little, the same way for the same seed [default: the game's grid exactly]",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
+    parser.add_argument("--plot", metavar="PNG", help="draw race position over time, both races, to this PNG")
+    return parser
+
+
+def _shown_path(path: Path | None) -> str | None:
+    """A path relative to the working folder where it is inside it (shorter to read), else as it is."""
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
+    """The text report of one scenario."""
+    lines = [
+        f"{title}: {result.contacts} contacts ({result.contact_events} contact events), {result.rescues} rescues, "
+        f"{result.passes} passes ({result.clean_passes} clean), {result.finished} of {len(result.names)} finished "
+        f"in {result.race_time_s:.1f} s" + ("" if result.complete else " (stopped: too slow to finish)")
+    ]
+    if result.slow_car is not None:
+        rivals = len(result.names) - 1
+        lines.append(
+            f"  slow car {result.names[result.slow_car]}: finished P{result.slow_car_position}; "
+            f"{result.rivals_past} of {rivals} rivals past it at the end ({result.rivals_ever_ahead} ever ahead)"
+        )
+    cars = [
+        f"{name} {_ratio(ratio)}"
+        for car, (name, ratio) in enumerate(zip(result.names, result.best_lap_ratios, strict=True))
+        if car != result.slow_car
+    ]
+    lines.append("  best lap / reference: " + ", ".join(cars))
+    return lines
+
+
+def report(run: BenchRun, header: dict[str, Any]) -> str:
+    """The whole text report."""
+    reference = header["reference_lap_s"]
+    lines = [
+        f"{header['track']} ({header['track_file']}), {header['difficulty']}, {header['laps']} laps, "
+        f"driver: {header['model'] or header['driver']}, reference lap "
+        + ("-" if reference is None else f"{reference:.2f} s"),
+        *scenario_lines("field race (8 AI cars)", run.field),
+        *scenario_lines(f"slow car (pole car at {SLOW_PACE:.0%} pace)", run.slow_car),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    args = build_parser().parse_args(argv)
+    if not 1 <= args.laps <= MAX_LAPS:
+        print(f"error: --laps must be 1..{MAX_LAPS}, got {args.laps}", file=sys.stderr)
+        return 2
+    if args.seed is not None and args.seed < 0:
+        print(f"error: --seed must not be negative, got {args.seed}", file=sys.stderr)
+        return 2
+    try:
+        track = load_track_file(args.track)
+    except TrackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    reference = reference_lap_time(track)
+    run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed)
+    header: dict[str, Any] = {
+        "track": track.name,
+        "track_file": str(args.track),
+        "driver": run.driver,
+        "model": _shown_path(run.model_path),
+        "laps": args.laps,
+        "difficulty": args.difficulty,
+        "seed": args.seed,
+        "reference_lap_s": reference,
+        "slow_pace": SLOW_PACE,
+    }
+    if args.plot:
+        from agents.race_bench.plots import plot_positions
+
+        try:
+            plot_positions(
+                args.plot,
+                [
+                    ("field race", run.field_record, run.field),
+                    (f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car),
+                ],
+                f"{track.name}: {args.laps} laps, {args.difficulty}, {Path(header['model'] or run.driver).name}",
+            )
+        except OSError as exc:
+            print(f"error: cannot write {args.plot}: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps({**header, "field": run.field.to_dict(), "slow_car": run.slow_car.to_dict()}, allow_nan=False))
+    else:
+        print(report(run, header))
+    return 0

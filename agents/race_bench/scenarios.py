@@ -1,0 +1,174 @@
+"""The two scenarios of the race benchmark and what each one measures (:class:`ScenarioResult`).
+
+1. ``field``: an 8-car all-AI race (the game's Watch mode), every car from its grid slot at the difficulty's pace.
+2. ``slow_car``: the same race with the pole car (grid slot 0, car 0) held to ``SLOW_PACE`` of the difficulty's
+   pace through the race's pace limit (``Race.pace``, :mod:`game.sim.pace`): it brakes and steers like the others
+   but gets less throttle and lifts earlier. The other seven have to get past it.
+
+Both use the driver the game would use on the track (:func:`game.drivers.catalogue.driver_for_track`: the
+track's fine-tuned model, else the base model, else the scripted driver). The counters are defined in
+:mod:`agents.race_bench.counting`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agents.race_bench.counting import count_bumps, find_passes, lap_ratios, mark_clean, rivals_ever_ahead, rivals_past
+from agents.race_bench.record import RaceRecord, make_race, record_race
+from game.drivers.catalogue import driver_for_track
+from game.sim.physics import DEFAULT_CAR, CarParams
+from game.sim.rules import MAX_CARS
+from game.sim.track import Track
+
+SLOW_PACE = 0.8  # the slow car's share of the difficulty's pace
+SLOW_CAR = 0  # the car on pole in the slow-car scenario
+
+
+@dataclass
+class ScenarioResult:
+    """What one race measured (the JSON keys of ``python -m agents.race_bench --json``).
+
+    Attributes:
+        contacts: Bumps: one per pair of cars per touch.
+        contact_events: Contact events as ``Race`` emits them (one per car per tick of a knock of 1 m/s or more).
+        rescues: Cars put back on the road.
+        passes: Overtakes while both cars raced.
+        clean_passes: Passes with no contact for either car in the 2 s before.
+        race_time_s: From the green until the race was over (or stopped).
+        finished: Cars that took the flag.
+        complete: The race ended by its rules (all in, or the flag timeout); False: stopped at the time limit.
+        best_lap_ratios: Per car (index = grid slot), best lap over the reference lap; None without a lap.
+        positions: Per car, its finishing position (1 = winner).
+        names: Per car, its name in the race.
+        pace: Per car, the pace it raced at.
+        contact_log: Every bump: race time [s], the two cars, and where (the first car's distance into its lap [m]).
+        pass_log: Every pass: race time [s], the car that passed, the car passed, clean or not.
+        slow_car: The held-back car (slow-car scenario only), else None.
+        rivals_past: Rivals classified ahead of the slow car at the end (of 7), else None.
+        rivals_ever_ahead: Rivals ever more than 2 m ahead of the slow car while racing, else None.
+        slow_car_position: The slow car's finishing position (1-8), else None.
+    """
+
+    contacts: int
+    contact_events: int
+    rescues: int
+    passes: int
+    clean_passes: int
+    race_time_s: float
+    finished: int
+    complete: bool
+    best_lap_ratios: list[float | None]
+    positions: list[int]
+    names: list[str]
+    pace: list[float]
+    contact_log: list[dict[str, Any]] = field(default_factory=list)
+    pass_log: list[dict[str, Any]] = field(default_factory=list)
+    slow_car: int | None = None
+    rivals_past: int | None = None
+    rivals_ever_ahead: int | None = None
+    slow_car_position: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``slow_car`` fields only where there is a slow car)."""
+        data = asdict(self)
+        if self.slow_car is None:
+            for key in ("slow_car", "rivals_past", "rivals_ever_ahead", "slow_car_position"):
+                del data[key]
+        return data
+
+
+def measure(
+    record: RaceRecord, reference_lap_s: float | None, track_length: float, slow_car: int | None = None
+) -> ScenarioResult:
+    """Count a recorded race (see :mod:`agents.race_bench.counting`).
+
+    Args:
+        record: The race.
+        reference_lap_s: The reference lap [s], for the lap ratios (None: no ratios).
+        track_length: [m], to say where on the lap each contact happened.
+        slow_car: The held-back car, if any.
+    """
+    bumps = count_bumps(record.contacts, record.touches)
+    passes = mark_clean(find_passes(record.times, record.progress, record.racing), record.contacts)
+    positions = [0] * record.n_cars
+    for place, car in enumerate(record.final_order, start=1):
+        positions[car] = place
+    contact_log = []
+    for bump in bumps:
+        tick = min(int(np.searchsorted(record.times, bump.time)), len(record.times) - 1)
+        at = float(record.progress[tick, bump.a]) % track_length
+        contact_log.append({"time_s": round(bump.time, 3), "cars": [bump.a, bump.b], "at_m": round(at, 1)})
+    result = ScenarioResult(
+        contacts=len(bumps),
+        contact_events=len(record.contacts),
+        rescues=len(record.rescues),
+        passes=len(passes),
+        clean_passes=sum(p.clean for p in passes),
+        race_time_s=float(record.times[-1]) if len(record.times) else 0.0,
+        finished=sum(record.finished),
+        complete=record.done,
+        best_lap_ratios=lap_ratios(record.best_laps(), reference_lap_s),
+        positions=positions,
+        names=list(record.names),
+        pace=list(record.pace),
+        contact_log=contact_log,
+        pass_log=[{"time_s": round(p.time, 3), "car": p.car, "passed": p.passed, "clean": p.clean} for p in passes],
+    )
+    if slow_car is not None:
+        result.slow_car = slow_car
+        result.rivals_past = rivals_past(record.final_order, slow_car)
+        result.rivals_ever_ahead = rivals_ever_ahead(record.progress, record.racing, slow_car)
+        result.slow_car_position = positions[slow_car]
+    return result
+
+
+@dataclass
+class BenchRun:
+    """Both scenarios on one track, with their records (for the picture)."""
+
+    field: ScenarioResult
+    slow_car: ScenarioResult
+    field_record: RaceRecord
+    slow_car_record: RaceRecord
+    driver: str
+    model_path: Path | None
+
+
+def run_scenarios(
+    track: Track,
+    track_path: str | os.PathLike[str] | None,
+    laps: int,
+    difficulty: str,
+    reference_lap_s: float | None,
+    seed: int | None = None,
+    params: CarParams = DEFAULT_CAR,
+    models_dir: Path | None = None,
+) -> BenchRun:
+    """Race both scenarios on a track with the driver the game would use there.
+
+    Args:
+        track: Where.
+        track_path: Its file (its stem picks the fine-tuned model).
+        laps: Race distance.
+        difficulty: "easy", "normal" or "hard".
+        reference_lap_s: For the lap ratios.
+        seed: None: the game's grid; else grid slots moved a little (see :func:`agents.race_bench.record.make_race`).
+        params: The car.
+        models_dir: Where models live (default: the game's).
+    """
+    results = []
+    choice = None
+    for slow in (None, SLOW_CAR):
+        choice = driver_for_track(track, track_path, params, models_dir)  # a fresh driver for each race
+        race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, slow, SLOW_PACE, seed, params)
+        record = record_race(race)
+        results.append((measure(record, reference_lap_s, track.length, slow), record))
+    assert choice is not None
+    (field_result, field_record), (slow_result, slow_record) = results
+    return BenchRun(field_result, slow_result, field_record, slow_record, choice.kind, choice.model_path)
