@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="move every grid slot a little, the same way for the same seed [default: the game's grid exactly]",
     )
+    parser.add_argument(
+        "--models",
+        metavar="DIR",
+        default=None,
+        help="a models folder laid out like assets/models (base.npz, tracks/<stem>.npz) [default: the game's]",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
     parser.add_argument("--plot", metavar="PNG", help="draw race position over time, both races, to this PNG")
     return parser
@@ -95,13 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed is not None and args.seed < 0:
         print(f"error: --seed must not be negative, got {args.seed}", file=sys.stderr)
         return 2
+    if args.models is not None and not Path(args.models).is_dir():
+        print(f"error: --models {args.models} is not a folder", file=sys.stderr)
+        return 2
     try:
         track = load_track_file(args.track)
     except TrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     reference = reference_lap_time(track)
-    run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed)
+    models = Path(args.models) if args.models is not None else None
+    run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed, models_dir=models)
     header: dict[str, Any] = {
         "track": track.name,
         "track_file": str(args.track),

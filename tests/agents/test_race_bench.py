@@ -225,3 +225,10 @@ def test_a_race_stopped_at_the_time_limit_says_so(oval_track):
     assert not record.done and not any(record.finished) and record.times[-1] == pytest.approx(3.0, abs=2 * DT)
     result = measure(record, reference_lap_s=None, track_length=oval_track.length)
     assert not result.complete and result.best_lap_ratios == [None, None] and result.slow_car is None
+
+
+def test_cli_models_folder_must_exist(oval_track, tmp_path, capsys):
+    path = tmp_path / "track.json"
+    save_track(oval_track, path)
+    assert main(["--track", str(path), "--models", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
