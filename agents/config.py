@@ -1,8 +1,9 @@
 """Training settings: one typed dataclass, a docstring per field, the defaults in one place.
 
 ``TrainConfig`` holds every setting of ``python -m agents.train``; ``--help`` is generated from the field
-docstrings below, so the two cannot drift apart. Defaults start from the original design's SAC hyperparameters;
-where a default differs, the comment beside it says what was measured. Each mode (``base``, ``finetune``,
+docstrings below, so the two cannot drift apart: they say what a user needs. Defaults start from the original
+design's SAC hyperparameters; where a default differs, the measurement that chose it is in
+``assets/models/README.md`` ("Why the defaults are what they are"). Each mode (``base``, ``finetune``,
 ``scratch``) changes a few defaults, listed in :data:`MODE_DEFAULTS`.
 
 The resolved config (after mode defaults and command-line overrides) is written into the JSON sidecar beside
@@ -54,9 +55,7 @@ class TrainConfig:
     base: str = str(base_model(suffix=".zip"))
     """finetune only: the base model (an SB3 .zip) to start from."""
     steps: int = 2_600_000
-    """Environment steps to train for (summed over the parallel environments); with --resume, the total. The
-    shipped base model's first stage trained 2.6M steps (about 36 minutes here; assets/models/README.md has all
-    four)."""
+    """Environment steps to train for (summed over the parallel environments); with --resume, the total."""
     seed: int = 0
     """Seeds Python, NumPy, PyTorch and the environments, once, in one place."""
     out: str | None = None
@@ -66,11 +65,8 @@ class TrainConfig:
 
     # -- speed ----------------------------------------------------------------------------------------------------
     n_envs: int = 16
-    """Environments stepped together in one process (one vectorised env). The design had 1; measured
-    (python -m agents.bench_train, 2 shared cores, 1 update per vector step): the gradient update (~11 ms) is
-    the ceiling, so env steps/s grow with the envs per update: 1 env 93, 8 envs 700, 16 envs 1370, 32 envs
-    2400. 16 is the fewest that clears 800 with margin; which ratio learns fastest per minute is the lead's
-    measurement."""
+    """Environments stepped together in one process (one vectorised env); more envs per gradient update train
+    faster per minute (python -m agents.bench_train)."""
     train_freq: int = 1
     """Vector steps (each one step of every env) between rounds of gradient updates."""
     gradient_steps: int = 1
@@ -79,8 +75,7 @@ class TrainConfig:
     """If set, overrides train_freq and gradient_steps to give this many gradient updates per env step
     (e.g. 0.0625 = one update per 16 env steps)."""
     torch_threads: int = 1
-    """PyTorch CPU threads. Measured on the 2 shared cores at 16 envs: 1 thread 1370 env steps/s; 2 threads
-    anywhere from 20 to 1780 (they fight the env loop and other processes for the cores)."""
+    """PyTorch CPU threads (more can be slower on a busy machine: they fight the env loop for the cores)."""
     device: str = "auto"
     """Torch device: auto (CUDA when present), cpu or cuda."""
 
@@ -104,10 +99,7 @@ class TrainConfig:
     or the loaded model's. Lower is a less random policy in training, which can then learn to drive closer to the
     limit; its deterministic driving is what races."""
     n_steps: int = 3
-    """Steps of the n-step return in the critics' targets (SB3's NStepReplayBuffer). The design had 1; measured
-    (random tracks, 16 envs, 1 update per 16 env steps, seed 0, both runs side by side on the 2 cores): at 1.2M
-    steps (18 min) n_steps=3 lapped 3 of 3 unseen generated tracks at 1.16-1.20x the reference lap, n_steps=1
-    2 of 3 at 1.37-1.46x; at 1.4M n_steps=1 lapped none. One seed each: a lead, not a proof."""
+    """Steps of the n-step return in the critics' targets (SB3's NStepReplayBuffer)."""
     net_arch: list[int] = field(default_factory=lambda: [256, 256])
     """Hidden layer sizes of the actor and of each critic."""
     policy_warmup_steps: int = 0
@@ -121,9 +113,7 @@ class TrainConfig:
     """Grid starts: a standing start from one of the game's first grid_slots grid slots, drawn at random (0: the
     middle of the road at pole, as the models trained before this setting were)."""
     standing_start_share: float = 0.2
-    """Random starts: share from a standstill. A track's grid need not be on a long straight (Harbour Hairpins'
-    is 90 m before a hairpin; the generated tracks' is always on their longest straight): measured, drivers
-    trained without these sat still on such a grid."""
+    """Random starts: share from a standstill (a user's track may put its grid just before a hairpin)."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     off_track_penalty: float | None = None
@@ -133,9 +123,7 @@ class TrainConfig:
     the speed from which it could still brake for the corners ahead); default: the env's (0)."""
     stuck_penalty: float | None = None
     """Reward penalty, once, for making no progress for 3 s (the episode ends); default: the off-track penalty
-    (or the env's 5, if that is more), so that stopping is never a way out of a corner the driver fears
-    (measured: with 30 for leaving the track and 5 for stopping, the driver learned to stop short of a hairpin it
-    had not mastered)."""
+    (or the env's 5, if that is more), so that stopping is never a way out of a corner the driver fears."""
     track_mix_spread: float = 0.0
     """Random tracks: how much each track draws its own character (game.sim.track.generator.GeneratorSettings
     .feature_mix_spread): 0 = every track the same mix of features; 0.3 = a mix and a density of its own per
