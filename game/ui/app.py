@@ -34,6 +34,8 @@ class LaunchOptions:
     difficulty: str | None = None
     laps: int | None = None
     watch: bool = False
+    time_trial: bool = False
+    ghost: str = "best"
     editor: bool = False
     editor_track: Path | None = None
     frames: int | None = None
@@ -84,6 +86,8 @@ class App:
         ctx.stack.push(MainMenuScene(ctx))
         if options.editor:
             open_editor(ctx, options.editor_track)
+        elif options.time_trial:
+            self._open_time_trial()
         elif options.track is not None or options.watch:
             self._open_race()
 
@@ -110,6 +114,23 @@ class App:
             watch=options.watch,
         )
         self.ctx.stack.push(LoadingScene(self.ctx, path, config))
+
+    def _open_time_trial(self) -> None:
+        from game.ui.scenes.message import MessageScene
+        from game.ui.scenes.time_trial import open_time_trial
+        from game.ui.tracklist import track_files
+
+        path = self.options.track
+        if path is None:
+            files = track_files()
+            if not files:
+                self.ctx.stack.push(MessageScene(self.ctx, "NO TRACKS", "No track files found in tracks/."))
+                return
+            path = files[0]
+        from game.sim.rules import DIFFICULTY_PACE
+
+        pace = DIFFICULTY_PACE[self.options.difficulty] if self.options.difficulty else 1.0
+        self.ctx.stack.push(open_time_trial(self.ctx, path, mode=self.options.ghost, autopilot_pace=pace))
 
     # -- one frame ----------------------------------------------------------------------------------------------
     @property

@@ -124,9 +124,10 @@ def draw_lights(surface: pygame.Surface, lights_on: int, go: bool) -> None:
 class Hud:
     """Draws the HUD for the car the camera follows."""
 
-    def __init__(self, race: Race, colours: Sequence[Colour]) -> None:
+    def __init__(self, race: Race, colours: Sequence[Colour], time_trial: bool = False) -> None:
         self.race = race
         self.colours = colours
+        self.time_trial = time_trial  # no position and no race distance: "TIME TRIAL" and the lap number
         self.minimap = Minimap(race.track)
 
     def draw(self, surface: pygame.Surface, cars: np.ndarray, focus: int, best_lap: float | None, flash: bool) -> None:
@@ -138,13 +139,17 @@ class Hud:
         position = race.position_of(focus)
         timer = race.timers[focus]
         panel(surface, (4, 4, 112, 40))
-        f.draw(surface, f"P{position}", (8, 8), YELLOW, 3)
-        f.draw(surface, f"/{n}", (8 + 6 * 3 * len(f"P{position}"), 15), LIGHT_GREY, 1)
-        lap = race.lap_of(focus)
-        f.draw(surface, f"LAP {lap}/{race.config.laps}", (60, 10), WHITE, 1)
-        f.draw(surface, race.names[focus], (60, 22), self.colours[focus], 1)
-        if race.finished(focus):
-            f.draw(surface, "FINISHED", (60, 32), LIME, 1)
+        if self.time_trial:
+            f.draw(surface, "TIME TRIAL", (8, 8), YELLOW, 1)
+            f.draw(surface, f"LAP {timer.laps + 1}" if timer.laps else "OUT LAP", (8, 20), WHITE, 2)
+        else:
+            f.draw(surface, f"P{position}", (8, 8), YELLOW, 3)
+            f.draw(surface, f"/{n}", (8 + 6 * 3 * len(f"P{position}"), 15), LIGHT_GREY, 1)
+            lap = race.lap_of(focus)
+            f.draw(surface, f"LAP {lap}/{race.config.laps}", (60, 10), WHITE, 1)
+            f.draw(surface, race.names[focus], (60, 22), self.colours[focus], 1)
+            if race.finished(focus):
+                f.draw(surface, "FINISHED", (60, 32), LIME, 1)
 
         panel(surface, (w - 128, 4, 124, 44))
         current = timer.current_lap_time(race.race_time) if race.started and not race.finished(focus) else None

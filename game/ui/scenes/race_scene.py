@@ -46,12 +46,17 @@ class LoadingScene(Scene):
         config: RaceConfig,
         track: Track | None = None,
         input_source: InputSource | None = None,
+        build: Callable[[Track], Scene] | None = None,
+        text: str = "LOADING...",
     ) -> None:
+        """Args: what to race; ``build`` makes the scene from the loaded track instead of a plain RaceScene."""
         super().__init__(ctx)
         self.track_path = track_path
         self.config = config
         self.track = track
         self.input_source = input_source
+        self.build = build
+        self.text = text
         self.frames = 0
 
     def update(self, dt: float) -> None:
@@ -65,7 +70,10 @@ class LoadingScene(Scene):
                 from game.sim.track.io import load_track
 
                 track = load_track(self.track_path)
-            scene = RaceScene(self.ctx, track, self.track_path, self.config, input_source=self.input_source)
+            if self.build is not None:
+                scene = self.build(track)
+            else:
+                scene = RaceScene(self.ctx, track, self.track_path, self.config, input_source=self.input_source)
         except Exception as exc:  # a broken track or model file shows a message; the game goes on
             self.ctx.stack.replace(MessageScene(self.ctx, "CANNOT START THE RACE", str(exc)))
             return
@@ -75,7 +83,7 @@ class LoadingScene(Scene):
         """A plain loading screen."""
         surface.fill((12, 12, 20))
         w, h = surface.get_size()
-        font().draw(surface, "LOADING...", (w // 2, h // 2 - 7), YELLOW, 2, "center")
+        font().draw(surface, self.text, (w // 2, h // 2 - 7), YELLOW, 2, "center")
 
 
 class RaceScene(Scene):
@@ -96,7 +104,7 @@ class RaceScene(Scene):
         self.config = config
         self.input_source = input_source or (lambda race: self.ctx.controls.read())
         self.choice = driver_for_track(track, self.track_path, DEFAULT_CAR)
-        self.race = Race(track, config, self.choice.driver, DEFAULT_CAR, autopilot=ctx.autopilot)
+        self.race = self.create_race()
         self.colours = [CAR_COLOURS[i % len(CAR_COLOURS)] for i in range(self.race.n_cars)]
         self.art = TrackArt(track, [self.race.grid_slot(k) for k in range(self.race.n_cars)])
         self.art.prerender()
@@ -113,6 +121,10 @@ class RaceScene(Scene):
         self._warned = False
         if self.choice.message:
             self.banners.append([[(self.choice.message.upper(), YELLOW)], 7.0])
+
+    def create_race(self) -> Race:
+        """The race this scene runs (a subclass may wrap it in a session of its own)."""
+        return Race(self.track, self.config, self.choice.driver, DEFAULT_CAR, autopilot=self.ctx.autopilot)
 
     # -- input --------------------------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -143,9 +155,11 @@ class RaceScene(Scene):
     def restart(self) -> None:
         """The same race again from the grid."""
         self.ctx.audio.stop_loops()
-        self.ctx.stack.replace(
-            LoadingScene(self.ctx, self.track_path, self.config, self.track, input_source=self.input_source)
-        )
+        self.ctx.stack.replace(self.reload())
+
+    def reload(self) -> Scene:
+        """A loading screen that builds this race afresh (a subclass rebuilds its own kind)."""
+        return LoadingScene(self.ctx, self.track_path, self.config, self.track, input_source=self.input_source)
 
     def show_results(self) -> None:
         """Swap the race for its results."""
@@ -165,7 +179,7 @@ class RaceScene(Scene):
         self.accumulator += min(max(dt, 0.0), MAX_FRAME_TIME)
         race = self.race
         while self.accumulator >= PHYSICS_DT - 1e-9:
-            race.step(self.input_source(race))
+            self.tick(self.input_source(race))
             self.accumulator -= PHYSICS_DT
         self.accumulator = max(self.accumulator, 0.0)
         self.art.paint_skids(race.skid_marks, race.skid_serial)
@@ -181,6 +195,10 @@ class RaceScene(Scene):
         self._sound()
         if race.done:
             self.show_results()
+
+    def tick(self, controls: tuple[float, float]) -> None:
+        """One physics tick with the player's controls."""
+        self.race.step(controls)
 
     def _on_event(self, event) -> None:  # noqa: ANN001
         race = self.race
@@ -236,6 +254,7 @@ class RaceScene(Scene):
         cars = interpolate_cars(race.prev_cars, race.cars, alpha, self._scratch)
         camera = self.camera(cars)
         self.art.draw(surface, camera)
+        self.draw_under_cars(surface, camera)
         draw_cars(surface, cars, self.colours, self.sprites, camera, self.art.ppm)
         f = font()
         if race.human is not None and not self.config.watch:
@@ -249,10 +268,17 @@ class RaceScene(Scene):
         if self.config.watch:
             panel(surface, (w // 2 - 70, h - 20, 140, 16), 170)
             f.draw(surface, f"WATCHING {race.names[self.focus]}  < >", (w // 2, h - 16), LIGHT_GREY, 1, "center")
+        self.draw_over_hud(surface)
         y = h - 64
         for lines, _ in self.banners[-2:]:
             banner(surface, lines, y - 11 * (len(lines) - 1), 1)
             y -= 14 * len(lines) + 4
+
+    def draw_under_cars(self, surface: pygame.Surface, camera: tuple[float, float]) -> None:
+        """Between the track and the cars (a subclass draws a ghost here)."""
+
+    def draw_over_hud(self, surface: pygame.Surface) -> None:
+        """Over the HUD, under the banners (a subclass adds its own panels here)."""
 
 
 class PauseScene(Scene):
