@@ -4,6 +4,7 @@
     python main.py --track tracks/NAME.json --rivals 3 --difficulty hard --laps 3
     python main.py --watch --track tracks/NAME.json   # an AI-only race
     python main.py --time-trial --track tracks/NAME.json [--ghost ai]   # laps alone against a ghost
+    python main.py --replay FILE                      # watch a saved replay (S on the results screen saves one)
     python main.py --editor [TRACK]                   # the track editor
     python main.py --frames 600 --screenshot out.png  # run 600 frames (fixed 1/60 s steps), save the last one
 
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="best",
         help="time trial: chase your best lap (default), the AI's (recorded on first use) or none",
     )
+    parser.add_argument("--replay", type=Path, metavar="FILE", help="watch a saved replay")
     parser.add_argument(
         "--editor", nargs="?", const="", default=None, metavar="TRACK", help="open the track editor (on TRACK)"
     )
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             ("--watch", args.watch),
             ("--editor", args.editor is not None),
             ("--time-trial", args.time_trial),
+            ("--replay", args.replay is not None),
         )
         if on
     ]
@@ -90,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         editor_track = Path(args.editor)
         if not editor_track.is_file():
             parser.error(f"no such track file for --editor: {args.editor}")
+    if args.replay is not None and not args.replay.is_file():
+        parser.error(f"no such replay file: {args.replay}")
     if args.screenshot is not None and args.screenshot.suffix.lower() not in (".png", ".bmp", ".tga", ".jpg"):
         parser.error(f"--screenshot must end in .png, got {args.screenshot}")
 
@@ -104,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         watch=args.watch,
         time_trial=args.time_trial,
         ghost=args.ghost,
+        replay=args.replay,
         editor=args.editor is not None,
         editor_track=editor_track,
         frames=args.frames,

@@ -36,6 +36,7 @@ class LaunchOptions:
     watch: bool = False
     time_trial: bool = False
     ghost: str = "best"
+    replay: Path | None = None
     editor: bool = False
     editor_track: Path | None = None
     frames: int | None = None
@@ -88,6 +89,10 @@ class App:
             open_editor(ctx, options.editor_track)
         elif options.time_trial:
             self._open_time_trial()
+        elif options.replay is not None:
+            from game.ui.replays import open_replay
+
+            ctx.stack.push(open_replay(ctx, options.replay))
         elif options.track is not None or options.watch:
             self._open_race()
 

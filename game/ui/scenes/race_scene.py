@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.drivers.catalogue import driver_for_track
+from game.drivers.catalogue import DriverChoice, driver_for_track
 from game.sim.physics import CAR_SLIDE, CAR_VX, CAR_VY, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
 from game.sim.race import Race, RaceConfig
+from game.sim.replay import InputRecorder, Replay
 from game.sim.track import Track
 from game.ui.audio import distance_volume
 from game.ui.render.font import font
@@ -89,6 +90,8 @@ class LoadingScene(Scene):
 class RaceScene(Scene):
     """A race being driven (or watched)."""
 
+    keeps_records = True  # the player's laps count for the best-lap records (not in a replay)
+
     def __init__(
         self,
         ctx: Context,
@@ -96,6 +99,7 @@ class RaceScene(Scene):
         track_path: Path | None,
         config: RaceConfig,
         input_source: InputSource | None = None,
+        choice: DriverChoice | None = None,
     ) -> None:
         super().__init__(ctx)
         self.track = track
@@ -103,8 +107,9 @@ class RaceScene(Scene):
         self.track_key = self.track_path.stem if self.track_path is not None else track.name
         self.config = config
         self.input_source = input_source or (lambda race: self.ctx.controls.read())
-        self.choice = driver_for_track(track, self.track_path, DEFAULT_CAR)
+        self.choice = choice or driver_for_track(track, self.track_path, DEFAULT_CAR)
         self.race = self.create_race()
+        self.recorder = InputRecorder()  # the player's inputs, for the replay
         self.colours = [CAR_COLOURS[i % len(CAR_COLOURS)] for i in range(self.race.n_cars)]
         self.art = TrackArt(track, [self.race.grid_slot(k) for k in range(self.race.n_cars)])
         self.art.prerender()
@@ -197,8 +202,15 @@ class RaceScene(Scene):
             self.show_results()
 
     def tick(self, controls: tuple[float, float]) -> None:
-        """One physics tick with the player's controls."""
+        """One physics tick with the player's controls (recorded for the replay)."""
+        self.recorder.record(self.race.tick, controls)
         self.race.step(controls)
+
+    def replay(self) -> Replay | None:
+        """The replay of this race as it stands, or None for a track that has no file (it could not be found)."""
+        from game.ui.replays import replay_of
+
+        return replay_of(self)
 
     def _on_event(self, event) -> None:  # noqa: ANN001
         race = self.race
@@ -214,7 +226,7 @@ class RaceScene(Scene):
             audio.play("thud", min(event.value / 8.0, 1.0) * distance_volume(math.hypot(dx, dy)))
         elif event.kind == "lap" and event.car == human:
             audio.play("lap", 0.7)
-            if self.ctx.best_laps.submit(self.track_key, self.track.length, event.value):
+            if self.keeps_records and self.ctx.best_laps.submit(self.track_key, self.track.length, event.value):
                 self.saved_best = event.value
                 self.banners.append([[(f"NEW BEST LAP {format_time(event.value)}", YELLOW)], 3.0])
             else:

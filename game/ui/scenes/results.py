@@ -29,11 +29,26 @@ class ResultsScene(BackdropScene):
         self.human = race.human
         self.title = race.track.name.upper()
         self.fastest = race.fastest_lap
+        self.replay = race_scene.replay()  # taken now: the race as it ended
+        self.saved_to: str | None = None
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        """Enter / Esc: menu; R: race again."""
+        """Enter / Esc: menu; R: race again; V: watch the replay; S: save it."""
         if event.type == pygame.KEYDOWN and event.key == pygame.K_r:
             self.race_scene.restart()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_v and self.replay is not None:
+            from game.ui.replays import open_replay
+
+            self.ctx.audio.play("blip", 0.5)
+            self.ctx.stack.push(open_replay(self.ctx, self.replay))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_s and self.replay is not None:
+            from game.ui.replays import save_to_data_dir
+
+            path, message = save_to_data_dir(self.replay)
+            self.saved_to = path.name if path is not None else None
+            self.ctx.toast(message.upper(), 4.0)
             return
         if menu_direction(event) in ("accept", "back"):
             from game.ui.scenes.menu import MainMenuScene
@@ -67,4 +82,7 @@ class ResultsScene(BackdropScene):
             best_colour = LIME if self.fastest is not None and self.fastest[1] == row.car else colour
             f.draw(surface, format_time(row.best_lap), (300, y), best_colour, 1)
             f.draw(surface, row.gap, (390, y), colour, 1)
-        f.draw(surface, "ENTER: MENU   R: RACE AGAIN", (w // 2, h - 14), LIGHT_GREY, 1, "center")
+        keys = "ENTER: MENU   R: RACE AGAIN"
+        if self.replay is not None:
+            keys += "   V: WATCH REPLAY   S: SAVE REPLAY"
+        f.draw(surface, keys, (w // 2, h - 14), LIGHT_GREY, 1, "center")
