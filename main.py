@@ -4,6 +4,7 @@
     python main.py --track tracks/NAME.json --rivals 3 --difficulty hard --laps 3
     python main.py --watch --track tracks/NAME.json   # an AI-only race
     python main.py --time-trial --track tracks/NAME.json [--ghost ai]   # laps alone against a ghost
+    python main.py --championship                     # start or resume a season over the shipped tracks
     python main.py --replay FILE                      # watch a saved replay (S on the results screen saves one)
     python main.py --editor [TRACK]                   # the track editor
     python main.py --frames 600 --screenshot out.png  # run 600 frames (fixed 1/60 s steps), save the last one
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="best",
         help="time trial: chase your best lap (default), the AI's (recorded on first use) or none",
     )
+    parser.add_argument(
+        "--championship", action="store_true", help="start or resume a championship over the shipped tracks"
+    )
     parser.add_argument("--replay", type=Path, metavar="FILE", help="watch a saved replay")
     parser.add_argument(
         "--editor", nargs="?", const="", default=None, metavar="TRACK", help="open the track editor (on TRACK)"
@@ -83,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             ("--editor", args.editor is not None),
             ("--time-trial", args.time_trial),
             ("--replay", args.replay is not None),
+            ("--championship", args.championship),
         )
         if on
     ]
@@ -110,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         time_trial=args.time_trial,
         ghost=args.ghost,
         replay=args.replay,
+        championship=args.championship,
         editor=args.editor is not None,
         editor_track=editor_track,
         frames=args.frames,

@@ -37,6 +37,7 @@ class LaunchOptions:
     time_trial: bool = False
     ghost: str = "best"
     replay: Path | None = None
+    championship: bool = False
     editor: bool = False
     editor_track: Path | None = None
     frames: int | None = None
@@ -89,6 +90,8 @@ class App:
             open_editor(ctx, options.editor_track)
         elif options.time_trial:
             self._open_time_trial()
+        elif options.championship:
+            self._open_championship()
         elif options.replay is not None:
             from game.ui.replays import open_replay
 
@@ -136,6 +139,28 @@ class App:
 
         pace = DIFFICULTY_PACE[self.options.difficulty] if self.options.difficulty else 1.0
         self.ctx.stack.push(open_time_trial(self.ctx, path, mode=self.options.ghost, autopilot_pace=pace))
+
+    def _open_championship(self) -> None:
+        """Resume the saved season, or start one over the shipped tracks with the settings' race settings."""
+        from game.ui.scenes.championship_setup import open_season
+        from game.ui.seasons import default_calendar, load_season, new_season, save_season
+
+        ctx = self.ctx
+        season, message = load_season()
+        if message:
+            ctx.toast(message.upper(), 6.0)
+        if season is None or season.finished:
+            options, settings = self.options, ctx.settings
+            season = new_season(
+                default_calendar(),
+                options.laps or settings.laps,
+                options.rivals if options.rivals is not None else settings.rivals,
+                options.difficulty or settings.difficulty,
+            )
+            message = save_season(season)
+            if message:
+                ctx.toast(message.upper(), 6.0)
+        open_season(ctx, season)
 
     # -- one frame ----------------------------------------------------------------------------------------------
     @property

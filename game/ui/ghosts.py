@@ -8,11 +8,11 @@ is renamed aside (``*.broken.json``) and a message says so, never an exception.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from game.drivers.catalogue import driver_for_track
 from game.paths import data_dir
+from game.sim.files import set_aside
 from game.sim.ghost import Ghost, GhostError, load_ghost, save_ghost
 from game.sim.identity import file_sha256
 from game.sim.physics import DEFAULT_CAR
@@ -31,16 +31,6 @@ def player_ghost_path(track_key: str) -> Path:
 def ai_ghost_path(track_key: str) -> Path:
     """The AI's ghost of a track."""
     return data_dir() / GHOSTS_FOLDER / AI_FOLDER / f"{track_key}.json"
-
-
-def set_aside(path: Path) -> Path | None:
-    """Rename a broken file to ``<stem>.broken.json`` beside it (replacing an older one); None if that failed."""
-    target = path.with_name(f"{path.stem}.broken{path.suffix}")
-    try:
-        os.replace(path, target)
-    except OSError:
-        return None
-    return target
 
 
 def read_ghost(path: Path, track_id: str, what: str) -> tuple[Ghost | None, str | None]:
