@@ -19,8 +19,7 @@ from game.sim.race import CarResult, RaceConfig
 
 def results(order: list[int], dnf: tuple[int, ...] = ()) -> list[CarResult]:
     return [
-        CarResult(k + 1, car, f"C{car}", 1, None if car in dnf else 60.0 + k, 60.0, "")
-        for k, car in enumerate(order)
+        CarResult(k + 1, car, f"C{car}", 1, None if car in dnf else 60.0 + k, 60.0, "") for k, car in enumerate(order)
     ]
 
 
