@@ -19,7 +19,7 @@ from game.sim.track import Track
 from game.ui.ghosts import ai_ghost, player_ghost_path, read_ghost, write_ghost
 from game.ui.render.font import font
 from game.ui.render.ghost import GhostSprites, draw_ghost, draw_ghost_panel, draw_split
-from game.ui.render.hud import Hud, format_time
+from game.ui.render.hud import Hud, format_time, panel
 from game.ui.render.palette import GREY, YELLOW
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import InputSource, LoadingScene, RaceScene
@@ -173,5 +173,6 @@ class TimeTrialScene(RaceScene):
             return
         w, h = surface.get_size()
         f = font()
+        panel(surface, (w // 2 - 62, h - 26, 124, 24), 170)
         f.draw(surface, f"RECORD {format_time(self.session.record)}", (w // 2, h - 12), YELLOW, 1, "center")
         f.draw(surface, "G: GHOST", (w // 2, h - 22), GREY, 1, "center")
