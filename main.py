@@ -9,7 +9,8 @@
     python main.py --editor [TRACK]                   # the track editor
     python main.py --frames 600 --screenshot out.png  # run 600 frames (fixed 1/60 s steps), save the last one
 
-Keys: arrows or WASD drive (remap in Settings), Esc pauses, R restarts, M mutes, F12 saves a screenshot.
+Keys: arrows or WASD drive (remap in Settings), Esc pauses, R restarts, T puts your car back on the track (it waits
+2 s), M mutes, F12 saves a screenshot.
 """
 
 from __future__ import annotations

@@ -173,7 +173,7 @@ def replay_race(replay: Replay, track: Track, driver: Driver) -> Race:
 def step_replay(race: Race, replay: Replay, rescue: bool = True) -> None:
     """One tick of a replayed race: the recorded rescue, then the recorded controls."""
     if rescue and race.human is not None and replay.rescue_at(race.tick):
-        race.rescue(race.human)
+        race.put_back(race.human)
     race.step(replay.controls_at(race.tick))
 
 

@@ -119,9 +119,11 @@ class TimeTrial:
             return None
         return self.target.pose_at(self.lap_time)
 
-    def step(self, controls: tuple[float, float] = (0.0, 0.0)) -> None:
-        """One physics tick of the session."""
+    def step(self, controls: tuple[float, float] = (0.0, 0.0), put_back: bool = False) -> None:
+        """One physics tick of the session (``put_back``: the player asked to be put back on the track first)."""
         race = self.race
+        if put_back:
+            race.put_back(0)
         timer = race.timers[0]
         laps_before = timer.laps
         lap_start = timer.lap_start_time or 0.0

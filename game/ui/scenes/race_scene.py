@@ -18,7 +18,7 @@ import pygame
 
 from game.drivers.catalogue import DriverChoice, driver_for_track
 from game.sim.physics import CAR_SLIDE, CAR_VX, CAR_VY, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
-from game.sim.race import Race, RaceConfig
+from game.sim.race import PLAYER_RESCUE_HOLD, Race, RaceConfig
 from game.sim.replay import InputRecorder, Replay
 from game.sim.track import Track
 from game.ui.audio import distance_volume
@@ -31,6 +31,7 @@ from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.message import MessageScene
 from game.ui.scenes.widgets import MenuItem, MenuList
 
+PUT_BACK_KEY = pygame.K_t  # puts the player's car back on the track (it waits PLAYER_RESCUE_HOLD)
 MAX_FRAME_TIME = 0.25  # [s] a longer frame (a stall) is cut short instead of running many ticks at once
 LOOK_AHEAD = 0.35  # [s] the camera leads the car by its velocity times this
 MAX_LOOK_AHEAD = 30.0  # [m]
@@ -110,6 +111,7 @@ class RaceScene(Scene):
         self.choice = choice or driver_for_track(track, self.track_path, DEFAULT_CAR)
         self.race = self.create_race()
         self.recorder = InputRecorder()  # the player's inputs, for the replay
+        self.put_back_asked = False  # T pressed: put the player's car back on the track before the next tick
         self.colours = [CAR_COLOURS[i % len(CAR_COLOURS)] for i in range(self.race.n_cars)]
         self.art = TrackArt(track, [self.race.grid_slot(k) for k in range(self.race.n_cars)])
         self.art.prerender()
@@ -143,6 +145,8 @@ class RaceScene(Scene):
             self.pause()
         elif event.key == pygame.K_r:
             self.restart()
+        elif event.key == PUT_BACK_KEY:
+            self.put_back_asked = True
         elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self._player_done():
             self.show_results()
         elif self.config.watch and event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_TAB):
@@ -202,9 +206,17 @@ class RaceScene(Scene):
             self.show_results()
 
     def tick(self, controls: tuple[float, float]) -> None:
-        """One physics tick with the player's controls (recorded for the replay)."""
-        self.recorder.record(self.race.tick, controls)
-        self.race.step(controls)
+        """One physics tick with the player's controls (recorded for the replay, with any rescue asked for)."""
+        race = self.race
+        put_back = self.take_put_back() and race.put_back(race.human)
+        self.recorder.record(race.tick, controls, put_back)
+        race.step(controls)
+
+    def take_put_back(self) -> bool:
+        """Whether the player asked to be put back on the track since the last tick (and forget the request)."""
+        asked = self.put_back_asked and self.race.human is not None and not self.race.autopilot
+        self.put_back_asked = False
+        return asked
 
     def replay(self) -> Replay | None:
         """The replay of this race as it stands, or None for a track that has no file (it could not be found)."""
@@ -281,10 +293,24 @@ class RaceScene(Scene):
             panel(surface, (w // 2 - 70, h - 20, 140, 16), 170)
             f.draw(surface, f"WATCHING {race.names[self.focus]}  < >", (w // 2, h - 16), LIGHT_GREY, 1, "center")
         self.draw_over_hud(surface)
+        self._draw_put_back(surface)
         y = h - 64
         for lines, _ in self.banners[-2:]:
             banner(surface, lines, y - 11 * (len(lines) - 1), 1)
             y -= 14 * len(lines) + 4
+
+    def _draw_put_back(self, surface: pygame.Surface) -> None:
+        """The rescue's countdown while the car waits, or the key to press when it is stranded."""
+        race = self.race
+        human = race.human
+        if human is None or race.autopilot or self.focus != human:
+            return
+        w, h = surface.get_size()
+        if race.hold_ticks[human] > 0:
+            text = f"BACK ON TRACK  {race.hold_ticks[human] * PHYSICS_DT:.1f}"
+            banner(surface, [(text, YELLOW)], h // 2 + 24, 1)
+        elif race.stranded(human):
+            banner(surface, [(f"{pygame.key.name(PUT_BACK_KEY).upper()}: BACK ON TRACK", WHITE)], h // 2 + 24, 1)
 
     def draw_under_cars(self, surface: pygame.Surface, camera: tuple[float, float]) -> None:
         """Between the track and the cars (a subclass draws a ghost here)."""
@@ -334,3 +360,5 @@ class PauseScene(Scene):
         font().draw(surface, "PAUSED", (w // 2, 70), YELLOW, 3, "center")
         self.menu.draw(surface, w // 2 - 60, 110, 120, scale=1, gap=8)
         font().draw(surface, "ESC: RESUME", (w // 2, 180), GREY, 1, "center")
+        hold = f"{PLAYER_RESCUE_HOLD:.0f} S"
+        font().draw(surface, f"T: BACK ON TRACK (WAIT {hold})   R: RESTART", (w // 2, 192), GREY, 1, "center")

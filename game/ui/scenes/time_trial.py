@@ -131,7 +131,7 @@ class TimeTrialScene(RaceScene):
 
     def tick(self, controls: tuple[float, float]) -> None:
         """One tick of the session (the lap recorder and the splits run with the race)."""
-        self.session.step(controls)
+        self.session.step(controls, put_back=self.take_put_back())
 
     def update(self, dt: float) -> None:
         """The race, then new laps (a new best is saved as the ghost) and splits."""

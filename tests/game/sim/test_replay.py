@@ -39,9 +39,7 @@ def record(track, ticks: int):
     player = keyboard_player(track)
     while race.tick < ticks and not race.done:
         controls = player(race)
-        rescue = race.tick == 900
-        if rescue:
-            race.rescue(0)
+        rescue = race.tick == 900 and race.put_back(0)
         recorder.record(race.tick, controls, rescue)
         race.step(controls)
     return race, build_replay(race, recorder, "tracks/test_ring.json", "scripted", None, None)
