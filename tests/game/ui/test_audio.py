@@ -46,7 +46,7 @@ def test_engine_note_is_continuous_in_pitch_and_phase():
     revs = np.linspace(0.0, 1.0, 101)
     pitches = [engine_frequency(r) for r in revs]
     assert pitches[0] == ENGINE_LOW and pitches[-1] == ENGINE_HIGH and np.all(np.diff(pitches) > 0)
-    assert max(np.diff(pitches)) < 2.0  # no steps: a hundredth of the revs moves the pitch by under 2 Hz
+    assert max(np.diff(pitches)) < 3.0  # no steps: a hundredth of the revs moves the pitch by under 3 Hz
 
     pieces, whole = EngineNote(22050), EngineNote(22050)
     pieces.frequency = whole.frequency = 100.0
