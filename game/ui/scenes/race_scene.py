@@ -22,6 +22,7 @@ from game.sim.race import PLAYER_RESCUE_HOLD, Race, RaceConfig
 from game.sim.replay import InputRecorder, Replay
 from game.sim.track import Track
 from game.ui.audio import distance_volume
+from game.ui.render.bridge import bridge_for
 from game.ui.render.font import font
 from game.ui.render.hud import Hud, banner, format_time, panel
 from game.ui.render.palette import CAR_COLOURS, GREY, LIGHT_GREY, LIME, WHITE, YELLOW
@@ -115,6 +116,7 @@ class RaceScene(Scene):
         self.colours = [CAR_COLOURS[i % len(CAR_COLOURS)] for i in range(self.race.n_cars)]
         self.art = TrackArt(track, [self.race.grid_slot(k) for k in range(self.race.n_cars)])
         self.art.prerender()
+        self.bridge = bridge_for(track, self.art.ppm)  # a figure-eight's upper road, drawn over the lower one
         self.sprites = CarSprites()
         for colour in self.colours:
             self.sprites.prepare(colour)
@@ -279,7 +281,16 @@ class RaceScene(Scene):
         camera = self.camera(cars)
         self.art.draw(surface, camera)
         self.draw_under_cars(surface, camera)
-        draw_cars(surface, cars, self.colours, self.sprites, camera, self.art.ppm)
+        if self.bridge is None:
+            draw_cars(surface, cars, self.colours, self.sprites, camera, self.art.ppm)
+        else:  # the cars below the bridge, the deck, the cars on it
+            above = self.bridge.on_deck(cars)
+            for layer in (~above, above):
+                picked = np.flatnonzero(layer)
+                colours = [self.colours[i] for i in picked]
+                draw_cars(surface, cars[picked], colours, self.sprites, camera, self.art.ppm)
+                if layer is not above:
+                    self.bridge.draw(surface, camera)
         f = font()
         if race.human is not None and not self.config.watch:
             x, y = world_to_screen(
