@@ -172,6 +172,9 @@ class App:
         """Global keys, then the top scene."""
         ctx = self.ctx
         if event.type == pygame.QUIT:
+            for scene in reversed(list(ctx.stack.scenes)):
+                if scene.before_quit(ctx.stack.scenes.clear):
+                    return
             ctx.stack.scenes.clear()
             return
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
