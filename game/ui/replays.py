@@ -77,8 +77,14 @@ def save_to_data_dir(replay: Replay) -> tuple[Path | None, str]:
     return path, f"replay saved: {path.name}"
 
 
-def open_replay(ctx: Context, source: Path | Replay) -> Scene:
-    """The scene that shows a replay (a file or one in memory), or a message saying why it cannot."""
+def open_replay(ctx: Context, source: Path | Replay, back: bool = False) -> Scene:
+    """The scene that shows a replay (a file or one in memory), or a message saying why it cannot.
+
+    Args:
+        ctx: The shared context.
+        source: A replay file, or a replay in memory.
+        back: Opened over a results screen: its end goes back there instead of to results of its own.
+    """
     from game.ui.scenes.message import MessageScene
     from game.ui.scenes.replay_scene import ReplayScene
 
@@ -95,4 +101,4 @@ def open_replay(ctx: Context, source: Path | Replay) -> Scene:
     mismatch = replay_mismatch(replay, track, choice.kind, model_identity(choice.model_path))
     if mismatch is not None:
         return MessageScene(ctx, "REPLAY OUT OF DATE", mismatch + " It would not show the same race.")
-    return ReplayScene(ctx, replay, track, track_path, choice)
+    return ReplayScene(ctx, replay, track, track_path, choice, back)

@@ -35,8 +35,12 @@ class ReplayScene(RaceScene):
 
     keeps_records = False
 
-    def __init__(self, ctx: Context, replay: Replay, track: Track, track_path: Path, choice: DriverChoice) -> None:
+    def __init__(
+        self, ctx: Context, replay: Replay, track: Track, track_path: Path, choice: DriverChoice, back: bool = False
+    ) -> None:
+        """A replay of ``track`` driven by ``choice``; ``back``: its end returns to the results it was opened from."""
         self.recording = replay
+        self.back = back
         self.speed = 1.0
         self.paused = False
         super().__init__(
@@ -64,7 +68,15 @@ class ReplayScene(RaceScene):
         """The same replay from the start."""
         from game.ui.replays import open_replay
 
-        return open_replay(self.ctx, self.recording)
+        return open_replay(self.ctx, self.recording, self.back)
+
+    def show_results(self) -> None:
+        """The results: back to the screen it was opened from, else results of its own."""
+        if not self.back:
+            super().show_results()
+            return
+        self.ctx.audio.stop_loops()
+        self.ctx.stack.pop()
 
     def replay(self) -> Replay | None:
         """The replay being shown (saving it again saves the same race)."""

@@ -58,7 +58,7 @@ class ResultsScene(BackdropScene):
             from game.ui.replays import open_replay
 
             self.ctx.audio.play("blip", 0.5)
-            self.ctx.stack.push(open_replay(self.ctx, self.replay))
+            self.ctx.stack.push(open_replay(self.ctx, self.replay, back=True))
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_s and self.replay is not None:
             from game.ui.replays import save_to_data_dir

@@ -51,8 +51,11 @@ def test_race_replayed_from_its_file_gives_the_same_results(ring_file, ring_trac
 
     app.step(1 / 60, [key(pygame.K_v)])  # watch it at once, at 4x
     assert type(app.top).__name__ == "ReplayScene"
+    results_scene = app.ctx.stack.scenes[-2]
     app.step(1 / 60, [key(pygame.K_4), key(pygame.K_TAB)])
     assert app.top.speed == 4.0 and app.top.focus == 1
+    app.step(1 / 60, [key(pygame.K_RETURN)])  # back to the results it was opened from
+    assert app.top is results_scene
     pygame.quit()
 
     watcher = App(LaunchOptions(replay=saved[0], mute=True, scale=1))
