@@ -40,7 +40,7 @@ class GhostError(ValueError):
     """A ghost file that cannot be used (unreadable, broken, another version, another track)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ghost:
     """One recorded lap.
 

@@ -15,7 +15,8 @@ from game.drivers.catalogue import driver_for_track
 from game.paths import REPO_ROOT, data_dir
 from game.sim.identity import file_sha256
 from game.sim.physics import DEFAULT_CAR
-from game.sim.replay import Replay, ReplayError, build_replay, load_replay, replay_mismatch, save_replay
+from game.sim.replay import Replay, build_replay, replay_mismatch
+from game.sim.replay_file import ReplayError, load_replay, save_replay
 from game.sim.track import TrackError
 from game.sim.track.io import load_track
 

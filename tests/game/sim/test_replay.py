@@ -10,16 +10,8 @@ import pytest
 from game.drivers.centerline import CenterlineDriver
 from game.sim.physics import DEFAULT_CAR
 from game.sim.race import Race, RaceConfig
-from game.sim.replay import (
-    InputRecorder,
-    ReplayError,
-    build_replay,
-    load_replay,
-    replay_from_dict,
-    replay_mismatch,
-    resimulate,
-    save_replay,
-)
+from game.sim.replay import InputRecorder, build_replay, replay_mismatch, resimulate
+from game.sim.replay_file import ReplayError, load_replay, replay_from_dict, replay_to_dict, save_replay
 
 
 def keyboard_player(track):
@@ -68,7 +60,7 @@ def test_changed_track_or_model_is_noticed(ring_track, twisty_track):
 
 def test_broken_replays_are_refused(ring_track, tmp_path):
     _, replay = record(ring_track, 400)
-    data = replay.to_dict()
+    data = replay_to_dict(replay)
     for change, message in (
         ({"version": 9}, "version"),
         ({"inputs": [[5, 0, 0], [5, 1, 1]]}, "increase"),

@@ -22,7 +22,7 @@ def key(k: int) -> pygame.event.Event:
 @pytest.fixture()
 def replay_file(ring_file, ring_track, tmp_path) -> Path:
     """A short race on the test circuit with the game's own driver choice, saved as a replay."""
-    from game.sim.replay import save_replay
+    from game.sim.replay_file import save_replay
     from game.ui.replays import replay_of
     from game.ui.scenes.race_scene import RaceScene
 

@@ -74,7 +74,8 @@ def test_race_replayed_from_its_file_gives_the_same_results(ring_file, ring_trac
 
 
 def test_replay_of_a_changed_track_says_so(ring_file, ring_track, no_models, data_dir, tmp_path):
-    from game.sim.replay import InputRecorder, save_replay
+    from game.sim.replay import InputRecorder
+    from game.sim.replay_file import save_replay
     from game.sim.track.io import load_track, save_track
     from game.ui.replays import replay_of
     from game.ui.scenes.race_scene import RaceScene
