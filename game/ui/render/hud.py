@@ -95,6 +95,11 @@ class Minimap:
                 pygame.draw.rect(surface, WHITE, (px - 2, py - 2, 5, 5))
             pygame.draw.rect(surface, colours[i], (px - 1, py - 1, 3, 3))
 
+    def draw_dot(self, surface: pygame.Surface, pos: tuple[int, int], x: float, y: float, colour: Colour) -> None:
+        """A small dot at world point (x, y) [m] on the map drawn at ``pos`` (a ghost)."""
+        mx, my = self._transform(x, y)
+        pygame.draw.rect(surface, colour, (int(pos[0] + mx) - 1, int(pos[1] + my) - 1, 2, 2))
+
 
 def panel(surface: pygame.Surface, rect: tuple[int, int, int, int], alpha: int = 170) -> None:
     """A translucent dark box behind HUD text."""
@@ -153,11 +158,14 @@ class Hud:
 
         panel(surface, (w - 128, 4, 124, 44))
         current = timer.current_lap_time(race.race_time) if race.started and not race.finished(focus) else None
+        session_best = timer.best_lap
+        if self.time_trial:  # the out lap, from the grid, is no lap to beat
+            session_best = min(timer.lap_times[1:]) if len(timer.lap_times) > 1 else None
         for row, (label, value, colour) in enumerate(
             (
                 ("TIME", current, WHITE),
                 ("LAST", timer.last_lap, LIGHT_GREY),
-                ("BEST", timer.best_lap if best_lap is None else min(best_lap, timer.best_lap or best_lap), YELLOW),
+                ("BEST", session_best if best_lap is None else min(best_lap, session_best or best_lap), YELLOW),
             )
         ):
             f.draw(surface, label, (w - 124, 8 + row * 13), GREY, 1)

@@ -90,7 +90,12 @@ class LoadingScene(Scene):
 
 
 class RaceScene(Scene):
-    """A race being driven (or watched)."""
+    """A race being driven (or watched).
+
+    The other modes are race scenes too, changing a few hooks: :meth:`create_race` (the race to run),
+    :meth:`tick` (one physics tick), :meth:`reload` (what R restarts), :meth:`show_results`,
+    :meth:`draw_under_cars` and :meth:`draw_over_hud` (time trial, championship round, replay).
+    """
 
     keeps_records = True  # the player's laps count for the best-lap records (not in a replay)
 

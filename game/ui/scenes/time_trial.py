@@ -18,9 +18,9 @@ from game.sim.time_trial import SESSION_LAPS, SPLIT_POINTS, Split, TimeTrial
 from game.sim.track import Track
 from game.ui.ghosts import ai_ghost, player_ghost_path, read_ghost, write_ghost
 from game.ui.render.font import font
-from game.ui.render.ghost import GhostSprites, draw_ghost, draw_ghost_panel, draw_split
-from game.ui.render.hud import Hud, format_time, panel
-from game.ui.render.palette import GREY, YELLOW
+from game.ui.render.ghost import GHOST_BODY, GhostSprites, draw_ghost, draw_ghost_panel, draw_split
+from game.ui.render.hud import MINIMAP_SIZE, Hud, format_time, panel
+from game.ui.render.palette import GREY, WHITE, YELLOW
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import InputSource, LoadingScene, RaceScene
 
@@ -91,6 +91,7 @@ class TimeTrialScene(RaceScene):
         self.mode = mode if mode in self.ghosts else ("best" if "best" in self.ghosts else "none")
         self.ghost_sprites = GhostSprites()
         self.split: tuple[Split, float] | None = None  # the split shown, seconds left
+        self.laps_seen = 0  # the player's laps completed (the first is the out lap)
         super().__init__(ctx, track, track_path, RaceConfig(laps=SESSION_LAPS, rivals=0), input_source)
         self.hud = Hud(self.race, self.colours, time_trial=True)
         self.choice.message = None  # the AI drives no rival here
@@ -129,6 +130,16 @@ class TimeTrialScene(RaceScene):
             return
         super().handle_event(event)
 
+    def _on_event(self, event) -> None:  # noqa: ANN001
+        """As in a race, but the out lap (from the grid) sets no best lap."""
+        if event.kind == "lap" and event.car == self.race.human:
+            self.laps_seen += 1
+            if self.laps_seen == 1:
+                self.ctx.audio.play("lap", 0.7)
+                self.banners.append([[(f"OUT LAP {format_time(event.value)}: NOW CHASE THE GHOST", WHITE)], 3.0])
+                return
+        super()._on_event(event)
+
     def tick(self, controls: tuple[float, float]) -> None:
         """One tick of the session (the lap recorder and the splits run with the race)."""
         self.session.step(controls, put_back=self.take_put_back())
@@ -159,8 +170,13 @@ class TimeTrialScene(RaceScene):
             draw_ghost(surface, self.ghost_sprites, pose, camera, self.art.ppm)
 
     def draw_over_hud(self, surface: pygame.Surface) -> None:
-        """The ghost panel with the live gap, and the last split."""
+        """The ghost panel with the live gap, the last split, the ghost on the minimap."""
         target = self.target
+        pose = self.session.ghost_pose()
+        if pose is not None and self.race.started:
+            w, h = surface.get_size()
+            corner = (w - MINIMAP_SIZE - 4, h - MINIMAP_SIZE - 4)  # where the HUD draws the minimap
+            self.hud.minimap.draw_dot(surface, corner, pose[0], pose[1], GHOST_BODY)
         draw_ghost_panel(
             surface,
             GHOST_LABELS[self.mode],
