@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.drivers.catalogue import driver_for_track
-from game.paths import REPO_ROOT, data_dir
+from game.paths import data_dir, portable_path, resolve_portable
 from game.sim.identity import file_sha256
 from game.sim.physics import DEFAULT_CAR
 from game.sim.replay import Replay, build_replay, replay_mismatch
@@ -25,21 +25,6 @@ if TYPE_CHECKING:
     from game.ui.scenes.race_scene import RaceScene
 
 REPLAYS_FOLDER = "replays"
-
-
-def portable(path: Path) -> str:
-    """A path as stored in a replay: relative to the game's folder when inside it, else absolute."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return str(resolved)
-
-
-def resolve(stored: str) -> Path:
-    """A stored path back to a file path (relative ones are in the game's folder)."""
-    path = Path(stored)
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def model_identity(model_path: Path | None) -> str | None:
@@ -60,9 +45,9 @@ def replay_of(scene: RaceScene) -> Replay | None:
     return build_replay(
         scene.race,
         scene.recorder,
-        portable(scene.track_path),
+        portable_path(scene.track_path),
         choice.kind,
-        portable(choice.model_path) if choice.model_path is not None else None,
+        portable_path(choice.model_path) if choice.model_path is not None else None,
         model_identity(choice.model_path),
     )
 
@@ -93,7 +78,7 @@ def open_replay(ctx: Context, source: Path | Replay, back: bool = False) -> Scen
         replay = load_replay(source) if isinstance(source, Path) else source
     except ReplayError as exc:
         return MessageScene(ctx, "CANNOT SHOW THE REPLAY", str(exc))
-    track_path = resolve(replay.track_path)
+    track_path = resolve_portable(replay.track_path)
     try:
         track = load_track(track_path)
     except TrackError as exc:

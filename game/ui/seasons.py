@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.paths import TRACKS_DIR, data_dir
+from game.paths import TRACKS_DIR, data_dir, portable_path
 from game.sim.championship import Championship, ChampionshipError, load_championship, save_championship
 from game.sim.files import set_aside
 from game.sim.race import RIVAL_NAMES, RaceConfig
-from game.ui.replays import portable
 
 SEASON_FILE = "championship.json"
 
@@ -31,7 +30,7 @@ def new_season(calendar: list[Path], laps: int, rivals: int, difficulty: str) ->
     """A new season over ``calendar`` with these race settings (the field's names as a race gives them)."""
     names = ["YOU"] + [RIVAL_NAMES[i % len(RIVAL_NAMES)] for i in range(1, rivals + 1)]
     config = RaceConfig(laps=laps, rivals=rivals, difficulty=difficulty)
-    return Championship([portable(path) for path in calendar], config, names)
+    return Championship([portable_path(path) for path in calendar], config, names)
 
 
 def load_season() -> tuple[Championship | None, str | None]:

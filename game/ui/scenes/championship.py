@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pygame
 
+from game.paths import resolve_portable
 from game.sim.championship import Championship
 from game.sim.track import Track
 from game.ui.controls import menu_direction
@@ -18,7 +19,6 @@ from game.ui.render.font import font
 from game.ui.render.hud import panel
 from game.ui.render.palette import GREY, LIGHT_GREY, WHITE, YELLOW
 from game.ui.render.podium import draw_podium, draw_standings
-from game.ui.replays import resolve
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import LoadingScene, RaceScene
@@ -57,7 +57,7 @@ class StandingsScene(BackdropScene):
     def start_round(self) -> None:
         """Load the next round's track and race it."""
         season = self.season
-        track_path = resolve(season.next_track or "")
+        track_path = resolve_portable(season.next_track or "")
 
         def build(track: Track) -> Scene:
             return ChampionshipRaceScene(self.ctx, track, track_path, season)
