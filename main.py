@@ -3,10 +3,14 @@
     python main.py                                    # title screen and menus
     python main.py --track tracks/NAME.json --rivals 3 --difficulty hard --laps 3
     python main.py --watch --track tracks/NAME.json   # an AI-only race
+    python main.py --time-trial --track tracks/NAME.json [--ghost ai]   # laps alone against a ghost
+    python main.py --championship                     # start or resume a season over the shipped tracks
+    python main.py --replay FILE                      # watch a saved replay (S on the results screen saves one)
     python main.py --editor [TRACK]                   # the track editor
     python main.py --frames 600 --screenshot out.png  # run 600 frames (fixed 1/60 s steps), save the last one
 
-Keys: arrows or WASD drive (remap in Settings), Esc pauses, R restarts, M mutes, F12 saves a screenshot.
+Keys: arrows or WASD drive (remap in Settings), Esc pauses, R restarts, T puts your car back on the track (it waits
+2 s), M mutes, F12 saves a screenshot.
 """
 
 from __future__ import annotations
@@ -50,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--laps", type=_int_in("--laps", 1, MAX_LAPS), help=f"race distance in laps, 1 to {MAX_LAPS}")
     parser.add_argument("--watch", action="store_true", help="an AI-only race (the first track if no --track)")
     parser.add_argument(
+        "--time-trial", action="store_true", help="a time trial against a ghost (the first track if no --track)"
+    )
+    parser.add_argument(
+        "--ghost",
+        choices=("best", "ai", "none"),
+        default="best",
+        help="time trial: chase your best lap (default), the AI's (recorded on first use) or none",
+    )
+    parser.add_argument(
+        "--championship", action="store_true", help="start or resume a championship over the shipped tracks"
+    )
+    parser.add_argument("--replay", type=Path, metavar="FILE", help="watch a saved replay")
+    parser.add_argument(
         "--editor", nargs="?", const="", default=None, metavar="TRACK", help="open the track editor (on TRACK)"
     )
     parser.add_argument("--frames", type=_int_in("--frames", 1, 10**7), help="quit after this many frames")
@@ -64,13 +81,26 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the game."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.watch and args.editor is not None:
-        parser.error("--watch and --editor cannot be used together")
+    modes = [
+        name
+        for name, on in (
+            ("--watch", args.watch),
+            ("--editor", args.editor is not None),
+            ("--time-trial", args.time_trial),
+            ("--replay", args.replay is not None),
+            ("--championship", args.championship),
+        )
+        if on
+    ]
+    if len(modes) > 1:
+        parser.error(f"{' and '.join(modes)} cannot be used together")
     editor_track = None
     if args.editor:
         editor_track = Path(args.editor)
         if not editor_track.is_file():
             parser.error(f"no such track file for --editor: {args.editor}")
+    if args.replay is not None and not args.replay.is_file():
+        parser.error(f"no such replay file: {args.replay}")
     if args.screenshot is not None and args.screenshot.suffix.lower() not in (".png", ".bmp", ".tga", ".jpg"):
         parser.error(f"--screenshot must end in .png, got {args.screenshot}")
 
@@ -83,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         difficulty=args.difficulty,
         laps=args.laps,
         watch=args.watch,
+        time_trial=args.time_trial,
+        ghost=args.ghost,
+        replay=args.replay,
+        championship=args.championship,
         editor=args.editor is not None,
         editor_track=editor_track,
         frames=args.frames,

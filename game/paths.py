@@ -40,3 +40,18 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def portable_path(path: Path) -> str:
+    """A path as a saved file keeps it (a replay, a season): relative to the game's folder when inside it."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def resolve_portable(stored: str) -> Path:
+    """A path kept by :func:`portable_path` back to a file path (relative ones are in the game's folder)."""
+    path = Path(stored)
+    return path if path.is_absolute() else REPO_ROOT / path

@@ -31,6 +31,7 @@ DEFAULT_HALF_WIDTH = 6.0  # [m] each side of a new track's centre line: 12 m of 
 MIN_HALF_WIDTH = 0.5  # [m] the narrowest a side can be made (validation says when the total is too narrow)
 MAX_HALF_WIDTH = 15.0  # [m]
 WIDTH_STEP = 1.0  # [m] one wheel notch or key press changes the total width by this much
+WIDTH_SIDES = ("both", "left", "right")  # which edge a width change moves (left/right seen driving)
 MAX_UNDO = 200  # undo steps kept
 
 _ids = itertools.count(1)
@@ -157,6 +158,10 @@ class TrackDraft:
             self.path = Path(path)
         self._saved_id = self._state.id
 
+    def side_widths(self, index: int) -> tuple[float, float]:
+        """(left, right) width at a control point [m], seen driving along the track."""
+        return float(self._state.width_left[index]), float(self._state.width_right[index])
+
     def total_width(self, index: int) -> float:
         """Left plus right width at a control point [m]."""
         return float(self._state.width_left[index] + self._state.width_right[index])
@@ -264,20 +269,24 @@ class TrackDraft:
             )
         )
 
-    def change_width(self, index: int | None, delta: float) -> None:
-        """Widen (``delta`` > 0) or narrow the track by ``delta`` metres in total, half on each side.
+    def change_width(self, index: int | None, delta: float, side: str = "both") -> None:
+        """Widen (``delta`` > 0) or narrow the track by ``delta`` metres in total: half on each side, or on one.
 
         Args:
             index: The control point, or None for every point (the whole track).
             delta: Change of the total width [m]; each side stays within [MIN_HALF_WIDTH, MAX_HALF_WIDTH].
+            side: "both", or "left" / "right" (seen driving along the track) to move that edge alone.
         """
         s = self._state
         if self.n_points == 0:
             return
+        if side not in WIDTH_SIDES:
+            raise ValueError(f"side must be one of {WIDTH_SIDES}, got {side!r}")
+        share_left = {"both": 0.5, "left": 1.0, "right": 0.0}[side]
         where = slice(None) if index is None else slice(index, index + 1)
         left, right = s.width_left.copy(), s.width_right.copy()
-        left[where] = np.clip(left[where] + 0.5 * delta, MIN_HALF_WIDTH, MAX_HALF_WIDTH)
-        right[where] = np.clip(right[where] + 0.5 * delta, MIN_HALF_WIDTH, MAX_HALF_WIDTH)
+        left[where] = np.clip(left[where] + share_left * delta, MIN_HALF_WIDTH, MAX_HALF_WIDTH)
+        right[where] = np.clip(right[where] + (1.0 - share_left) * delta, MIN_HALF_WIDTH, MAX_HALF_WIDTH)
         if np.array_equal(left, s.width_left) and np.array_equal(right, s.width_right):
             return
         self._commit(s.but(width_left=left, width_right=right))

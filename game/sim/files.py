@@ -1,4 +1,7 @@
-"""Atomic file writes: a temp file in the same folder, then a rename, so a crash never leaves half a file."""
+"""Atomic file writes: a temp file in the same folder, then a rename, so a crash never leaves half a file.
+
+Also :func:`set_aside`: a broken file the player's data folder holds is renamed out of the way, not deleted.
+"""
 
 from __future__ import annotations
 
@@ -68,3 +71,14 @@ def read_text_file(path: str | os.PathLike[str], what: str, error: type[Exceptio
         raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read the file ({exc})") from None
+
+
+def set_aside(path: str | os.PathLike[str]) -> Path | None:
+    """Rename a broken file to ``<stem>.broken<suffix>`` beside it (replacing an older one); None if that failed."""
+    path = Path(path)
+    target = path.with_name(f"{path.stem}.broken{path.suffix}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target

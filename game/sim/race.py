@@ -55,6 +55,9 @@ LIGHT_INTERVAL = 0.6  # [s] between two lights coming on
 COUNTDOWN = (N_LIGHTS + 1) * LIGHT_INTERVAL  # [s] from the first light to the green
 RESCUE_OFF_TRACK = 2.0  # [s] an AI car off the track this long is put back on it
 RESCUE_STUCK = 4.0  # [s] an AI car that gains no ground this long is put back on the track
+PLAYER_RESCUE_HOLD = 2.0  # [s] the player's car, put back on the track on request, waits this long: the price
+STRANDED_OFF_TRACK = 1.0  # [s] off the track this long, the player is offered a rescue
+STRANDED_STUCK = 2.5  # [s] gaining no ground this long, likewise
 FLAG_TIMEOUT = 90.0  # [s] after the winner, cars still out are DNF
 AFTER_FINISH_PACE = 0.75  # the AI brings finished cars home gently
 WRONG_WAY_ANGLE = math.radians(110.0)  # heading error that counts as driving the wrong way
@@ -181,6 +184,7 @@ class Race:
         self._best_progress = self.cars[:, CAR_PROGRESS].copy()
         self._best_progress_time = np.zeros(n)
         self._wrong_way_time = np.zeros(n)
+        self.hold_ticks = np.zeros(n, dtype=np.int64)  # ticks a car put back on the track still waits
 
     # -- set-up ------------------------------------------------------------------------------------------------
     def grid_slot(self, slot: int) -> tuple[float, float]:
@@ -267,6 +271,12 @@ class Race:
             self.controls[human, 0] = min(max(float(steer), -1.0), 1.0) if math.isfinite(steer) else 0.0
             self.controls[human, 1] = min(max(float(throttle), -1.0), 1.0) if math.isfinite(throttle) else 0.0
 
+        held = self.hold_ticks > 0
+        if held.any():
+            self.controls[held] = 0.0
+            cars[held, CAR_VX] = 0.0
+            cars[held, CAR_VY] = 0.0
+            self.hold_ticks[held] -= 1
         time_before = self.race_time
         progress_before = cars[:, CAR_PROGRESS].copy()
         advance_in_traffic(
@@ -356,6 +366,29 @@ class Race:
         self._best_progress[car] = progress
         self._best_progress_time[car] = self.race_time if now is None else now
         self.events.append(RaceEvent("rescue", car))
+
+    def stranded(self, car: int) -> bool:
+        """Off the track or gaining no ground for a while: the moment to offer the player a rescue."""
+        if not self.can_put_back(car):
+            return False
+        return (
+            self._off_time[car] > STRANDED_OFF_TRACK or self.race_time - self._best_progress_time[car] > STRANDED_STUCK
+        )
+
+    def can_put_back(self, car: int) -> bool:
+        """May this car ask to be put back on the track now (racing, not finished, not already waiting)?"""
+        return self.started and not self.done and not self.finished(car) and self.hold_ticks[car] == 0
+
+    def put_back(self, car: int) -> bool:
+        """The player's rescue: back in the middle of the track, standing, held ``PLAYER_RESCUE_HOLD`` seconds.
+
+        Call it between ticks (the replay records the tick). Returns False, doing nothing, when not allowed.
+        """
+        if not self.can_put_back(car):
+            return False
+        self.rescue(car)
+        self.hold_ticks[car] = int(round(PLAYER_RESCUE_HOLD / PHYSICS_DT))
+        return True
 
     def pop_events(self) -> list[RaceEvent]:
         """The events since the last call (the caller plays sounds and shows messages for them)."""

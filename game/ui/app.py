@@ -34,6 +34,10 @@ class LaunchOptions:
     difficulty: str | None = None
     laps: int | None = None
     watch: bool = False
+    time_trial: bool = False
+    ghost: str = "best"
+    replay: Path | None = None
+    championship: bool = False
     editor: bool = False
     editor_track: Path | None = None
     frames: int | None = None
@@ -84,6 +88,14 @@ class App:
         ctx.stack.push(MainMenuScene(ctx))
         if options.editor:
             open_editor(ctx, options.editor_track)
+        elif options.time_trial:
+            self._open_time_trial()
+        elif options.championship:
+            self._open_championship()
+        elif options.replay is not None:
+            from game.ui.replays import open_replay
+
+            ctx.stack.push(open_replay(ctx, options.replay))
         elif options.track is not None or options.watch:
             self._open_race()
 
@@ -111,6 +123,45 @@ class App:
         )
         self.ctx.stack.push(LoadingScene(self.ctx, path, config))
 
+    def _open_time_trial(self) -> None:
+        from game.ui.scenes.message import MessageScene
+        from game.ui.scenes.time_trial import open_time_trial
+        from game.ui.tracklist import track_files
+
+        path = self.options.track
+        if path is None:
+            files = track_files()
+            if not files:
+                self.ctx.stack.push(MessageScene(self.ctx, "NO TRACKS", "No track files found in tracks/."))
+                return
+            path = files[0]
+        from game.sim.rules import DIFFICULTY_PACE
+
+        pace = DIFFICULTY_PACE[self.options.difficulty] if self.options.difficulty else 1.0
+        self.ctx.stack.push(open_time_trial(self.ctx, path, mode=self.options.ghost, autopilot_pace=pace))
+
+    def _open_championship(self) -> None:
+        """Resume the saved season, or start one over the shipped tracks with the settings' race settings."""
+        from game.ui.scenes.championship_setup import open_season
+        from game.ui.seasons import default_calendar, load_season, new_season, save_season
+
+        ctx = self.ctx
+        season, message = load_season()
+        if message:
+            ctx.toast(message.upper(), 6.0)
+        if season is None or season.finished:
+            options, settings = self.options, ctx.settings
+            season = new_season(
+                default_calendar(),
+                options.laps or settings.laps,
+                options.rivals if options.rivals is not None else settings.rivals,
+                options.difficulty or settings.difficulty,
+            )
+            message = save_season(season)
+            if message:
+                ctx.toast(message.upper(), 6.0)
+        open_season(ctx, season)
+
     # -- one frame ----------------------------------------------------------------------------------------------
     @property
     def top(self) -> Scene | None:
@@ -121,6 +172,9 @@ class App:
         """Global keys, then the top scene."""
         ctx = self.ctx
         if event.type == pygame.QUIT:
+            for scene in reversed(list(ctx.stack.scenes)):
+                if scene.before_quit(ctx.stack.scenes.clear):
+                    return
             ctx.stack.scenes.clear()
             return
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):

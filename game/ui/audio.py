@@ -1,9 +1,9 @@
 """Retro sound made with numpy at start-up: engine note, tyre squeal, countdown beeps, contact thud, menu blips.
 
-No sound files: every sound is synthesised into pygame's sound arrays. The engine is a set of short loops at
-rising pitches; the one playing follows the car's speed (a stepped pitch, like the arcade boards that
-inspired the game). Without an audio device (or with SDL_AUDIODRIVER=dummy) the game runs silent: every
-method is then a no-op.
+No sound files: every sound is synthesised into pygame's sound arrays. The engine note is made as it plays
+(:mod:`game.ui.engine_note`): short pieces queued one behind the other, each gliding in pitch to follow the car's
+revs, so the pitch is continuous. Without an audio device (or with SDL_AUDIODRIVER=dummy) the game runs silent:
+every method is then a no-op.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import math
 import numpy as np
 import pygame
 
-ENGINE_STEPS = 20
-ENGINE_LOW = 42.0  # [Hz] idle
-ENGINE_HIGH = 180.0  # [Hz] flat out
+from game.ui.engine_note import EngineNote, engine_frequency
+
 TOP_SPEED = 90.0  # [m/s] where the engine note is at its highest
 ENGINE_VOLUME = 0.32
 SQUEAL_VOLUME = 0.35
@@ -30,8 +29,7 @@ class Audio:
         self.available = False
         self.rate = 22050
         self._sounds: dict[str, pygame.mixer.Sound] = {}
-        self._engine: list[pygame.mixer.Sound] = []
-        self._engine_step = -1
+        self._note: EngineNote | None = None
         self._squeal_on = False
         try:
             if not pygame.mixer.get_init():
@@ -61,15 +59,7 @@ class Audio:
         if self._sounds or not self.available:
             return
         rng = np.random.default_rng(3)
-        for k in range(ENGINE_STEPS):
-            freq = ENGINE_LOW * (ENGINE_HIGH / ENGINE_LOW) ** (k / (ENGINE_STEPS - 1))
-            cycles = max(int(round(0.25 * freq)), 1)
-            n = int(round(cycles * self.rate / freq))
-            phase = np.arange(n) * cycles / n
-            saw = 2.0 * (phase % 1.0) - 1.0
-            square = np.sign(np.sin(2.0 * np.pi * phase * 2.0))
-            pulse = 0.75 + 0.25 * np.sign(np.sin(2.0 * np.pi * phase * 0.5))
-            self._engine.append(self._make(0.5 * (0.6 * saw + 0.4 * square) * pulse))
+        self._note = EngineNote(self.rate)
         t = self._time(0.5)
         squeal = np.sign(np.sin(2.0 * np.pi * 1180.0 * t + 3.0 * np.sin(2.0 * np.pi * 14.0 * t)))
         self._sounds["squeal"] = self._make(0.25 * squeal)
@@ -107,11 +97,13 @@ class Audio:
             return
         self._build()
         rev = min(max(speed / TOP_SPEED, 0.0), 1.0) * 0.85 + 0.15 * max(throttle, 0.0)
-        step = min(int(rev * ENGINE_STEPS), ENGINE_STEPS - 1)
-        if step != self._engine_step or not self._engine_channel.get_busy():
-            self._engine_step = step
-            self._engine_channel.play(self._engine[step], loops=-1)
-        self._engine_channel.set_volume(ENGINE_VOLUME * self.volume * (0.7 + 0.3 * max(throttle, 0.0)))
+        frequency = engine_frequency(rev)
+        channel = self._engine_channel
+        if not channel.get_busy():
+            channel.play(self._make(self._note.chunk(frequency)))
+        if channel.get_queue() is None:  # one piece queued behind the one playing, made at the latest pitch
+            channel.queue(self._make(self._note.chunk(frequency)))
+        channel.set_volume(ENGINE_VOLUME * self.volume * (0.7 + 0.3 * max(throttle, 0.0)))
 
     def squeal(self, amount: float) -> None:
         """Tyre squeal at a loudness in [0, 1] (0 stops it)."""
@@ -133,7 +125,6 @@ class Audio:
             return
         self._engine_channel.stop()
         self._squeal_channel.stop()
-        self._engine_step = -1
         self._squeal_on = False
 
     def set_muted(self, muted: bool) -> None:

@@ -30,7 +30,7 @@ MENU_LEFT = (pygame.K_LEFT, pygame.K_a)
 MENU_RIGHT = (pygame.K_RIGHT, pygame.K_d)
 MENU_ACCEPT = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 MENU_BACK = (pygame.K_ESCAPE, pygame.K_BACKSPACE)
-RESERVED_KEYS = (pygame.K_ESCAPE, pygame.K_F12, pygame.K_m, pygame.K_r, pygame.K_RETURN)
+RESERVED_KEYS = (pygame.K_ESCAPE, pygame.K_F12, pygame.K_m, pygame.K_r, pygame.K_RETURN, pygame.K_t, pygame.K_g)
 
 
 def key_code(name: str) -> int | None:

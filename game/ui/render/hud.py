@@ -95,6 +95,11 @@ class Minimap:
                 pygame.draw.rect(surface, WHITE, (px - 2, py - 2, 5, 5))
             pygame.draw.rect(surface, colours[i], (px - 1, py - 1, 3, 3))
 
+    def draw_dot(self, surface: pygame.Surface, pos: tuple[int, int], x: float, y: float, colour: Colour) -> None:
+        """A small dot at world point (x, y) [m] on the map drawn at ``pos`` (a ghost)."""
+        mx, my = self._transform(x, y)
+        pygame.draw.rect(surface, colour, (int(pos[0] + mx) - 1, int(pos[1] + my) - 1, 2, 2))
+
 
 def panel(surface: pygame.Surface, rect: tuple[int, int, int, int], alpha: int = 170) -> None:
     """A translucent dark box behind HUD text."""
@@ -124,9 +129,10 @@ def draw_lights(surface: pygame.Surface, lights_on: int, go: bool) -> None:
 class Hud:
     """Draws the HUD for the car the camera follows."""
 
-    def __init__(self, race: Race, colours: Sequence[Colour]) -> None:
+    def __init__(self, race: Race, colours: Sequence[Colour], time_trial: bool = False) -> None:
         self.race = race
         self.colours = colours
+        self.time_trial = time_trial  # no position and no race distance: "TIME TRIAL" and the lap number
         self.minimap = Minimap(race.track)
 
     def draw(self, surface: pygame.Surface, cars: np.ndarray, focus: int, best_lap: float | None, flash: bool) -> None:
@@ -138,21 +144,28 @@ class Hud:
         position = race.position_of(focus)
         timer = race.timers[focus]
         panel(surface, (4, 4, 112, 40))
-        f.draw(surface, f"P{position}", (8, 8), YELLOW, 3)
-        f.draw(surface, f"/{n}", (8 + 6 * 3 * len(f"P{position}"), 15), LIGHT_GREY, 1)
-        lap = race.lap_of(focus)
-        f.draw(surface, f"LAP {lap}/{race.config.laps}", (60, 10), WHITE, 1)
-        f.draw(surface, race.names[focus], (60, 22), self.colours[focus], 1)
-        if race.finished(focus):
-            f.draw(surface, "FINISHED", (60, 32), LIME, 1)
+        if self.time_trial:
+            f.draw(surface, "TIME TRIAL", (8, 8), YELLOW, 1)
+            f.draw(surface, f"LAP {timer.laps + 1}" if timer.laps else "OUT LAP", (8, 20), WHITE, 2)
+        else:
+            f.draw(surface, f"P{position}", (8, 8), YELLOW, 3)
+            f.draw(surface, f"/{n}", (8 + 6 * 3 * len(f"P{position}"), 15), LIGHT_GREY, 1)
+            lap = race.lap_of(focus)
+            f.draw(surface, f"LAP {lap}/{race.config.laps}", (60, 10), WHITE, 1)
+            f.draw(surface, race.names[focus], (60, 22), self.colours[focus], 1)
+            if race.finished(focus):
+                f.draw(surface, "FINISHED", (60, 32), LIME, 1)
 
         panel(surface, (w - 128, 4, 124, 44))
         current = timer.current_lap_time(race.race_time) if race.started and not race.finished(focus) else None
+        session_best = timer.best_lap
+        if self.time_trial:  # the out lap, from the grid, is no lap to beat
+            session_best = min(timer.lap_times[1:]) if len(timer.lap_times) > 1 else None
         for row, (label, value, colour) in enumerate(
             (
                 ("TIME", current, WHITE),
                 ("LAST", timer.last_lap, LIGHT_GREY),
-                ("BEST", timer.best_lap if best_lap is None else min(best_lap, timer.best_lap or best_lap), YELLOW),
+                ("BEST", session_best if best_lap is None else min(best_lap, session_best or best_lap), YELLOW),
             )
         ):
             f.draw(surface, label, (w - 124, 8 + row * 13), GREY, 1)

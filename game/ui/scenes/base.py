@@ -30,6 +30,7 @@ unless the top scene sets ``wants_all_keys`` (a key-remapping prompt, a text fie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,13 @@ class Scene:
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw onto the low-resolution surface; must not change the scene's state."""
+
+    def before_quit(self, proceed: Callable[[], None]) -> bool:
+        """The window is being closed: return True to hold the quit (and call ``proceed`` later to quit after all).
+
+        Any open scene is asked, the top one first (an editor with unsaved changes asks what to do with them).
+        """
+        return False
 
 
 class SceneStack:

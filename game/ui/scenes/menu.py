@@ -1,4 +1,4 @@
-"""The title screen and main menu: Race, Watch, Track Editor, Settings, Quit."""
+"""The title screen and main menu: Race, Time Trial, Championship, Watch, Track Editor, Settings, Quit."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ class MainMenuScene(BackdropScene):
         self.menu = MenuList(
             [
                 MenuItem("RACE", on_accept=lambda: self._select(watch=False)),
+                MenuItem("TIME TRIAL", on_accept=self._time_trial),
+                MenuItem("CHAMPIONSHIP", on_accept=self._championship),
                 MenuItem("WATCH (AI ONLY)", on_accept=lambda: self._select(watch=True)),
                 MenuItem("TRACK EDITOR", on_accept=lambda: open_editor(self.ctx)),
                 MenuItem("SETTINGS", on_accept=self._settings),
@@ -65,6 +67,16 @@ class MainMenuScene(BackdropScene):
         from game.ui.scenes.track_select import TrackSelectScene
 
         self.ctx.stack.push(TrackSelectScene(self.ctx, watch=watch))
+
+    def _time_trial(self) -> None:
+        from game.ui.scenes.time_trial_select import TimeTrialSelectScene
+
+        self.ctx.stack.push(TimeTrialSelectScene(self.ctx))
+
+    def _championship(self) -> None:
+        from game.ui.scenes.championship_setup import ChampionshipSetupScene
+
+        self.ctx.stack.push(ChampionshipSetupScene(self.ctx))
 
     def _settings(self) -> None:
         from game.ui.scenes.settings_menu import SettingsScene

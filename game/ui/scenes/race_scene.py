@@ -16,12 +16,14 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.drivers.catalogue import driver_for_track
+from game.drivers.catalogue import DriverChoice, driver_for_track
 from game.sim.physics import CAR_SLIDE, CAR_VX, CAR_VY, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
-from game.sim.race import Race, RaceConfig
+from game.sim.race import PLAYER_RESCUE_HOLD, Race, RaceConfig
+from game.sim.replay import InputRecorder, Replay
 from game.sim.track import Track
 from game.ui.audio import distance_volume
 from game.ui.controls import BUTTON_START
+from game.ui.render.bridge import bridge_for
 from game.ui.render.font import font
 from game.ui.render.hud import Hud, banner, format_time, panel
 from game.ui.render.palette import CAR_COLOURS, GREY, LIGHT_GREY, LIME, WHITE, YELLOW
@@ -31,6 +33,7 @@ from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.message import MessageScene
 from game.ui.scenes.widgets import MenuItem, MenuList
 
+PUT_BACK_KEY = pygame.K_t  # puts the player's car back on the track (it waits PLAYER_RESCUE_HOLD)
 MAX_FRAME_TIME = 0.25  # [s] a longer frame (a stall) is cut short instead of running many ticks at once
 LOOK_AHEAD = 0.35  # [s] the camera leads the car by its velocity times this
 MAX_LOOK_AHEAD = 30.0  # [m]
@@ -47,12 +50,17 @@ class LoadingScene(Scene):
         config: RaceConfig,
         track: Track | None = None,
         input_source: InputSource | None = None,
+        build: Callable[[Track], Scene] | None = None,
+        text: str = "LOADING...",
     ) -> None:
+        """Args: what to race; ``build`` makes the scene from the loaded track instead of a plain RaceScene."""
         super().__init__(ctx)
         self.track_path = track_path
         self.config = config
         self.track = track
         self.input_source = input_source
+        self.build = build
+        self.text = text
         self.frames = 0
 
     def update(self, dt: float) -> None:
@@ -66,7 +74,10 @@ class LoadingScene(Scene):
                 from game.sim.track.io import load_track
 
                 track = load_track(self.track_path)
-            scene = RaceScene(self.ctx, track, self.track_path, self.config, input_source=self.input_source)
+            if self.build is not None:
+                scene = self.build(track)
+            else:
+                scene = RaceScene(self.ctx, track, self.track_path, self.config, input_source=self.input_source)
         except Exception as exc:  # a broken track or model file shows a message; the game goes on
             self.ctx.stack.replace(MessageScene(self.ctx, "CANNOT START THE RACE", str(exc)))
             return
@@ -76,11 +87,18 @@ class LoadingScene(Scene):
         """A plain loading screen."""
         surface.fill((12, 12, 20))
         w, h = surface.get_size()
-        font().draw(surface, "LOADING...", (w // 2, h // 2 - 7), YELLOW, 2, "center")
+        font().draw(surface, self.text, (w // 2, h // 2 - 7), YELLOW, 2, "center")
 
 
 class RaceScene(Scene):
-    """A race being driven (or watched)."""
+    """A race being driven (or watched).
+
+    The other modes are race scenes too, changing a few hooks: :meth:`create_race` (the race to run),
+    :meth:`tick` (one physics tick), :meth:`reload` (what R restarts), :meth:`show_results`,
+    :meth:`draw_under_cars` and :meth:`draw_over_hud` (time trial, championship round, replay).
+    """
+
+    keeps_records = True  # the player's laps count for the best-lap records (not in a replay)
 
     def __init__(
         self,
@@ -89,6 +107,7 @@ class RaceScene(Scene):
         track_path: Path | None,
         config: RaceConfig,
         input_source: InputSource | None = None,
+        choice: DriverChoice | None = None,
     ) -> None:
         super().__init__(ctx)
         self.track = track
@@ -96,11 +115,14 @@ class RaceScene(Scene):
         self.track_key = self.track_path.stem if self.track_path is not None else track.name
         self.config = config
         self.input_source = input_source or (lambda race: self.ctx.controls.read())
-        self.choice = driver_for_track(track, self.track_path, DEFAULT_CAR)
-        self.race = Race(track, config, self.choice.driver, DEFAULT_CAR, autopilot=ctx.autopilot)
+        self.choice = choice or driver_for_track(track, self.track_path, DEFAULT_CAR)
+        self.race = self.create_race()
+        self.recorder = InputRecorder()  # the player's inputs, for the replay
+        self.put_back_asked = False  # T pressed: put the player's car back on the track before the next tick
         self.colours = [CAR_COLOURS[i % len(CAR_COLOURS)] for i in range(self.race.n_cars)]
         self.art = TrackArt(track, [self.race.grid_slot(k) for k in range(self.race.n_cars)])
         self.art.prerender()
+        self.bridge = bridge_for(track, self.art.ppm)  # a figure-eight's upper road, drawn over the lower one
         self.sprites = CarSprites()
         for colour in self.colours:
             self.sprites.prepare(colour)
@@ -115,6 +137,10 @@ class RaceScene(Scene):
         if self.choice.message:
             self.banners.append([[(self.choice.message.upper(), YELLOW)], 7.0])
 
+    def create_race(self) -> Race:
+        """The race this scene runs (a subclass may wrap it in a session of its own)."""
+        return Race(self.track, self.config, self.choice.driver, DEFAULT_CAR, autopilot=self.ctx.autopilot)
+
     # -- input --------------------------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
         """Esc pauses; R restarts; Enter after the flag shows the results; left/right change car when watching."""
@@ -127,6 +153,8 @@ class RaceScene(Scene):
             self.pause()
         elif event.key == pygame.K_r:
             self.restart()
+        elif event.key == PUT_BACK_KEY:
+            self.put_back_asked = True
         elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self._player_done():
             self.show_results()
         elif self.config.watch and event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_TAB):
@@ -144,9 +172,11 @@ class RaceScene(Scene):
     def restart(self) -> None:
         """The same race again from the grid."""
         self.ctx.audio.stop_loops()
-        self.ctx.stack.replace(
-            LoadingScene(self.ctx, self.track_path, self.config, self.track, input_source=self.input_source)
-        )
+        self.ctx.stack.replace(self.reload())
+
+    def reload(self) -> Scene:
+        """A loading screen that builds this race afresh (a subclass rebuilds its own kind)."""
+        return LoadingScene(self.ctx, self.track_path, self.config, self.track, input_source=self.input_source)
 
     def show_results(self) -> None:
         """Swap the race for its results."""
@@ -166,7 +196,7 @@ class RaceScene(Scene):
         self.accumulator += min(max(dt, 0.0), MAX_FRAME_TIME)
         race = self.race
         while self.accumulator >= PHYSICS_DT - 1e-9:
-            race.step(self.input_source(race))
+            self.tick(self.input_source(race))
             self.accumulator -= PHYSICS_DT
         self.accumulator = max(self.accumulator, 0.0)
         self.art.paint_skids(race.skid_marks, race.skid_serial)
@@ -183,6 +213,25 @@ class RaceScene(Scene):
         if race.done:
             self.show_results()
 
+    def tick(self, controls: tuple[float, float]) -> None:
+        """One physics tick with the player's controls (recorded for the replay, with any rescue asked for)."""
+        race = self.race
+        put_back = self.take_put_back() and race.put_back(race.human)
+        self.recorder.record(race.tick, controls, put_back)
+        race.step(controls)
+
+    def take_put_back(self) -> bool:
+        """Whether the player asked to be put back on the track since the last tick (and forget the request)."""
+        asked = self.put_back_asked and self.race.human is not None and not self.race.autopilot
+        self.put_back_asked = False
+        return asked
+
+    def replay(self) -> Replay | None:
+        """The replay of this race as it stands, or None for a track that has no file (it could not be found)."""
+        from game.ui.replays import replay_of
+
+        return replay_of(self)
+
     def _on_event(self, event) -> None:  # noqa: ANN001
         race = self.race
         audio = self.ctx.audio
@@ -197,7 +246,7 @@ class RaceScene(Scene):
             audio.play("thud", min(event.value / 8.0, 1.0) * distance_volume(math.hypot(dx, dy)))
         elif event.kind == "lap" and event.car == human:
             audio.play("lap", 0.7)
-            if self.ctx.best_laps.submit(self.track_key, self.track.length, event.value):
+            if self.keeps_records and self.ctx.best_laps.submit(self.track_key, self.track.length, event.value):
                 self.saved_best = event.value
                 self.banners.append([[(f"NEW BEST LAP {format_time(event.value)}", YELLOW)], 3.0])
             else:
@@ -237,7 +286,17 @@ class RaceScene(Scene):
         cars = interpolate_cars(race.prev_cars, race.cars, alpha, self._scratch)
         camera = self.camera(cars)
         self.art.draw(surface, camera)
-        draw_cars(surface, cars, self.colours, self.sprites, camera, self.art.ppm)
+        self.draw_under_cars(surface, camera)
+        if self.bridge is None:
+            draw_cars(surface, cars, self.colours, self.sprites, camera, self.art.ppm)
+        else:  # the cars below the bridge, the deck, the cars on it
+            above = self.bridge.on_deck(cars)
+            for layer in (~above, above):
+                picked = np.flatnonzero(layer)
+                colours = [self.colours[i] for i in picked]
+                draw_cars(surface, cars[picked], colours, self.sprites, camera, self.art.ppm)
+                if layer is not above:
+                    self.bridge.draw(surface, camera)
         f = font()
         if race.human is not None and not self.config.watch:
             x, y = world_to_screen(
@@ -250,10 +309,31 @@ class RaceScene(Scene):
         if self.config.watch:
             panel(surface, (w // 2 - 70, h - 20, 140, 16), 170)
             f.draw(surface, f"WATCHING {race.names[self.focus]}  < >", (w // 2, h - 16), LIGHT_GREY, 1, "center")
+        self.draw_over_hud(surface)
+        self._draw_put_back(surface)
         y = h - 64
         for lines, _ in self.banners[-2:]:
             banner(surface, lines, y - 11 * (len(lines) - 1), 1)
             y -= 14 * len(lines) + 4
+
+    def _draw_put_back(self, surface: pygame.Surface) -> None:
+        """The rescue's countdown while the car waits, or the key to press when it is stranded."""
+        race = self.race
+        human = race.human
+        if human is None or race.autopilot or self.focus != human:
+            return
+        w, h = surface.get_size()
+        if race.hold_ticks[human] > 0:
+            text = f"BACK ON TRACK  {race.hold_ticks[human] * PHYSICS_DT:.1f}"
+            banner(surface, [(text, YELLOW)], h // 2 + 24, 1)
+        elif race.stranded(human):
+            banner(surface, [(f"{pygame.key.name(PUT_BACK_KEY).upper()}: BACK ON TRACK", WHITE)], h // 2 + 24, 1)
+
+    def draw_under_cars(self, surface: pygame.Surface, camera: tuple[float, float]) -> None:
+        """Between the track and the cars (a subclass draws a ghost here)."""
+
+    def draw_over_hud(self, surface: pygame.Surface) -> None:
+        """Over the HUD, under the banners (a subclass adds its own panels here)."""
 
 
 class PauseScene(Scene):
@@ -297,3 +377,5 @@ class PauseScene(Scene):
         font().draw(surface, "PAUSED", (w // 2, 70), YELLOW, 3, "center")
         self.menu.draw(surface, w // 2 - 60, 110, 120, scale=1, gap=8)
         font().draw(surface, "ESC: RESUME", (w // 2, 180), GREY, 1, "center")
+        hold = f"{PLAYER_RESCUE_HOLD:.0f} S"
+        font().draw(surface, f"T: BACK ON TRACK (WAIT {hold})   R: RESTART", (w // 2, 192), GREY, 1, "center")

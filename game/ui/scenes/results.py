@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
@@ -20,26 +21,60 @@ if TYPE_CHECKING:
 class ResultsScene(BackdropScene):
     """Shows the classification; Enter goes back to the menu, R races again."""
 
-    def __init__(self, ctx: Context, race_scene: RaceScene) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        race_scene: RaceScene,
+        next_scene: Callable[[], None] | None = None,
+        can_restart: bool = True,
+    ) -> None:
+        """The results of ``race_scene``'s race.
+
+        Args:
+            ctx: The shared context.
+            race_scene: The race.
+            next_scene: Called on Enter instead of going back to the menu (a championship's standings).
+            can_restart: False takes R (race again) away.
+        """
         super().__init__(ctx)
         self.race_scene = race_scene
+        self.next_scene = next_scene
+        self.can_restart = can_restart
         race = race_scene.race
         self.results = race.results()
         self.names_colours = race_scene.colours
         self.human = race.human
         self.title = race.track.name.upper()
         self.fastest = race.fastest_lap
+        self.replay = race_scene.replay()  # taken now: the race as it ended
+        self.saved_to: str | None = None
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        """Enter / Esc: menu; R: race again."""
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_r:
+        """Enter / Esc: menu; R: race again; V: watch the replay; S: save it."""
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_r and self.can_restart:
             self.race_scene.restart()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_v and self.replay is not None:
+            from game.ui.replays import open_replay
+
+            self.ctx.audio.play("blip", 0.5)
+            self.ctx.stack.push(open_replay(self.ctx, self.replay, back=True))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_s and self.replay is not None:
+            from game.ui.replays import save_to_data_dir
+
+            path, message = save_to_data_dir(self.replay)
+            self.saved_to = path.name if path is not None else None
+            self.ctx.toast(message.upper(), 4.0)
             return
         if menu_direction(event) in ("accept", "back"):
             from game.ui.scenes.menu import MainMenuScene
 
             self.ctx.audio.play("blip", 0.5)
-            self.ctx.stack.reset(MainMenuScene(self.ctx))
+            if self.next_scene is not None:
+                self.next_scene()
+            else:
+                self.ctx.stack.reset(MainMenuScene(self.ctx))
 
     def draw(self, surface: pygame.Surface) -> None:
         """The table."""
@@ -67,4 +102,9 @@ class ResultsScene(BackdropScene):
             best_colour = LIME if self.fastest is not None and self.fastest[1] == row.car else colour
             f.draw(surface, format_time(row.best_lap), (300, y), best_colour, 1)
             f.draw(surface, row.gap, (390, y), colour, 1)
-        f.draw(surface, "ENTER: MENU   R: RACE AGAIN", (w // 2, h - 14), LIGHT_GREY, 1, "center")
+        keys = "ENTER: STANDINGS" if self.next_scene is not None else "ENTER: MENU"
+        if self.can_restart:
+            keys += "   R: RACE AGAIN"
+        if self.replay is not None:
+            keys += "   V: WATCH REPLAY   S: SAVE REPLAY"
+        f.draw(surface, keys, (w // 2, h - 14), LIGHT_GREY, 1, "center")

@@ -22,6 +22,7 @@ class TrackSelectScene(BackdropScene):
     def __init__(self, ctx: Context, watch: bool = False) -> None:
         super().__init__(ctx)
         self.watch = watch
+        self.heading = "WATCH AN AI RACE" if watch else "CHOOSE YOUR RACE"
         self.entries = [TrackEntry(path) for path in track_files()]
         self.index = 0
         last = ctx.settings.last_track
@@ -118,7 +119,7 @@ class TrackSelectScene(BackdropScene):
         super().draw(surface)
         f = font()
         w, h = surface.get_size()
-        f.draw(surface, "WATCH AN AI RACE" if self.watch else "CHOOSE YOUR RACE", (w // 2, 12), YELLOW, 2, "center")
+        f.draw(surface, self.heading, (w // 2, 12), YELLOW, 2, "center")
         panel(surface, (12, 36, PREVIEW_SIZE[0] + 16, PREVIEW_SIZE[1] + 70), 200)
         entry = self.entry
         if entry is None:

@@ -123,3 +123,26 @@ def test_harder_rivals_are_faster(ring_track):
         run_race(race)
         finish[difficulty] = min(t for t in race.finish_time if t is not None)
     assert finish["hard"] < finish["easy"]
+
+
+def test_player_put_back_on_the_track_waits_then_drives_on(ring_track):
+    from game.sim.physics import CAR_LATERAL, CAR_VY
+    from game.sim.race import PLAYER_RESCUE_HOLD
+
+    race = Race(ring_track, RaceConfig(laps=1, rivals=1), CenterlineDriver(ring_track, DEFAULT_CAR))
+    assert not race.put_back(0)  # not before the green
+    for _ in range(race.countdown_ticks + 1200):
+        race.step((1.0, 1.0))  # full lock: round in circles, off the road
+        if race.stranded(0):
+            break
+    assert race.stranded(0)
+    progress = race.cars[0, CAR_PROGRESS]
+    assert race.put_back(0) and not race.put_back(0)  # once: it is waiting now
+    assert abs(race.cars[0, CAR_LATERAL]) < 0.01 and race.cars[0, CAR_PROGRESS] == progress
+    hold = int(round(PLAYER_RESCUE_HOLD / PHYSICS_DT))
+    for _ in range(hold):
+        race.step((0.0, 1.0))
+        assert race.cars[0, CAR_VX] == 0.0 and race.cars[0, CAR_VY] == 0.0
+    assert not race.stranded(0)
+    race.step((0.0, 1.0))
+    assert race.speed(0) > 0.0

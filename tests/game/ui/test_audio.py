@@ -46,3 +46,23 @@ def test_no_audio_device_is_silent_not_fatal(monkeypatch):
     audio.engine(50.0, 1.0)
     audio.squeal(1.0)
     audio.stop_loops()
+
+
+def test_engine_note_is_continuous_in_pitch_and_phase():
+    import numpy as np
+
+    from game.ui.engine_note import ENGINE_HIGH, ENGINE_LOW, EngineNote, engine_frequency
+
+    revs = np.linspace(0.0, 1.0, 101)
+    pitches = [engine_frequency(r) for r in revs]
+    assert pitches[0] == ENGINE_LOW and pitches[-1] == ENGINE_HIGH and np.all(np.diff(pitches) > 0)
+    assert max(np.diff(pitches)) < 3.0  # no steps: a hundredth of the revs moves the pitch by under 3 Hz
+
+    pieces, whole = EngineNote(22050), EngineNote(22050)
+    pieces.frequency = whole.frequency = 100.0
+    joined = np.concatenate([pieces.chunk(100.0, 0.04) for _ in range(5)])
+    assert np.mean(np.isclose(joined, whole.chunk(100.0, 0.2), atol=1e-6)) > 0.99  # pieces join without a click
+    glide = EngineNote(22050)
+    glide.frequency = 60.0
+    glide.chunk(120.0, 0.04)
+    assert glide.frequency == 120.0

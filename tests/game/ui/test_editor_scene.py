@@ -267,3 +267,35 @@ def test_open_from_the_list_and_save_on_the_way_out(app_factory, tracks_dir, rin
     assert scene_name(app) == "MainMenuScene"
     saved = load_track(tracks_dir / ring_file.name)
     assert saved.control_width_left[0] == pytest.approx(6.5)
+
+
+def test_closing_the_window_with_unsaved_changes_asks_first(app_factory, tracks_dir):
+    app, editor = editor_with_square(app_factory)
+    quit_event = pygame.event.Event(pygame.QUIT)
+    app.step(DT, [quit_event])
+    assert scene_name(app) == "ChoiceScene" and app.top.title == "UNSAVED CHANGES"
+    app.step(DT, [key(pygame.K_ESCAPE)])  # cancel: still editing
+    assert app.top is editor
+    app.step(DT, [quit_event])
+    assert not app.step(DT, [key(pygame.K_DOWN), key(pygame.K_RETURN)])  # discard: the game ends
+    assert app.top is None
+
+
+def test_closing_the_window_twice_quits(app_factory, tracks_dir):
+    app, _ = editor_with_square(app_factory)
+    quit_event = pygame.event.Event(pygame.QUIT)
+    assert not app.step(DT, [quit_event, quit_event])
+
+
+def test_width_of_one_side_only(app_factory):
+    app, editor = editor_with_square(app_factory)
+    editor.selected = 1
+    before = editor.draft.side_widths(1)
+    app.step(DT, [key(pygame.K_RIGHTBRACKET)])  # both sides: half a metre each
+    assert editor.draft.side_widths(1) == (before[0] + 0.5, before[1] + 0.5)
+    app.step(DT, [key(pygame.K_w), key(pygame.K_RIGHTBRACKET)])  # W: the left side alone
+    assert editor.width_side == "left"
+    assert editor.draft.side_widths(1) == (before[0] + 1.5, before[1] + 0.5)
+    app.step(DT, [key(pygame.K_w), move(editor.view.to_screen(*SQUARE[1])), wheel(-1)])  # the right side alone
+    assert editor.draft.side_widths(1) == (before[0] + 1.5, before[1] - 0.5)
+    assert editor.draft.side_widths(2) == before  # other points untouched

@@ -41,6 +41,12 @@ def scene_name(app: App) -> str:
     return type(app.top).__name__
 
 
+def menu_steps(app: App, label: str) -> int:
+    """Presses of DOWN from the highlighted item of the top scene's menu to the item called ``label``."""
+    menu = app.top.menu
+    return [item.label for item in menu.items].index(label) - menu.index
+
+
 def test_menus_navigate_with_injected_events(app_factory, ring_file, monkeypatch):
     import game.ui.tracklist as tracklist
 
@@ -55,7 +61,7 @@ def test_menus_navigate_with_injected_events(app_factory, ring_file, monkeypatch
     assert app.ctx.settings.laps == 4
     app.step(1 / 60, [key(pygame.K_ESCAPE)])
     assert scene_name(app) == "MainMenuScene"
-    app.step(1 / 60, [key(pygame.K_DOWN), key(pygame.K_DOWN), key(pygame.K_RETURN)])  # TRACK EDITOR
+    app.step(1 / 60, [key(pygame.K_DOWN)] * menu_steps(app, "TRACK EDITOR") + [key(pygame.K_RETURN)])
     assert scene_name(app) in ("MessageScene", "EditorScene")
     if scene_name(app) == "MessageScene":
         assert app.top.title == "TRACK EDITOR"
@@ -63,7 +69,7 @@ def test_menus_navigate_with_injected_events(app_factory, ring_file, monkeypatch
     else:
         app.ctx.stack.pop()
     assert scene_name(app) == "MainMenuScene"
-    app.step(1 / 60, [key(pygame.K_DOWN), key(pygame.K_RETURN)])  # SETTINGS
+    app.step(1 / 60, [key(pygame.K_DOWN)] * menu_steps(app, "SETTINGS") + [key(pygame.K_RETURN)])
     assert scene_name(app) == "SettingsScene"
     settings_scene = app.top
     app.step(1 / 60, [key(pygame.K_DOWN)] * 3 + [key(pygame.K_RETURN), key(pygame.K_j)])  # STEER LEFT := J

@@ -361,6 +361,7 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("TAB / SHIFT+TAB", "SELECT NEXT / PREVIOUS"),
     ("WHEEL ON POINT / [ ]", "POINT WIDTH -/+ 1 M"),
     ("SHIFT + [ ]", "WHOLE TRACK WIDTH -/+ 1 M"),
+    ("W", "WIDTH: BOTH SIDES / LEFT / RIGHT ONLY"),
     ("SHIFT + ARROWS", "NUDGE SELECTED POINT"),
     ("S", "START LINE AT SELECTED POINT"),
     ("R", "REVERSE DIRECTION"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pygame
 
-from game.editor.draft import WIDTH_STEP, TrackDraft
+from game.editor.draft import WIDTH_SIDES, WIDTH_STEP, TrackDraft
 from game.editor.geometry import DraftGeometry, build_geometry
 from game.editor.validation import ERROR, Problem, check_draft, errors
 from game.editor.view import GRID_STEP, ZOOM_STEP, EditorView, screen_distance, snap
@@ -60,6 +60,8 @@ class EditorScene(EditorActions, Scene):
         self.dragging: int | None = None  # index of the point being dragged
         self.panning = False
         self.snap_on = True
+        self.width_side = "both"  # which edge the wheel and [ ] move (W switches): both, left or right
+        self._quit_dialog: Scene | None = None  # the question asked when the window was closed
         self.show_help = False
         self.time = 0.0
         self.geometry: DraftGeometry | None = None
@@ -223,7 +225,7 @@ class EditorScene(EditorActions, Scene):
         point = self.point_at(self.mouse) if self._in_map(self.mouse) else None
         if point is not None:
             self.selected = point
-            self.draft.change_width(point, WIDTH_STEP * notches)
+            self.draft.change_width(point, WIDTH_STEP * notches, self.width_side)
         else:
             self.view.zoom_at(ZOOM_STEP**notches, *self.mouse)
 
@@ -257,9 +259,9 @@ class EditorScene(EditorActions, Scene):
         if key in (pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET):
             delta = WIDTH_STEP if key == pygame.K_RIGHTBRACKET else -WIDTH_STEP
             if shift or self.selected is None:
-                self.draft.change_width(None, delta)
+                self.draft.change_width(None, delta, self.width_side)
             else:
-                self.draft.change_width(self.selected, delta)
+                self.draft.change_width(self.selected, delta, self.width_side)
             return
         simple: dict[int, Callable[[], None]] = {
             pygame.K_ESCAPE: self.exit_editor,
@@ -271,6 +273,7 @@ class EditorScene(EditorActions, Scene):
             pygame.K_s: self.start_at_selected,
             pygame.K_r: self.reverse,
             pygame.K_g: self.toggle_snap,
+            pygame.K_w: self.next_width_side,
             pygame.K_h: self.toggle_help,
             pygame.K_F1: self.toggle_help,
             pygame.K_f: self.fit,
@@ -364,6 +367,18 @@ class EditorScene(EditorActions, Scene):
         self.snap_on = not self.snap_on
         self.ctx.toast("GRID AND SNAPPING ON" if self.snap_on else "GRID AND SNAPPING OFF", 1.2)
 
+    def next_width_side(self) -> None:
+        """Width changes move both edges, then the left one alone, then the right one alone."""
+        self.width_side = WIDTH_SIDES[(WIDTH_SIDES.index(self.width_side) + 1) % len(WIDTH_SIDES)]
+
+    def before_quit(self, proceed: Callable[[], None]) -> bool:
+        """The window is being closed: ask about unsaved changes first (closing it again while asked quits)."""
+        if not self.draft.modified or self._quit_dialog in self.ctx.stack.scenes:
+            return False
+        self.confirm_discard(proceed)
+        self._quit_dialog = self.ctx.stack.top
+        return True
+
     def toggle_help(self) -> None:
         """Show or hide the shortcuts."""
         self.show_help = not self.show_help
@@ -399,6 +414,9 @@ class EditorScene(EditorActions, Scene):
         facts = f"{d.name.upper()}{'*' if d.modified else ''}  {length}  {d.n_points} PTS{file}"
         if self.selected is not None and self.selected < d.n_points:
             hint = f"POINT {self.selected + 1}: {d.total_width(self.selected):.1f} M   H: HELP"
+            if self.width_side != "both":
+                left, right = d.side_widths(self.selected)
+                hint = f"POINT {self.selected + 1}: L {left:.1f} R {right:.1f} M  W: {self.width_side.upper()}"
         else:
             hint = "CLICK: ADD POINT   H: HELP"
         draw_status_bar(surface, facts, hint)
