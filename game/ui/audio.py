@@ -123,7 +123,8 @@ class Audio:
         """Silence the engine and the squeal (pause, menus)."""
         if not self.available:
             return
-        self._engine_channel.stop()
+        for _ in range(2):  # stopping a channel starts the piece queued behind (pygame): the second stop ends that
+            self._engine_channel.stop()
         self._squeal_channel.stop()
         self._squeal_on = False
 
