@@ -58,7 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--jobs", type=int, default=1, help="worker processes on this machine [1]")
     sweep.add_argument("--mode", choices=TUNE_MODES, default="base", help="training mode of every trial [base]")
     sweep.add_argument("--sampler", choices=("tpe", "random"), default="tpe", help="Optuna sampler [tpe]")
-    sweep.add_argument("--sampler-seed", type=int, default=0, help="sampler seed; worker k uses seed + k [0]")
+    sweep.add_argument(
+        "--sampler-seed",
+        type=int,
+        default=0,
+        help="sampler seed (each worker and each resumption draws from its own stream) [0]",
+    )
     sweep.add_argument("--pruner", choices=("median", "none"), default="median", help="Optuna pruner [median]")
     sweep.add_argument("--startup-trials", type=int, default=5, help="complete trials before pruning and TPE start [5]")
     sweep.add_argument("--warmup-evals", type=int, default=1, help="evaluations of a trial before it may be pruned [1]")

@@ -35,7 +35,7 @@ class TuneSettings:
         seeds_only: Every trial trains with the fixed settings and seed ``first_seed + trial number``.
         first_seed: The training seed (seeds-only: of trial 0).
         sampler: tpe or random.
-        sampler_seed: Seed of the sampler (worker k uses ``sampler_seed + k``).
+        sampler_seed: Seed of the sampler (with the worker and the trials already there: see ``make_sampler``).
         pruner: median or none.
         startup_trials: Completed trials before the pruner prunes (and before TPE stops sampling at random).
         warmup_evals: Periodic evaluations of a trial before it may be pruned.

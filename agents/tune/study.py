@@ -59,11 +59,17 @@ def open_storage(url: str) -> Any:
         raise StudyError(f"cannot open storage {url}: {exc}") from exc
 
 
-def make_sampler(settings: TuneSettings, worker: int = 0) -> Any:
-    """TPE (or random) seeded with ``sampler_seed + worker``; random in seeds-only mode (nothing is sampled)."""
+def make_sampler(settings: TuneSettings, worker: int = 0, n_existing: int = 0) -> Any:
+    """TPE (or random), seeded from ``sampler_seed``, the worker and the trials already in the study.
+
+    The seed takes in the trials already there so that a resumed study does not draw its first trials' settings
+    again, and the worker so that workers started together do not draw the same ones. Random in seeds-only mode
+    (nothing is sampled).
+    """
+    import numpy as np
     import optuna
 
-    seed = settings.sampler_seed + worker
+    seed = int(np.random.SeedSequence([settings.sampler_seed, worker, n_existing]).generate_state(1)[0])
     if settings.sampler == "random" or settings.seeds_only:
         return optuna.samplers.RandomSampler(seed=seed)
     if settings.sampler == "tpe":
@@ -94,12 +100,12 @@ def open_study(settings: TuneSettings, worker: int = 0, create: bool = True) -> 
     import optuna
 
     storage = open_storage(settings.storage)
-    names = [s.study_name for s in optuna.get_all_study_summaries(storage)]
-    if settings.study_name not in names and not create:
+    existing = {s.study_name: s.n_trials for s in optuna.get_all_study_summaries(storage)}
+    if settings.study_name not in existing and not create:
         raise StudyError(f"no study {settings.study_name!r} in {settings.storage}")
     study = optuna.create_study(
         storage=storage,
-        sampler=make_sampler(settings, worker),
+        sampler=make_sampler(settings, worker, existing.get(settings.study_name, 0)),
         pruner=make_pruner(settings),
         study_name=settings.study_name,
         direction="maximize",
