@@ -100,7 +100,12 @@ def generator_settings(config: TrainConfig) -> Any:
     """The random tracks' settings, with the config's variety."""
     from game.sim.track.generator import GeneratorSettings
 
-    return GeneratorSettings(feature_mix_spread=config.track_mix_spread, wide_share=config.wide_track_share)
+    return GeneratorSettings(
+        feature_mix_spread=config.track_mix_spread,
+        wide_share=config.wide_track_share,
+        circuit_corner_share=config.circuit_corner_share,
+        width_zones=config.track_width_zones,
+    )
 
 
 def make_vec_env(config: TrainConfig, tracks: list[Track]) -> Any:

@@ -50,6 +50,13 @@ class GeneratorSettings:
             hairpin-heavy to sweeper-heavy.
         wide_share: Share of tracks whose widths are drawn up to ``wide_max_width`` instead of ``max_width``.
         wide_max_width: Widest total width of the wide tracks [m]; the Norisring is up to 21 m wide.
+        circuit_corner_share: Share of features drawn from :data:`CIRCUIT_FEATURES` (tight 90-degree corners, long
+            corners, double apexes: what real circuits have more of than the standard mix, see docs/TRACKS.md);
+            the standard features share the rest. 0 draws the standard mix only.
+        width_zones: Each element (straight or corner) is, with probability :data:`WIDE_ZONE_SHARE`, this much
+            wider at most (drawn uniformly from half of it to all of it) [m], beyond ``max_width`` if need be: real
+            circuits widen at their pit straights and run-offs (their widths vary by 7.6 m round a lap, median of
+            the 15 validation circuits; the standard tracks' by 4.3 m). 0 keeps the widths as they were.
     """
 
     min_length: float = 1000.0
@@ -63,6 +70,8 @@ class GeneratorSettings:
     feature_mix_spread: float = 0.0
     wide_share: float = 0.0
     wide_max_width: float = 22.0
+    circuit_corner_share: float = 0.0
+    width_zones: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_length <= self.max_length:
@@ -73,6 +82,10 @@ class GeneratorSettings:
             raise ValueError(f"feature_mix_spread must not be negative, got {self.feature_mix_spread}")
         if not 0.0 <= self.wide_share <= 1.0:
             raise ValueError(f"wide_share must be in [0, 1], got {self.wide_share}")
+        if not 0.0 <= self.circuit_corner_share <= 1.0:
+            raise ValueError(f"circuit_corner_share must be in [0, 1], got {self.circuit_corner_share}")
+        if not self.width_zones >= 0.0:
+            raise ValueError(f"width_zones must not be negative, got {self.width_zones}")
         if self.wide_share > 0.0 and not self.wide_max_width >= self.max_width:
             raise ValueError(f"need wide_max_width >= max_width, got {self.wide_max_width}, {self.max_width}")
 
@@ -89,6 +102,14 @@ FEATURES = (
 )
 # Only in tracks with their own mix (GeneratorSettings.feature_mix_spread > 0), so the standard mix stays as it was.
 VARIETY_FEATURES = (("switchback", 0.08, 0.5),)
+# Only with GeneratorSettings.circuit_corner_share > 0: corners real circuits have more of (measured by
+# agents.track_stats on the validation circuits, docs/TRACKS.md). Probabilities within this group.
+CIRCUIT_FEATURES = (
+    ("tight corner", 0.45, 0.65),  # 11-20 m, 70-120 degrees: the ordinary slow corner of a street or GP circuit
+    ("long corner", 0.35, 0.7),  # 25-60 m turning 100-190 degrees, with long clothoids (entry and exit spirals)
+    ("double apex", 0.20, 0.7),  # two corners the same way, 20-50 m, 40-80 degrees each, 5-30 m apart
+)
+WIDE_ZONE_SHARE = 0.25  # share of elements widened with GeneratorSettings.width_zones
 MAX_FEATURES = 20
 MIN_TURN_SCALE, MAX_TURN_SCALE = 0.75, 1.35  # how much balancing may stretch the corners turning with the circuit
 
@@ -147,6 +168,12 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     """Features with straights between them, turning one full turn in all, with nominal straight lengths."""
     table = FEATURES + VARIETY_FEATURES if settings.feature_mix_spread > 0.0 else FEATURES
     probabilities = np.array([f[1] for f in table])
+    if settings.circuit_corner_share > 0.0:
+        share = settings.circuit_corner_share
+        probabilities = np.concatenate(
+            [probabilities / probabilities.sum() * (1.0 - share), np.array([f[1] for f in CIRCUIT_FEATURES]) * share]
+        )
+        table = table + CIRCUIT_FEATURES
     features_per_km = 2.0
     if settings.feature_mix_spread > 0.0:  # this track's own character: its mix of features, and how dense they are
         probabilities = rng.dirichlet(probabilities / probabilities.sum() / settings.feature_mix_spread) + 1e-9
@@ -166,7 +193,10 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     spread = rng.uniform(0.5, 2.0) * (max_width / settings.max_width)
 
     def width() -> float:
-        return float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
+        drawn = float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
+        if settings.width_zones > 0.0 and rng.random() < WIDE_ZONE_SHARE:  # a wide zone (pit straight, run-off)
+            drawn += settings.width_zones * rng.uniform(0.5, 1.0)
+        return drawn
 
     feature_length = sum(e.length for f in features for e in f)
     budget = length - feature_length
@@ -215,6 +245,14 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
         corners = [Corner(u(50.0, 130.0), t, u(0.4, 0.8)) for t in turns]
         gaps = [Straight(u(10.0, 40.0), adjustable=False) for _ in range(2)]
         return [corners[0], gaps[0], corners[1], gaps[1], corners[2]]
+    if kind == "tight corner":
+        return [Corner(u(11.0, 20.0), sign * math.radians(u(70.0, 120.0)), u(0.4, 0.8))]
+    if kind == "long corner":
+        return [Corner(u(25.0, 60.0), sign * math.radians(u(100.0, 190.0)), u(0.5, 0.9))]
+    if kind == "double apex":
+        first = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
+        second = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
+        return [first, Straight(u(5.0, 30.0), adjustable=False), second]
     raise ValueError(f"unknown feature {kind!r}")
 
 

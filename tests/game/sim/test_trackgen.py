@@ -267,3 +267,37 @@ def test_standard_tracks_ignore_the_variety_settings_at_zero() -> None:
         GeneratorSettings(wide_share=1.5)
     with pytest.raises(ValueError, match="feature_mix_spread"):
         GeneratorSettings(feature_mix_spread=-1.0)
+
+
+def test_circuit_corners_and_width_zones_are_off_at_zero() -> None:
+    a = generate_track(11, GeneratorSettings(circuit_corner_share=0.0, width_zones=0.0))
+    np.testing.assert_array_equal(a.table, generate_track(11).table)
+    varied = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)
+    b = generate_track(11, GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3, circuit_corner_share=0.0))
+    np.testing.assert_array_equal(b.table, generate_track(11, varied).table)
+    with pytest.raises(ValueError, match="circuit_corner_share"):
+        GeneratorSettings(circuit_corner_share=1.5)
+    with pytest.raises(ValueError, match="width_zones"):
+        GeneratorSettings(width_zones=-1.0)
+
+
+def test_circuit_corners_add_tight_and_long_corners() -> None:
+    circuit = GeneratorSettings(circuit_corner_share=0.5)
+    tracks = [generate_track(seed, circuit) for seed in SEEDS]
+    standard = [generate_track(seed) for seed in SEEDS]
+    for seed, track in enumerate(tracks):
+        assert 1.0 / np.max(np.abs(track.curvature)) >= circuit.min_radius, seed
+        assert surface_overlaps(track) == [], seed
+    # corners tighter than 20 m per km: the standard mix has few outside its hairpins
+    assert np.mean([tight_corners_per_km(t, 20.0) for t in tracks]) > 1.4 * np.mean(
+        [tight_corners_per_km(t, 20.0) for t in standard]
+    )
+
+
+def test_width_zones_widen_parts_of_a_track() -> None:
+    zoned = GeneratorSettings(width_zones=4.0)
+    tracks = [generate_track(seed, zoned) for seed in SEEDS]
+    ranges = [np.ptp(t.width_left + t.width_right) for t in tracks]
+    standard = [np.ptp(t.width_left + t.width_right) for t in (generate_track(seed) for seed in SEEDS)]
+    assert np.median(ranges) > np.median(standard) + 1.5
+    assert max(np.max(t.width_left + t.width_right) for t in tracks) <= zoned.max_width + zoned.width_zones + 1e-9
