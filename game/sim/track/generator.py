@@ -53,10 +53,11 @@ class GeneratorSettings:
         circuit_corner_share: Share of features drawn from :data:`CIRCUIT_FEATURES` (tight 90-degree corners, long
             corners, double apexes: what real circuits have more of than the standard mix, see docs/TRACKS.md);
             the standard features share the rest. 0 draws the standard mix only.
-        width_zones: Each element (straight or corner) is, with probability :data:`WIDE_ZONE_SHARE`, this much
-            wider at most (drawn uniformly from half of it to all of it) [m], beyond ``max_width`` if need be: real
-            circuits widen at their pit straights and run-offs (their widths vary by 7.6 m round a lap, median of
-            the 15 validation circuits; the standard tracks' by 4.3 m). 0 keeps the widths as they were.
+        width_zones: Wide zones, a few elements (straights, corners) in a row (:data:`WIDE_ZONE_START`,
+            :data:`WIDE_ZONE_ELEMENTS`), are this much wider at most (drawn uniformly from half of it to all of
+            it) [m], beyond ``max_width`` if need be: real circuits widen at their pit straights and run-offs
+            (their widths vary by 7.6 m round a lap, median of the 15 validation circuits; the standard tracks'
+            by 4.3 m). 0 keeps the widths as they were.
     """
 
     min_length: float = 1000.0
@@ -109,7 +110,8 @@ CIRCUIT_FEATURES = (
     ("long corner", 0.35, 0.7),  # 25-60 m turning 100-190 degrees, with long clothoids (entry and exit spirals)
     ("double apex", 0.20, 0.7),  # two corners the same way, 20-50 m, 40-80 degrees each, 5-30 m apart
 )
-WIDE_ZONE_SHARE = 0.25  # share of elements widened with GeneratorSettings.width_zones
+WIDE_ZONE_START = 0.1  # with GeneratorSettings.width_zones: chance that a wide zone starts at an element
+WIDE_ZONE_ELEMENTS = (2, 5)  # elements (straights and corners) in a wide zone, fewest and most
 MAX_FEATURES = 20
 MIN_TURN_SCALE, MAX_TURN_SCALE = 0.75, 1.35  # how much balancing may stretch the corners turning with the circuit
 
@@ -192,10 +194,17 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     mean_width = settings.min_width + (max_width - settings.min_width) * rng.uniform(0.15, 0.8)
     spread = rng.uniform(0.5, 2.0) * (max_width / settings.max_width)
 
+    zone = [0, 0.0]  # elements left in the current wide zone, and its extra width [m]
+
     def width() -> float:
         drawn = float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
-        if settings.width_zones > 0.0 and rng.random() < WIDE_ZONE_SHARE:  # a wide zone (pit straight, run-off)
-            drawn += settings.width_zones * rng.uniform(0.5, 1.0)
+        if settings.width_zones > 0.0:  # wide zones (pit straight, run-offs): a few elements in a row
+            if zone[0] == 0 and rng.random() < WIDE_ZONE_START:
+                zone[:] = [int(rng.integers(WIDE_ZONE_ELEMENTS[0], WIDE_ZONE_ELEMENTS[1] + 1)), settings.width_zones]
+                zone[1] *= rng.uniform(0.5, 1.0)
+            if zone[0] > 0:
+                zone[0] -= 1
+                drawn += zone[1]
         return drawn
 
     feature_length = sum(e.length for f in features for e in f)
