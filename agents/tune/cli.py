@@ -10,7 +10,7 @@ from typing import Any
 
 from agents.config import add_config_arguments, config_for_mode
 from agents.tune.settings import EVAL_MIX_SPREAD, EVAL_TRACK_SEED, EVAL_WIDE_SHARE, TRIAL_OWNED, TuneSettings
-from agents.tune.space import DEFAULT_SPACE, build_space, parse_param, to_setting
+from agents.tune.space import build_space, parse_param, to_setting
 from agents.tune.study import StudyError, default_storage, open_study, run_workers, storage_url
 from game.paths import RUNS_DIR
 from game.sim.track import TrackError
@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="add or replace a searched setting: float:LOW:HIGH[:log], int:LOW:HIGH[:log] or cat:A,B,...",
     )
     sweep.add_argument("--only", nargs="+", metavar="NAME", help="search only these settings")
-    sweep.add_argument("--show-space", action="store_true", help="print the search space and exit")
+    sweep.add_argument("--show-space", action="store_true", help="print the search space these options give, and exit")
     sweep.add_argument("--tune-dir", default=str(RUNS_DIR / "tune"), help="folder of the studies [runs/tune]")
     sweep.add_argument(
         "--export",
@@ -196,10 +196,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = vars(build_parser().parse_args(argv))
     tune = {name: args.pop(name) for name in TUNE_OPTIONS}
-    if tune["show_space"]:
-        print("\n".join(p.describe() for p in DEFAULT_SPACE))
-        return 0
     try:
+        if tune["show_space"]:  # the space these options search: the default, --param, --only, minus fixed settings
+            space = () if tune["seeds_only"] else build_space(map(parse_param, tune["param"]), tune["only"], args)
+            print("\n".join(p.describe() for p in space) or "(nothing: every setting is fixed)")
+            return 0
         settings = settings_from_args(tune, args)
         if tune["trials"] > 0:
             check_new_study_folder(settings)

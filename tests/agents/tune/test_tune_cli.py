@@ -128,3 +128,8 @@ def test_bad_options_exit_2_from_argparse(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--trials", "2"])  # no --study-name
     assert exit_info.value.code == 2 and "error:" in capsys.readouterr().err
+
+
+def test_show_space_prints_what_these_options_search(capsys):
+    assert main(["--study-name", "x", "--show-space", "--only", "gamma", "tau", "--tau", "0.01"]) == 0
+    assert capsys.readouterr().out == "gamma=cat:0.98,0.99,0.995\n"
