@@ -17,6 +17,8 @@ from agents.track_stats.measures import CORNER_MAX_RADIUS, RADIUS_BANDS, TrackSt
 KMH = 3.6  # km/h per m/s
 SPEED_DROP_BANDS = (60.0, 100.0, 150.0)  # [km/h] thresholds of "hard braking" counts
 LONG_STRAIGHT = 500.0  # [m]
+SLOW_CORNER = 25.0  # [m] apex radius of the slow corners counted after long straights
+BRAKING_STRAIGHT = 300.0  # [m]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ ROWS: tuple[Row, ...] = (
     *(Row(f"corners per km, apex radius {_band_label(k)}", _per_km(_band_count(k))) for k in range(5)),
     Row("apex radius of a corner [m]", lambda st: _spread([c.apex_radius for c in _corners(st)])),
     Row("turn of a corner [deg]", lambda st: _spread([np.degrees(c.turn) for c in _corners(st)])),
+    Row("turn of a corner, apex radius < 35 m [deg]", lambda st: _spread(_turns(st, 0.0, 35.0))),
+    Row("turn of a corner, apex radius 35-100 m [deg]", lambda st: _spread(_turns(st, 35.0, 100.0))),
     *(Row(f"share of length at radius {_band_label(k)}", _length_share(k)) for k in range(5)),
     Row(f"share of length straighter than {CORNER_MAX_RADIUS:.0f} m", _length_share(5)),
     Row("straight between corners [m]", lambda st: _spread([x for s in st for x in s.straights])),
@@ -81,12 +85,20 @@ ROWS: tuple[Row, ...] = (
         Row(f"corners per km with a drop >= {d:.0f} km/h", _per_km(lambda s, d=d: _drops(s, d)))
         for d in SPEED_DROP_BANDS
     ),
+    Row(
+        f"corners per km under {SLOW_CORNER:.0f} m after a straight >= {BRAKING_STRAIGHT:.0f} m",
+        _per_km(lambda s: sum(c.apex_radius < SLOW_CORNER and c.gap_before >= BRAKING_STRAIGHT for c in s.corners)),
+    ),
     Row("apex speed [km/h]", lambda st: _spread([KMH * c.apex_speed for c in _corners(st)])),
     Row("quick direction changes per km (< 50 m apart)", _per_km(lambda s: sum(c.quick_change for c in s.corners))),
     Row("width [m]", lambda st: _spread(_widths(st), 1)),
     Row("width range per track (max - min) [m]", lambda st: _spread([np.ptp(s.width) for s in st], 1)),
     Row("narrowings per km (>= 2 m within 100 m)", _per_km(lambda s: s.narrowings)),
 )
+
+
+def _turns(stats: Sequence[TrackStats], low: float, high: float) -> list[float]:
+    return [float(np.degrees(c.turn)) for c in _corners(stats) if low <= c.apex_radius < high]
 
 
 def _drops(stats: TrackStats, threshold_kmh: float) -> int:
