@@ -105,6 +105,7 @@ def generator_settings(config: TrainConfig) -> Any:
         wide_share=config.wide_track_share,
         circuit_corner_share=config.circuit_corner_share,
         width_zones=config.track_width_zones,
+        brake_zone_share=config.track_brake_zone_share,
     )
 
 

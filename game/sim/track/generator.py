@@ -58,6 +58,10 @@ class GeneratorSettings:
             it) [m], beyond ``max_width`` if need be: real circuits widen at their pit straights and run-offs
             (their widths vary by 7.6 m round a lap, median of the 15 validation circuits; the standard tracks'
             by 4.3 m). 0 keeps the widths as they were.
+        brake_zone_share: Chance, for each straight of at least :data:`BRAKE_ZONE_STRAIGHT`, that the feature after
+            it is swapped with a slow corner (tighter than :data:`SLOW_CORNER_RADIUS`) from elsewhere in the lap:
+            real circuits brake hard from their long straights into slow corners more often than random order
+            gives. 0 keeps the order as drawn.
     """
 
     min_length: float = 1000.0
@@ -73,6 +77,7 @@ class GeneratorSettings:
     wide_max_width: float = 22.0
     circuit_corner_share: float = 0.0
     width_zones: float = 0.0
+    brake_zone_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_length <= self.max_length:
@@ -85,6 +90,8 @@ class GeneratorSettings:
             raise ValueError(f"wide_share must be in [0, 1], got {self.wide_share}")
         if not 0.0 <= self.circuit_corner_share <= 1.0:
             raise ValueError(f"circuit_corner_share must be in [0, 1], got {self.circuit_corner_share}")
+        if not 0.0 <= self.brake_zone_share <= 1.0:
+            raise ValueError(f"brake_zone_share must be in [0, 1], got {self.brake_zone_share}")
         if not self.width_zones >= 0.0:
             raise ValueError(f"width_zones must not be negative, got {self.width_zones}")
         if self.wide_share > 0.0 and not self.wide_max_width >= self.max_width:
@@ -110,6 +117,8 @@ CIRCUIT_FEATURES = (
     ("long corner", 0.35, 0.7),  # 25-60 m turning 100-190 degrees, with long clothoids (entry and exit spirals)
     ("double apex", 0.20, 0.7),  # two corners the same way, 20-50 m, 40-80 degrees each, 5-30 m apart
 )
+BRAKE_ZONE_STRAIGHT = 300.0  # [m] (nominal length) straights that GeneratorSettings.brake_zone_share may end slowly
+SLOW_CORNER_RADIUS = 25.0  # [m]
 WIDE_ZONE_START = 0.1  # with GeneratorSettings.width_zones: chance that a wide zone starts at an element
 WIDE_ZONE_ELEMENTS = (2, 5)  # elements (straights and corners) in a wide zone, fewest and most
 MAX_FEATURES = 20
@@ -214,6 +223,8 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     weights = rng.lognormal(0.0, 0.9, size=n_features)
     weights[rng.integers(n_features)] *= 2.5  # a main straight
     straights = budget * weights / weights.sum()
+    if settings.brake_zone_share > 0.0:
+        features = _slow_after_long(rng, features, straights, settings.brake_zone_share)
     direction = 1.0 if rng.random() < 0.5 else -1.0
     elements: list[Element] = []
     for straight, feature in zip(straights, features, strict=True):
@@ -263,6 +274,26 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
         second = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
         return [first, Straight(u(5.0, 30.0), adjustable=False), second]
     raise ValueError(f"unknown feature {kind!r}")
+
+
+def _is_slow(feature: list[Element]) -> bool:
+    return len(feature) == 1 and isinstance(feature[0], Corner) and feature[0].radius < SLOW_CORNER_RADIUS
+
+
+def _slow_after_long(
+    rng: np.random.Generator, features: list[list[Element]], straights: np.ndarray, share: float
+) -> list[list[Element]]:
+    """Swap slow corners in after some of the long straights (feature k follows straight k); the turns stay."""
+    features = list(features)
+    long = [int(k) for k in np.argsort(-straights) if straights[k] >= BRAKE_ZONE_STRAIGHT]
+    for k in long:
+        if _is_slow(features[k]) or rng.random() >= share:
+            continue
+        elsewhere = [j for j, f in enumerate(features) if _is_slow(f) and j not in long]
+        if elsewhere:
+            j = elsewhere[int(rng.integers(len(elsewhere)))]
+            features[k], features[j] = features[j], features[k]
+    return features
 
 
 def _balance_turns(rng: np.random.Generator, features: list[list[Element]]) -> list[list[Element]]:
