@@ -62,6 +62,7 @@ class EvaluationReporter:
 
     The step reported is the nominal one (a multiple of ``eval_every``), so trials that step a different number of
     envs at once still compare at the same steps. The evaluation after the last step is reported, never pruned.
+    A pruned run stops where it is (no model saved; its status file says "failed", with the pruning message).
     """
 
     def __init__(self, trial: Any, eval_every: int, total_steps: int) -> None:

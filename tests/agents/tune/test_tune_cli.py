@@ -133,3 +133,10 @@ def test_bad_options_exit_2_from_argparse(capsys):
 def test_show_space_prints_what_these_options_search(capsys):
     assert main(["--study-name", "x", "--show-space", "--only", "gamma", "tau", "--tau", "0.01"]) == 0
     assert capsys.readouterr().out == "gamma=cat:0.98,0.99,0.995\n"
+
+
+def test_a_new_study_refuses_a_folder_with_trials_of_an_old_one(tmp_path, capsys):
+    (tmp_path / "old" / "trial-0").mkdir(parents=True)
+    (tmp_path / "old" / "trial-0" / "model.json").write_text("{}")
+    assert main(["--study-name", "old", "--tune-dir", str(tmp_path), "--trials", "1", *TINY]) == 2
+    assert "holds trial folders of another study" in capsys.readouterr().err
