@@ -130,6 +130,16 @@ class TrainConfig:
     track, switchbacks (two hairpins, opposite ways) included."""
     wide_track_share: float = 0.0
     """Random tracks: share drawn up to 22 m wide instead of 15 m (the Norisring is 10-21 m wide)."""
+    circuit_corner_share: float = 0.0
+    """Random tracks: share of corners drawn from those real circuits have more of (tight 90-degree corners, long
+    corners, double apexes: GeneratorSettings.circuit_corner_share); 0.3 brings the mix close to the validation
+    circuits' (docs/TRACKS.md)."""
+    track_width_zones: float = 0.0
+    """Random tracks: how much wider, at most, a quarter of the straights and corners are [m] (pit straights,
+    run-offs: GeneratorSettings.width_zones); 4 gives the width variation round a lap of real circuits."""
+    track_brake_zone_share: float = 0.0
+    """Random tracks: chance that a straight of 300 m or more ends in a slow corner swapped in from elsewhere in the
+    lap (GeneratorSettings.brake_zone_share): real circuits brake from long straights into slow corners more often."""
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
     episodes_per_track: int = 4
@@ -327,6 +337,12 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_mix_spread must not be negative, got {config.track_mix_spread}")
     if not 0 <= config.wide_track_share <= 1:
         raise ValueError(f"wide_track_share must be in [0, 1], got {config.wide_track_share}")
+    if not 0 <= config.circuit_corner_share <= 1:
+        raise ValueError(f"circuit_corner_share must be in [0, 1], got {config.circuit_corner_share}")
+    if not 0 <= config.track_brake_zone_share <= 1:
+        raise ValueError(f"track_brake_zone_share must be in [0, 1], got {config.track_brake_zone_share}")
+    if not config.track_width_zones >= 0:
+        raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not config.learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.start not in ("grid", "random", "mixed"):

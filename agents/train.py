@@ -34,7 +34,7 @@ import dataclasses
 import datetime as _dt
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +100,13 @@ def generator_settings(config: TrainConfig) -> Any:
     """The random tracks' settings, with the config's variety."""
     from game.sim.track.generator import GeneratorSettings
 
-    return GeneratorSettings(feature_mix_spread=config.track_mix_spread, wide_share=config.wide_track_share)
+    return GeneratorSettings(
+        feature_mix_spread=config.track_mix_spread,
+        wide_share=config.wide_track_share,
+        circuit_corner_share=config.circuit_corner_share,
+        width_zones=config.track_width_zones,
+        brake_zone_share=config.track_brake_zone_share,
+    )
 
 
 def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: int | None = None) -> Any:
@@ -325,8 +331,15 @@ class TrainResult:
     evaluation: list[dict[str, Any]]
 
 
-def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
+def train(
+    config: TrainConfig,
+    argv: list[str] | None = None,
+    on_evaluation: Callable[[int, list[Any]], None] | None = None,
+) -> TrainResult:
     """Run one training as configured (``config`` is resolved here); see the module docstring.
+
+    ``on_evaluation(steps, results)`` is called after each periodic evaluation (``EvalCallback.on_result``);
+    an exception it raises (such as ``optuna.TrialPruned``) ends the run and is raised again here.
 
     With ``status_file`` set, the run's state goes there as JSON (:class:`agents.callbacks.StatusFile`): "running"
     about once a second, then "done" (or "interrupted", after Ctrl-C or SIGTERM) once the model files are saved,
@@ -338,7 +351,7 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
     validate(config)
     status = StatusFile(config.status_file, config.mode, config.steps) if config.status_file else None
     try:
-        result = _run(config, argv, status)
+        result = _run(config, argv, status, on_evaluation)
     except KeyboardInterrupt:  # outside model.learn (which saves and returns): nothing was saved
         if status is not None:
             status.write("interrupted", error="interrupted before the model was saved")
@@ -356,7 +369,12 @@ def train(config: TrainConfig, argv: list[str] | None = None) -> TrainResult:
     return result
 
 
-def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None) -> TrainResult:
+def _run(
+    config: TrainConfig,
+    argv: list[str] | None,
+    status: StatusFile | None,
+    on_evaluation: Callable[[int, list[Any]], None] | None = None,
+) -> TrainResult:
     """The run of :func:`train` (``config`` resolved), reporting to ``status`` when there is one."""
     import torch
 
@@ -430,7 +448,13 @@ def _run(config: TrainConfig, argv: list[str] | None, status: StatusFile | None)
     evaluator = None
     if config.eval_every > 0 and eval_tracks:
         evaluator = EvalCallback(
-            eval_tracks, config.eval_every, config.eval_episodes, paths.curve, clock, status=status
+            eval_tracks,
+            config.eval_every,
+            config.eval_episodes,
+            paths.curve,
+            clock,
+            status=status,
+            on_result=on_evaluation,
         )
         callbacks.append(evaluator)
 

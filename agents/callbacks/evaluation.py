@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ class EvalCallback(BaseCallback):
     The CSV (``<model>.curve.csv``) has one row per track per evaluation: steps, wall-clock minutes, completion
     rate, best and mean flying lap, reference lap, ratio, off-track rate. It is the learning curve: laps
     completed against steps and against wall-clock minutes.
+
+    ``on_result``, if given, is called after each evaluation with the step count and the results per track (e.g.
+    ``agents.tune`` reports them to an Optuna trial); an exception it raises ends the run.
     """
 
     def __init__(
@@ -47,9 +50,11 @@ class EvalCallback(BaseCallback):
         clock: WallClock,
         seed: int = 10_000,
         status: StatusFile | None = None,
+        on_result: Callable[[int, list[Any]], None] | None = None,
     ) -> None:
         super().__init__()
         self.status = status
+        self.on_result = on_result
         self.tracks = list(tracks)
         self.every = every
         self.episodes = episodes
@@ -116,6 +121,8 @@ class EvalCallback(BaseCallback):
                     self.num_timesteps, wall_min * 60.0, [r.to_dict() for r in results], final=False
                 )
             )
+        if self.on_result is not None:
+            self.on_result(self.num_timesteps, results)
         return results
 
     def _append_rows(self, rows: list[dict[str, Any]]) -> None:

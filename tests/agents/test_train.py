@@ -463,3 +463,15 @@ def test_base_smoke_run_records_the_selected_policy(base_model):
     curve = ModelPaths.of(base_model).curve.read_text().splitlines()
     assert [row.split(",")[0] for row in curve[1:]] == ["200", "300"]
     assert load_actor(ModelPaths.of(base_model).npz).metadata["steps"] == sidecar["selected_steps"]
+
+
+def test_circuit_corners_and_width_zones_reach_the_generator():
+    from agents.train import generator_settings
+
+    config = config_for_mode("base", circuit_corner_share=0.3, track_width_zones=4.0, track_brake_zone_share=0.7)
+    settings = generator_settings(config)
+    assert (settings.circuit_corner_share, settings.width_zones, settings.brake_zone_share) == (0.3, 4.0, 0.7)
+    assert generator_settings(config_for_mode("base")) == type(settings)()  # off by default: the tracks as before
+    for bad in ({"circuit_corner_share": 1.5}, {"track_width_zones": -1.0}, {"track_brake_zone_share": 2.0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            config_for_mode("base", **bad)

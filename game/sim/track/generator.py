@@ -50,6 +50,18 @@ class GeneratorSettings:
             hairpin-heavy to sweeper-heavy.
         wide_share: Share of tracks whose widths are drawn up to ``wide_max_width`` instead of ``max_width``.
         wide_max_width: Widest total width of the wide tracks [m]; the Norisring is up to 21 m wide.
+        circuit_corner_share: Share of features drawn from :data:`CIRCUIT_FEATURES` (tight 90-degree corners, long
+            corners, double apexes: what real circuits have more of than the standard mix, see docs/TRACKS.md);
+            the standard features share the rest. 0 draws the standard mix only.
+        width_zones: Wide zones, a few elements (straights, corners) in a row (:data:`WIDE_ZONE_START`,
+            :data:`WIDE_ZONE_ELEMENTS`), are this much wider at most (drawn uniformly from half of it to all of
+            it) [m], beyond ``max_width`` if need be: real circuits widen at their pit straights and run-offs
+            (their widths vary by 7.6 m round a lap, median of the 15 validation circuits; the standard tracks'
+            by 4.3 m). 0 keeps the widths as they were.
+        brake_zone_share: Chance, for each straight of at least :data:`BRAKE_ZONE_STRAIGHT`, that the feature after
+            it is swapped with a slow corner (tighter than :data:`SLOW_CORNER_RADIUS`) from elsewhere in the lap:
+            real circuits brake hard from their long straights into slow corners more often than random order
+            gives. 0 keeps the order as drawn.
     """
 
     min_length: float = 1000.0
@@ -63,6 +75,9 @@ class GeneratorSettings:
     feature_mix_spread: float = 0.0
     wide_share: float = 0.0
     wide_max_width: float = 22.0
+    circuit_corner_share: float = 0.0
+    width_zones: float = 0.0
+    brake_zone_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_length <= self.max_length:
@@ -73,6 +88,12 @@ class GeneratorSettings:
             raise ValueError(f"feature_mix_spread must not be negative, got {self.feature_mix_spread}")
         if not 0.0 <= self.wide_share <= 1.0:
             raise ValueError(f"wide_share must be in [0, 1], got {self.wide_share}")
+        if not 0.0 <= self.circuit_corner_share <= 1.0:
+            raise ValueError(f"circuit_corner_share must be in [0, 1], got {self.circuit_corner_share}")
+        if not 0.0 <= self.brake_zone_share <= 1.0:
+            raise ValueError(f"brake_zone_share must be in [0, 1], got {self.brake_zone_share}")
+        if not self.width_zones >= 0.0:
+            raise ValueError(f"width_zones must not be negative, got {self.width_zones}")
         if self.wide_share > 0.0 and not self.wide_max_width >= self.max_width:
             raise ValueError(f"need wide_max_width >= max_width, got {self.wide_max_width}, {self.max_width}")
 
@@ -89,6 +110,17 @@ FEATURES = (
 )
 # Only in tracks with their own mix (GeneratorSettings.feature_mix_spread > 0), so the standard mix stays as it was.
 VARIETY_FEATURES = (("switchback", 0.08, 0.5),)
+# Only with GeneratorSettings.circuit_corner_share > 0: corners real circuits have more of (measured by
+# agents.track_stats on the validation circuits, docs/TRACKS.md). Probabilities within this group.
+CIRCUIT_FEATURES = (
+    ("tight corner", 0.45, 0.65),  # 11-20 m, 70-120 degrees: the ordinary slow corner of a street or GP circuit
+    ("long corner", 0.35, 0.7),  # 25-60 m turning 100-190 degrees, with long clothoids (entry and exit spirals)
+    ("double apex", 0.20, 0.7),  # two corners the same way, 20-50 m, 40-80 degrees each, 5-30 m apart
+)
+BRAKE_ZONE_STRAIGHT = 300.0  # [m] (nominal length) straights that GeneratorSettings.brake_zone_share may end slowly
+SLOW_CORNER_RADIUS = 25.0  # [m]
+WIDE_ZONE_START = 0.1  # with GeneratorSettings.width_zones: chance that a wide zone starts at an element
+WIDE_ZONE_ELEMENTS = (2, 5)  # elements (straights and corners) in a wide zone, fewest and most
 MAX_FEATURES = 20
 MIN_TURN_SCALE, MAX_TURN_SCALE = 0.75, 1.35  # how much balancing may stretch the corners turning with the circuit
 
@@ -147,6 +179,12 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     """Features with straights between them, turning one full turn in all, with nominal straight lengths."""
     table = FEATURES + VARIETY_FEATURES if settings.feature_mix_spread > 0.0 else FEATURES
     probabilities = np.array([f[1] for f in table])
+    if settings.circuit_corner_share > 0.0:
+        share = settings.circuit_corner_share
+        probabilities = np.concatenate(
+            [probabilities / probabilities.sum() * (1.0 - share), np.array([f[1] for f in CIRCUIT_FEATURES]) * share]
+        )
+        table = table + CIRCUIT_FEATURES
     features_per_km = 2.0
     if settings.feature_mix_spread > 0.0:  # this track's own character: its mix of features, and how dense they are
         probabilities = rng.dirichlet(probabilities / probabilities.sum() / settings.feature_mix_spread) + 1e-9
@@ -165,8 +203,18 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     mean_width = settings.min_width + (max_width - settings.min_width) * rng.uniform(0.15, 0.8)
     spread = rng.uniform(0.5, 2.0) * (max_width / settings.max_width)
 
+    zone = [0, 0.0]  # elements left in the current wide zone, and its extra width [m]
+
     def width() -> float:
-        return float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
+        drawn = float(np.clip(mean_width + rng.normal(0.0, spread), settings.min_width, max_width))
+        if settings.width_zones > 0.0:  # wide zones (pit straight, run-offs): a few elements in a row
+            if zone[0] == 0 and rng.random() < WIDE_ZONE_START:
+                zone[:] = [int(rng.integers(WIDE_ZONE_ELEMENTS[0], WIDE_ZONE_ELEMENTS[1] + 1)), settings.width_zones]
+                zone[1] *= rng.uniform(0.5, 1.0)
+            if zone[0] > 0:
+                zone[0] -= 1
+                drawn += zone[1]
+        return drawn
 
     feature_length = sum(e.length for f in features for e in f)
     budget = length - feature_length
@@ -175,6 +223,8 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     weights = rng.lognormal(0.0, 0.9, size=n_features)
     weights[rng.integers(n_features)] *= 2.5  # a main straight
     straights = budget * weights / weights.sum()
+    if settings.brake_zone_share > 0.0:
+        features = _slow_after_long(rng, features, straights, settings.brake_zone_share)
     direction = 1.0 if rng.random() < 0.5 else -1.0
     elements: list[Element] = []
     for straight, feature in zip(straights, features, strict=True):
@@ -215,7 +265,35 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
         corners = [Corner(u(50.0, 130.0), t, u(0.4, 0.8)) for t in turns]
         gaps = [Straight(u(10.0, 40.0), adjustable=False) for _ in range(2)]
         return [corners[0], gaps[0], corners[1], gaps[1], corners[2]]
+    if kind == "tight corner":
+        return [Corner(u(11.0, 20.0), sign * math.radians(u(70.0, 120.0)), u(0.4, 0.8))]
+    if kind == "long corner":
+        return [Corner(u(25.0, 60.0), sign * math.radians(u(100.0, 190.0)), u(0.5, 0.9))]
+    if kind == "double apex":
+        first = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
+        second = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
+        return [first, Straight(u(5.0, 30.0), adjustable=False), second]
     raise ValueError(f"unknown feature {kind!r}")
+
+
+def _is_slow(feature: list[Element]) -> bool:
+    return len(feature) == 1 and isinstance(feature[0], Corner) and feature[0].radius < SLOW_CORNER_RADIUS
+
+
+def _slow_after_long(
+    rng: np.random.Generator, features: list[list[Element]], straights: np.ndarray, share: float
+) -> list[list[Element]]:
+    """Swap slow corners in after some of the long straights (feature k follows straight k); the turns stay."""
+    features = list(features)
+    long = [int(k) for k in np.argsort(-straights) if straights[k] >= BRAKE_ZONE_STRAIGHT]
+    for k in long:
+        if _is_slow(features[k]) or rng.random() >= share:
+            continue
+        elsewhere = [j for j, f in enumerate(features) if _is_slow(f) and j not in long]
+        if elsewhere:
+            j = elsewhere[int(rng.integers(len(elsewhere)))]
+            features[k], features[j] = features[j], features[k]
+    return features
 
 
 def _balance_turns(rng: np.random.Generator, features: list[list[Element]]) -> list[list[Element]]:

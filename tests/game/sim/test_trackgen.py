@@ -267,3 +267,55 @@ def test_standard_tracks_ignore_the_variety_settings_at_zero() -> None:
         GeneratorSettings(wide_share=1.5)
     with pytest.raises(ValueError, match="feature_mix_spread"):
         GeneratorSettings(feature_mix_spread=-1.0)
+
+
+def test_circuit_corners_and_width_zones_are_off_at_zero() -> None:
+    a = generate_track(11, GeneratorSettings(circuit_corner_share=0.0, width_zones=0.0, brake_zone_share=0.0))
+    np.testing.assert_array_equal(a.table, generate_track(11).table)
+    varied = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)
+    b = generate_track(11, GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3, circuit_corner_share=0.0))
+    np.testing.assert_array_equal(b.table, generate_track(11, varied).table)
+    with pytest.raises(ValueError, match="circuit_corner_share"):
+        GeneratorSettings(circuit_corner_share=1.5)
+    with pytest.raises(ValueError, match="width_zones"):
+        GeneratorSettings(width_zones=-1.0)
+    with pytest.raises(ValueError, match="brake_zone_share"):
+        GeneratorSettings(brake_zone_share=-0.1)
+
+
+def test_circuit_corners_add_tight_and_long_corners() -> None:
+    circuit = GeneratorSettings(circuit_corner_share=0.5)
+    tracks = [generate_track(seed, circuit) for seed in SEEDS]
+    standard = [generate_track(seed) for seed in SEEDS]
+    for seed, track in enumerate(tracks):
+        assert 1.0 / np.max(np.abs(track.curvature)) >= circuit.min_radius, seed
+        assert surface_overlaps(track) == [], seed
+    # corners tighter than 20 m per km: the standard mix has few outside its hairpins
+    assert np.mean([tight_corners_per_km(t, 20.0) for t in tracks]) > 1.4 * np.mean(
+        [tight_corners_per_km(t, 20.0) for t in standard]
+    )
+
+
+def test_width_zones_widen_parts_of_a_track() -> None:
+    zoned = GeneratorSettings(width_zones=4.0)
+    tracks = [generate_track(seed, zoned) for seed in SEEDS]
+    ranges = [np.ptp(t.width_left + t.width_right) for t in tracks]
+    standard = [np.ptp(t.width_left + t.width_right) for t in (generate_track(seed) for seed in SEEDS)]
+    assert np.median(ranges) > np.median(standard) + 1.5
+    assert max(np.max(t.width_left + t.width_right) for t in tracks) <= zoned.max_width + zoned.width_zones + 1e-9
+
+
+def test_brake_zones_put_slow_corners_after_long_straights() -> None:
+    from game.sim.track.generator import _slow_after_long
+
+    slow = [[Corner(15.0, 1.5)], [Corner(20.0, -1.2)]]
+    fast = [[Corner(150.0, 0.5)], [Corner(80.0, 0.8)], [Corner(30.0, 1.0), Straight(10.0), Corner(30.0, -1.0)]]
+    features = [fast[0], slow[0], fast[1], slow[1], fast[2]]
+    straights = np.array([600.0, 50.0, 350.0, 80.0, 100.0])
+    rng = np.random.default_rng(0)
+    swapped = _slow_after_long(rng, features, straights, share=1.0)
+    assert swapped[0] in slow and swapped[2] in slow  # the two long straights now end slowly
+    assert sorted(map(repr, swapped)) == sorted(map(repr, features))  # the same features, so the same turns
+    assert _slow_after_long(rng, features, straights, share=0.0) == features
+    track = generate_track(3, GeneratorSettings(brake_zone_share=1.0))
+    assert 1.0 / np.max(np.abs(track.curvature)) >= SETTINGS.min_radius and surface_overlaps(track) == []
