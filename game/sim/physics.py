@@ -31,6 +31,7 @@ PHYSICS_DT = 1.0 / 60.0  # [s] the fixed physics timestep, shared by the game an
 FRAME_SKIP = 3  # physics ticks per driver decision: AI drivers decide at 20 Hz, in training and in the game
 CONTACT_RADIUS = 2.0  # [m] cars collide as circles of this radius (nose to tail, 4.4 m cars just touch)
 CONTACT_RESTITUTION = 0.3
+REAR_END_ALIGNMENT = 0.7  # cos of the largest angle between a car's heading and a contact that rear-ends
 CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake, a penalty in training)
 
 # Columns of a car state array (float64, shape (N, N_CAR_COLUMNS)).
@@ -202,7 +203,8 @@ def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np
         cars: Car states, changed in place.
         radius: [m] cars collide as circles of this radius.
         restitution: Share of the closing speed given back.
-        rear_impact: (N,) for each car that ran into a car ahead of it in the race (more ``CAR_PROGRESS``), the
+        rear_impact: (N,) for each car that ran nose first into a car ahead of it in the race (more
+            ``CAR_PROGRESS``; the contact within about 45 degrees of its heading, not a side-by-side rub), the
             largest closing speed of such an impact [m/s], kept if larger than what is there already.
     """
     n = cars.shape[0]
@@ -237,6 +239,10 @@ def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np
                     cars[j, CAR_VX] -= impulse * nx
                     cars[j, CAR_VY] -= impulse * ny
                     rear = i if cars[i, CAR_PROGRESS] < cars[j, CAR_PROGRESS] else j
-                    rear_impact[rear] = max(rear_impact[rear], -closing)
+                    # Nose first into the car ahead (the push along the rear car's heading), not rubbing side
+                    # by side while alongside: only that is running into it.
+                    along = abs(nx * math.cos(cars[rear, CAR_HEADING]) + ny * math.sin(cars[rear, CAR_HEADING]))
+                    if along >= REAR_END_ALIGNMENT:
+                        rear_impact[rear] = max(rear_impact[rear], -closing)
         if not moved:
             return

@@ -123,3 +123,13 @@ def test_contact_separates_cars_and_never_adds_energy():
     assert float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2)) < energy
     assert cars[1, CAR_VX] > cars[0, CAR_VX]  # the car behind gave its speed to the one ahead
     assert rear[1] == 0.0 and rear[0] == pytest.approx(10.0)  # car 0 (less progress) ran into car 1 at 10 m/s
+
+
+def test_rubbing_side_by_side_is_no_rear_end():
+    cars = new_cars(2)
+    cars[0, CAR_Y], cars[0, CAR_VX], cars[0, CAR_VY] = 0.0, 30.0, 2.0  # drifting into the car alongside
+    cars[1, CAR_X], cars[1, CAR_Y], cars[1, CAR_VX] = 0.5, 3.5, 30.0
+    cars[1, CAR_PROGRESS] = 0.5  # half a metre ahead in the race
+    rear = np.zeros(2)
+    collide(cars, 2.0, 0.3, rear)
+    assert not rear.any()
