@@ -39,12 +39,12 @@ class Character:
 
 CHARACTERS: tuple[Character, ...] = (
     Character("NOVA", 1.00, 1.00, "the ace: flat out everywhere, the model's best"),
-    Character("BLAZE", 0.90, 1.00, "late braker, brave in corners, down on power"),
-    Character("TURBO", 1.00, 0.92, "all engine: flies down the straights, lifts early"),
+    Character("BLAZE", 0.94, 1.00, "late braker, brave in corners, down on power"),
+    Character("TURBO", 1.00, 0.88, "all engine: flies down the straights, lifts early"),
     Character("VOLT", 0.97, 0.96, "smooth and tidy, a touch off the limit everywhere"),
-    Character("ZIPPY", 0.92, 0.98, "darts into corners, short of top speed"),
-    Character("COMET", 0.98, 0.92, "quick on the straights, nervous on the brakes"),
-    Character("RUSTY", 0.93, 0.93, "the veteran: steady, never the fastest anywhere"),
+    Character("ZIPPY", 0.96, 0.99, "light on the brakes, a little short of top speed"),
+    Character("COMET", 0.99, 0.92, "quick on the straights, cautious into corners"),
+    Character("RUSTY", 0.95, 0.94, "the veteran: steady, never the fastest anywhere"),
 )
 # The player's car when the AI drives it in a watch race: no character, the level's pace on both levers.
 AUTOPILOT = Character("AUTO", 1.00, 1.00, "your car on autopilot, at the level's pace")

@@ -196,10 +196,12 @@ class Race:
         """(arc length, lateral offset) of a grid slot; slot 0 is pole, odd slots on the other side."""
         return grid_slot(self.track, slot)
 
+    def grid_order(self) -> list[int]:
+        """Car indices from pole backwards: the rivals in order, the player's car at the back (first if AI-driven)."""
+        return list(range(1, self.n_cars)) + [0] if self.human == 0 else list(range(self.n_cars))
+
     def _place_grid(self) -> None:
-        # The player starts from the back of the grid; rivals from pole backwards.
-        order = list(range(1, self.n_cars)) + [0] if self.human == 0 else list(range(self.n_cars))
-        for slot, car in enumerate(order):
+        for slot, car in enumerate(self.grid_order()):
             arc, lateral = self.grid_slot(slot)
             place_car(self.cars, car, self.track, arc, lateral)
 
