@@ -2,15 +2,19 @@
 
 Shown for ``GRID_SECONDS`` (or until a key or gamepad button), then it hands over to the race scene it was given,
 whose countdown starts only then. The race itself is built before this screen (it knows the grid and the
-characters); nothing here changes it.
+characters); nothing here changes it. A new race from the menus gets a new line-up (:func:`fresh_line_up`); a
+restart keeps its seed and skips this screen.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from typing import TYPE_CHECKING
 
 import pygame
 
+from game.sim.race import RaceConfig
 from game.ui.render.font import font
 from game.ui.render.hud import panel
 from game.ui.render.palette import GREY, HIGHLIGHT, LIGHT_GREY, WHITE, YELLOW
@@ -23,6 +27,11 @@ if TYPE_CHECKING:
 GRID_SECONDS = 4.0  # [s] the grid is shown this long unless a key is pressed
 PLAYER_LINE = "your car: all yours, never held back"
 ROW_HEIGHT = 16  # [px]
+
+
+def fresh_line_up(config: RaceConfig) -> RaceConfig:
+    """``config`` with a new seed for who gets which character and grid slot, unless it has one already."""
+    return config if config.seed is not None else dataclasses.replace(config, seed=random.randrange(2**31))
 
 
 class GridScene(BackdropScene):
