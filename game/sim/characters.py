@@ -2,10 +2,11 @@
 
 Every rival is the same driver (one model for the field); what makes them differ is how much of the car each one
 may use, through the two levers of :func:`game.sim.pace.apply_pace`, never the physics: a straight-line pace
-(the throttle cap: power and top speed) and a cornering pace (how close to the reference speed of each point of
-the track it goes: how late it lifts before a corner and how fast it takes it). A character holds both at the
-top level; the difficulty scales them (:data:`game.sim.rules.DIFFICULTY_PACE`, the level: 1.0 is the model's
-best for the ace). A rival's paces are fixed for the whole race: they never depend on where the player is.
+(the throttle cap: power, hence acceleration and top speed) and a cornering pace (how close to the reference
+speed of each point of the track it goes: how late it lifts before a corner; 1.0 sets no limit, it brakes as
+late as the model does). A character holds both at the top level; the difficulty scales them
+(:data:`game.sim.rules.DIFFICULTY_PACE`, the level: 1.0 is the model's best for the ace). A rival's paces are
+fixed for the whole race: they never depend on where the player is.
 
 Which rival gets which character, hence which grid slot, is drawn from the race's seed
 (:func:`line_up`), the same for the same seed, so a race can be raced again exactly.
@@ -39,11 +40,11 @@ class Character:
 
 CHARACTERS: tuple[Character, ...] = (
     Character("NOVA", 1.00, 1.00, "the ace: flat out everywhere, the model's best"),
-    Character("BLAZE", 0.94, 1.00, "late braker, brave in corners, down on power"),
-    Character("TURBO", 1.00, 0.88, "all engine: flies down the straights, lifts early"),
+    Character("BLAZE", 0.93, 1.00, "late braker, brave in corners, down on power"),
+    Character("TURBO", 1.00, 0.88, "all engine, but lifts early for every corner"),
     Character("VOLT", 0.97, 0.96, "smooth and tidy, a touch off the limit everywhere"),
-    Character("ZIPPY", 0.96, 0.99, "light on the brakes, a little short of top speed"),
-    Character("COMET", 0.99, 0.92, "quick on the straights, cautious into corners"),
+    Character("ZIPPY", 0.97, 1.00, "late on the brakes, a touch short of power"),
+    Character("COMET", 0.99, 0.93, "strong on power, cautious into corners"),
     Character("RUSTY", 0.95, 0.94, "the veteran: steady, never the fastest anywhere"),
 )
 # The player's car when the AI drives it in a watch race: no character, the level's pace on both levers.

@@ -4,9 +4,10 @@ Two separate levers. A rival with straight-line pace ``p`` gets at most ``p**3``
 of the engine power and about ``p`` of its top speed on a straight (drag grows with speed cubed in power). A
 rival with cornering pace ``c`` lifts off the throttle when faster than ``c`` times a reference speed for that
 point of the track (:func:`reference_speed`: the grip-limited cornering speed of the centre line, with room for
-a racing line, and the braking before each corner): a low ``c`` lifts early before corners and takes them
-slower; on a long straight the reference is ``TOP_SPEED``, so ``c`` also caps the speed at ``c * TOP_SPEED``
-there, which binds only where ``c`` is below ``p``. With ``p == c`` this is the single pace of before. Brakes
+a racing line, and the braking before each corner): a low ``c`` lifts early before corners (the model itself
+brakes later than the reference, so below 1.0 this lever mostly moves the lift point and the speed reached at
+the end of a straight; at 1.0 there is no limit at all); on a long straight the reference is ``TOP_SPEED``, so
+``c`` also caps the speed at ``c * TOP_SPEED`` there. With ``p == c`` this is the single pace of before. Brakes
 and steering are untouched, so the model still drives its own line, just slower. Who gets which paces is
 :mod:`game.sim.characters` (each rival a character of its own) and the difficulty's level
 (:data:`game.sim.rules.DIFFICULTY_PACE`).
