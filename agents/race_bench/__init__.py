@@ -3,6 +3,7 @@
 Usage::
 
     python -m agents.race_bench --track TRACK [--laps 2] [--difficulty hard] [--seed S] [--json] [--plot OUT.png]
+    python -m agents.race_bench --track TRACK --levels [--laps 2] [--seed S] [--json]
 
 TRACK is a track JSON or a racetrack-database circuit CSV; the cars are driven by the model the game would use
 there (the track's fine-tuned model, else the base model). Two races, headless, no pygame
@@ -16,8 +17,10 @@ slow-car race how many of the 7 rivals got past the slow car and where it finish
 ``contacts``, ``contact_events``, ``rescues``, ``passes``, ``clean_passes``, ``best_lap_ratios`` (per car, by grid
 slot), ``positions``, and logs of every contact and pass; ``slow_car`` adds ``rivals_past`` (of 7),
 ``rivals_ever_ahead`` and ``slow_car_position`` (1-8). ``--plot`` draws race position over time for both races
-(:mod:`agents.race_bench.plots`). A missing or broken track, or ``--laps`` out of 1..20, prints an ``error:`` line
-and exits with status 2.
+(:mod:`agents.race_bench.plots`). ``--levels`` runs the field race once at each difficulty instead and prints each
+car's best lap against the reference per level, with its character's two paces (:mod:`game.sim.characters`);
+with ``--json``, one object whose ``levels`` holds each difficulty's field result. A missing or broken track,
+or ``--laps`` out of 1..20, prints an ``error:`` line and exits with status 2.
 
 The package: ``record`` runs and records a race, ``counting`` holds the counters (pure functions over a record),
 ``scenarios`` the two races and their results, ``plots`` the picture, ``cli`` the command line.

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from agents.evaluate import load_track_file, reference_lap_time
-from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_scenarios
-from game.sim.rules import DIFFICULTIES, MAX_LAPS
+from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_levels, run_scenarios
+from game.sim.characters import AUTOPILOT
+from game.sim.rules import DIFFICULTIES, DIFFICULTY_PACE, MAX_LAPS
 from game.sim.track import TrackError
 
 DEFAULT_LAPS = 2
@@ -37,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         default=None,
         help="a models folder laid out like assets/models (base.npz, tracks/<stem>.npz) [default: the game's]",
+    )
+    parser.add_argument(
+        "--levels",
+        action="store_true",
+        help="instead of the two races: the field race at each difficulty, each rival's best lap per level",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
     parser.add_argument("--plot", metavar="PNG", help="draw race position over time, both races, to this PNG")
@@ -92,6 +98,43 @@ def report(run: BenchRun, header: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def levels_report(results: dict[str, ScenarioResult], header: dict[str, Any]) -> str:
+    """The text report of ``--levels``: one row a car, one column a difficulty."""
+    reference = header["reference_lap_s"]
+    levels = list(results)
+    lines = [
+        f"{header['track']} ({header['track_file']}), field race (8 AI cars) at each level, {header['laps']} laps, "
+        f"driver: {header['model'] or header['driver']}, reference lap "
+        + ("-" if reference is None else f"{reference:.2f} s"),
+        "best lap / reference:",
+        f"  {'car':<20}{'paces at top':<14}" + "".join(f"{level:>11}" for level in levels),
+    ]
+    first = results[levels[0]]
+    for car, name in enumerate(first.names):
+        level = DIFFICULTY_PACE[levels[0]]
+        paces = f"{first.pace[car] / level:.2f} / {first.corner_pace[car] / level:.2f}"
+        label = f"{name} (player's car)" if name == AUTOPILOT.name else name
+        cells = "".join(f"{_ratio(results[level].best_lap_ratios[car]):>11}" for level in levels)
+        lines.append(f"  {label:<20}{paces:<14}{cells}")
+    cells = ""
+    for level in levels:
+        result = results[level]
+        ratios = [r for name, r in zip(result.names, result.best_lap_ratios, strict=True) if name != AUTOPILOT.name]
+        known = [r for r in ratios if r is not None]
+        cells += f"{f'{min(known):.3f}-{max(known):.3f}' if known else '-':>13}"
+    lines.append(f"  {'rivals':<20}{'':<12}{cells}")
+    lines.append(
+        f"  {'passes (clean)':<32}"
+        + "".join(f"{f'{results[level].passes} ({results[level].clean_passes})':>11}" for level in levels)
+    )
+    lines.append(f"  {'contacts':<32}" + "".join(f"{results[level].contacts:>11}" for level in levels))
+    lines.append(
+        "paces at top: straight-line / cornering pace of the character at level 1.0; levels: "
+        + ", ".join(f"{level} {DIFFICULTY_PACE[level]:.2f}" for level in levels)
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
@@ -111,6 +154,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reference = reference_lap_time(track)
     models = Path(args.models) if args.models is not None else None
+    if args.levels:
+        if args.plot:
+            print("error: --plot draws the two races; it does not go with --levels", file=sys.stderr)
+            return 2
+        levels = run_levels(track, args.track, args.laps, reference, args.seed, models_dir=models)
+        header = {
+            "track": track.name,
+            "track_file": str(args.track),
+            "driver": levels.driver,
+            "model": _shown_path(levels.model_path),
+            "laps": args.laps,
+            "seed": args.seed,
+            "reference_lap_s": reference,
+            "level": {level: DIFFICULTY_PACE[level] for level in levels.results},
+        }
+        if args.json:
+            results = {level: result.to_dict() for level, result in levels.results.items()}
+            print(json.dumps({**header, "levels": results}, allow_nan=False))
+        else:
+            print(levels_report(levels.results, header))
+        return 0
     run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed, models_dir=models)
     header: dict[str, Any] = {
         "track": track.name,

@@ -39,7 +39,8 @@ class RaceRecord:
         laps: (time, car, lap time) of every lap completed before the car's flag.
         final_order: Car indices from first to last when the race ended.
         finished: Whether each car took the flag.
-        pace: The pace each car raced at (``Race.pace``).
+        pace: The straight-line pace each car raced at (``Race.pace``).
+        corner_pace: The cornering pace each car raced at (``Race.corner_pace``).
         done: The race ended by its own rules (every car in, or the flag timeout), not by the time limit.
     """
 
@@ -55,6 +56,7 @@ class RaceRecord:
     final_order: list[int] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
     pace: list[float] = field(default_factory=list)
+    corner_pace: list[float] = field(default_factory=list)
     done: bool = False
 
     @property
@@ -104,9 +106,11 @@ def make_race(
         track: Where.
         driver: Drives every car.
         laps: Race distance.
-        difficulty: Sets the cars' paces (``game.sim.pace.rival_paces``).
+        difficulty: Sets the level of the cars' characters (``game.sim.characters``); car 0, the player's car
+            driven by the AI, at the level's pace, the others the characters in their listed order.
         n_cars: Field size (1..8); car ``i`` starts from grid slot ``i``.
-        slow_car: A car held to ``slow_pace`` times the difficulty's pace (through ``Race.pace``), or None.
+        slow_car: A car held to ``slow_pace`` times the difficulty's level on both levers (through ``Race.pace``
+            and ``Race.corner_pace``), or None.
         slow_pace: Share of the difficulty's pace the slow car gets.
         seed: None: the game's grid exactly; a number: every grid slot moved a little (up to
             ``GRID_JITTER_ARC`` along and ``GRID_JITTER_LATERAL`` of the half-width across), to see the spread of
@@ -119,7 +123,7 @@ def make_race(
     else:
         race = _SeededGridRace(track, config, driver, params, seed)
     if slow_car is not None:
-        race.pace[slow_car] = slow_pace * DIFFICULTY_PACE[difficulty]
+        race.pace[slow_car] = race.corner_pace[slow_car] = slow_pace * DIFFICULTY_PACE[difficulty]
     return race
 
 
@@ -180,5 +184,6 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
         final_order=race.order(),
         finished=[race.finished(i) for i in range(n)],
         pace=[float(p) for p in race.pace],
+        corner_pace=[float(p) for p in race.corner_pace],
         done=race.done,
     )

@@ -1,9 +1,13 @@
 """The two scenarios of the race benchmark and what each one measures (:class:`ScenarioResult`).
 
-1. ``field``: an 8-car all-AI race (the game's Watch mode), every car from its grid slot at the difficulty's pace.
+1. ``field``: an 8-car all-AI race (the game's Watch mode), every car from its grid slot: the player's car at the
+   difficulty's level, the seven rivals each with its character at that level (:mod:`game.sim.characters`).
 2. ``slow_car``: the same race with the pole car (grid slot 0, car 0) held to ``SLOW_PACE`` of the difficulty's
-   pace through the race's pace limit (``Race.pace``, :mod:`game.sim.pace`): it brakes and steers like the others
-   but gets less throttle and lifts earlier. The other seven have to get past it.
+   level on both levers of the race's pace limit (``Race.pace`` and ``Race.corner_pace``, :mod:`game.sim.pace`):
+   it brakes and steers like the others but gets less throttle and lifts earlier. The other seven have to get
+   past it.
+
+:func:`run_levels` races the field race once at each difficulty (``--levels``).
 
 Both use the driver the game would use on the track (:func:`game.drivers.catalogue.driver_for_track`: the
 track's fine-tuned model, else the base model, else the scripted driver). The counters are defined in
@@ -23,10 +27,10 @@ from agents.race_bench.counting import count_bumps, find_passes, lap_ratios, mar
 from agents.race_bench.record import RaceRecord, make_race, record_race
 from game.drivers.catalogue import driver_for_track
 from game.sim.physics import DEFAULT_CAR, CarParams
-from game.sim.rules import MAX_CARS
+from game.sim.rules import DIFFICULTIES, MAX_CARS
 from game.sim.track import Track
 
-SLOW_PACE = 0.8  # the slow car's share of the difficulty's pace
+SLOW_PACE = 0.8  # the slow car's share of the difficulty's level
 SLOW_CAR = 0  # the car on pole in the slow-car scenario
 
 
@@ -46,7 +50,8 @@ class ScenarioResult:
         best_lap_ratios: Per car (index = grid slot), best lap over the reference lap; None without a lap.
         positions: Per car, its finishing position (1 = winner).
         names: Per car, its name in the race.
-        pace: Per car, the pace it raced at.
+        pace: Per car, the straight-line pace it raced at.
+        corner_pace: Per car, the cornering pace it raced at.
         contact_log: Every bump: race time [s], the two cars, and where (the first car's distance into its lap [m]).
         pass_log: Every pass: race time [s], the car that passed, the car passed, clean or not.
         slow_car: The held-back car (slow-car scenario only), else None.
@@ -67,6 +72,7 @@ class ScenarioResult:
     positions: list[int]
     names: list[str]
     pace: list[float]
+    corner_pace: list[float]
     contact_log: list[dict[str, Any]] = field(default_factory=list)
     pass_log: list[dict[str, Any]] = field(default_factory=list)
     slow_car: int | None = None
@@ -117,6 +123,7 @@ def measure(
         positions=positions,
         names=list(record.names),
         pace=list(record.pace),
+        corner_pace=list(record.corner_pace),
         contact_log=contact_log,
         pass_log=[{"time_s": round(p.time, 3), "car": p.car, "passed": p.passed, "clean": p.clean} for p in passes],
     )
@@ -172,3 +179,32 @@ def run_scenarios(
     assert choice is not None
     (field_result, field_record), (slow_result, slow_record) = results
     return BenchRun(field_result, slow_result, field_record, slow_record, choice.kind, choice.model_path)
+
+
+@dataclass
+class LevelsRun:
+    """The field race at each difficulty (``--levels``): results by difficulty, slowest first, and the driver."""
+
+    results: dict[str, ScenarioResult]
+    driver: str
+    model_path: Path | None
+
+
+def run_levels(
+    track: Track,
+    track_path: str | os.PathLike[str] | None,
+    laps: int,
+    reference_lap_s: float | None,
+    seed: int | None = None,
+    params: CarParams = DEFAULT_CAR,
+    models_dir: Path | None = None,
+) -> LevelsRun:
+    """The field race once at each difficulty (the arguments as :func:`run_scenarios`'s)."""
+    results = {}
+    choice = None
+    for difficulty in DIFFICULTIES:
+        choice = driver_for_track(track, track_path, params, models_dir)  # a fresh driver for each race
+        race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, seed=seed, params=params)
+        results[difficulty] = measure(record_race(race), reference_lap_s, track.length)
+    assert choice is not None
+    return LevelsRun(results, choice.kind, choice.model_path)

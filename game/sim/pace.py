@@ -1,12 +1,16 @@
-"""Difficulty as pace: how much of its car a rival may use. It never touches the physics. No pygame here.
+"""Pace: how much of its car a rival may use. It never touches the physics. No pygame here.
 
-A rival with pace ``p`` gets at most ``p**3`` of the throttle, hence ``p**3`` of the engine power and about ``p``
-of its top speed on a straight (drag grows with speed cubed in power), and it lifts off the throttle when faster
-than ``p`` times a reference speed for that point of the track (:func:`reference_speed`: the grip-limited
-cornering speed of the centre line, with room for a racing line, and the braking before each corner). Brakes
-and steering are untouched, so the model still drives its own line, just slower. Rivals in one race get paces
-spread just below the difficulty's value (:data:`PACE_SPREAD`), so the field strings out instead of driving
-nose to tail. The difficulty levels themselves are :data:`game.sim.rules.DIFFICULTY_PACE`.
+Two separate levers. A rival with straight-line pace ``p`` gets at most ``p**3`` of the throttle, hence ``p**3``
+of the engine power and about ``p`` of its top speed on a straight (drag grows with speed cubed in power). A
+rival with cornering pace ``c`` lifts off the throttle when faster than ``c`` times a reference speed for that
+point of the track (:func:`reference_speed`: the grip-limited cornering speed of the centre line, with room for
+a racing line, and the braking before each corner): a low ``c`` lifts early before corners (the model itself
+brakes later than the reference, so below 1.0 this lever mostly moves the lift point and the speed reached at
+the end of a straight; at 1.0 there is no limit at all); on a long straight the reference is ``TOP_SPEED``, so
+``c`` also caps the speed at ``c * TOP_SPEED`` there. With ``p == c`` this is the single pace of before. Brakes
+and steering are untouched, so the model still drives its own line, just slower. Who gets which paces is
+:mod:`game.sim.characters` (each rival a character of its own) and the difficulty's level
+(:data:`game.sim.rules.DIFFICULTY_PACE`).
 """
 
 from __future__ import annotations
@@ -16,21 +20,11 @@ import math
 import numpy as np
 
 from game.sim.physics import GRAVITY, CarParams
-from game.sim.rules import DIFFICULTY_PACE
 from game.sim.track import Track
 
-PACE_SPREAD = 0.03  # the slowest rival of a full field drives this much below the difficulty's pace
 TOP_SPEED = 90.0  # [m/s] about the car's top speed (game.sim.physics.CarParams: power against drag)
 LINE_MARGIN = 1.15  # a racing line corners this much faster than the centre line's radius allows
 BRAKE_SHARE = 0.8  # share of the grip used to brake in the reference speed
-
-
-def rival_paces(difficulty: str, n: int) -> np.ndarray:
-    """Pace of each of ``n`` rivals: the first at the difficulty's pace, the last ``PACE_SPREAD`` slower."""
-    top = DIFFICULTY_PACE[difficulty]
-    if n <= 1:
-        return np.full(n, top)
-    return top * (1.0 - PACE_SPREAD * np.arange(n) / (n - 1))
 
 
 def reference_speed(track: Track, params: CarParams) -> np.ndarray:
@@ -53,18 +47,24 @@ def reference_speed(track: Track, params: CarParams) -> np.ndarray:
 
 
 def apply_pace(
-    controls: np.ndarray, pace: np.ndarray, speed: np.ndarray | None = None, limit: np.ndarray | None = None
+    controls: np.ndarray,
+    pace: np.ndarray,
+    speed: np.ndarray | None = None,
+    limit: np.ndarray | None = None,
+    corner_pace: np.ndarray | None = None,
 ) -> None:
-    """Hold each car to its pace, in place: throttle at most ``pace**3``, and no throttle above ``pace * limit``.
+    """Hold each car to its paces, in place: throttle at most ``pace**3``, none above ``corner_pace * limit``.
 
     Args:
         controls: (N, 2) [steer, throttle]; only positive throttle is changed.
-        pace: (N,) 1.0 leaves a car alone.
+        pace: (N,) straight-line pace; 1.0 leaves the throttle alone.
         speed: (N,) current speeds [m/s], with ``limit``.
         limit: (N,) reference speeds where each car is [m/s] (see :func:`reference_speed`).
+        corner_pace: (N,) cornering pace, against ``limit``; 1.0 (or more) sets no limit. Default: ``pace``.
     """
     throttle = controls[:, 1]
     np.copyto(throttle, np.minimum(throttle, pace**3), where=throttle > 0.0)
     if speed is not None and limit is not None:
-        over = (pace < 1.0) & (speed > pace * limit)
+        corner = pace if corner_pace is None else corner_pace
+        over = (corner < 1.0) & (speed > corner * limit)
         np.copyto(throttle, np.minimum(throttle, 0.0), where=over)

@@ -23,9 +23,10 @@ from typing import Protocol
 
 import numpy as np
 
+from game.sim.characters import AUTOPILOT, Character, character_paces, line_up
 from game.sim.grid import grid_slot
 from game.sim.laps import LapTimer
-from game.sim.pace import apply_pace, reference_speed, rival_paces
+from game.sim.pace import apply_pace, reference_speed
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_HEADING,
@@ -66,7 +67,7 @@ SKID_SLIDE = 0.15  # tyre slide (share of demand over grip) that leaves marks
 REAR_AXLE = 1.3  # [m] behind the car's centre
 REAR_TRACK = 0.75  # [m] from the centre line of the car to a rear wheel
 MAX_SKID_MARKS = 6000
-RIVAL_NAMES = ("VOLT", "BLAZE", "NOVA", "TURBO", "ZIPPY", "RUSTY", "COMET", "DASH")
+PLAYER_NAME = "YOU"
 
 
 class Driver(Protocol):
@@ -84,14 +85,17 @@ class RaceConfig:
     Attributes:
         laps: Race distance.
         rivals: AI cars besides the player's (0..7).
-        difficulty: "easy", "normal" or "hard" (see game.sim.pace).
-        watch: True: an AI-only race, the player's car is driven by the AI too (at the top pace).
+        difficulty: "easy", "normal" or "hard": the level of the rivals' characters (game.sim.characters).
+        watch: True: an AI-only race, the player's car is driven by the AI too (at the level's pace).
+        seed: Which rival gets which character and grid slot (game.sim.characters.line_up); None: the
+            characters in their listed order. The race itself has no randomness.
     """
 
     laps: int = 3
     rivals: int = 5
     difficulty: str = "normal"
     watch: bool = False
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,10 @@ class Race:
         self.human: int | None = None if config.watch else 0
         self.autopilot = autopilot or config.watch
         n = self.n_cars
-        self.names = ["YOU" if i == self.human else RIVAL_NAMES[i % len(RIVAL_NAMES)] for i in range(n)]
+        # Characters: car 0 is the player's (in a watch race the AI drives it), the rivals from pole backwards.
+        self.characters: list[Character | None] = [None if self.human == 0 else AUTOPILOT]
+        self.characters += line_up(config.rivals, config.seed)
+        self.names = [PLAYER_NAME if c is None else c.name for c in self.characters]
         self.cars = new_cars(n)
         self._place_grid()
         self.prev_cars = self.cars.copy()
@@ -162,12 +169,14 @@ class Race:
         self._ai_controls = np.zeros((n, 2))
         self._contact_dv = np.zeros(n)
         self._rear_impact = np.zeros(n)
-        # Paces: rivals spread below the difficulty's; the player's car on autopilot at the top pace.
+        # Paces, fixed for the race: each rival its character's at the difficulty's level; the player's car is
+        # never held back (on autopilot, full pace). ``pace``: straight-line, ``corner_pace``: cornering.
         self.pace = np.ones(n)
-        if self.config.watch:
-            self.pace[:] = rival_paces(config.difficulty, n)
-        elif n > 1:
-            self.pace[1:] = rival_paces(config.difficulty, n - 1)
+        self.corner_pace = np.ones(n)
+        driven = [i for i, c in enumerate(self.characters) if c is not None]
+        if driven:
+            paces = character_paces([c for c in self.characters if c is not None], config.difficulty)
+            self.pace[driven], self.corner_pace[driven] = paces
         self._reference_speed = reference_speed(track, params)
         self.tick = 0
         self.countdown_ticks = int(round(COUNTDOWN / PHYSICS_DT))
@@ -191,10 +200,12 @@ class Race:
         """(arc length, lateral offset) of a grid slot; slot 0 is pole, odd slots on the other side."""
         return grid_slot(self.track, slot)
 
+    def grid_order(self) -> list[int]:
+        """Car indices from pole backwards: the rivals in order, the player's car at the back (first if AI-driven)."""
+        return list(range(1, self.n_cars)) + [0] if self.human == 0 else list(range(self.n_cars))
+
     def _place_grid(self) -> None:
-        # The player starts from the back of the grid; rivals from pole backwards.
-        order = list(range(1, self.n_cars)) + [0] if self.human == 0 else list(range(self.n_cars))
-        for slot, car in enumerate(order):
+        for slot, car in enumerate(self.grid_order()):
             arc, lateral = self.grid_slot(slot)
             place_car(self.cars, car, self.track, arc, lateral)
 
@@ -257,12 +268,14 @@ class Race:
         if racing_tick % FRAME_SKIP == 0:
             actions = np.array(self.driver.act(cars), dtype=np.float64).reshape(self.n_cars, 2)
             pace = self.pace.copy()
+            corner_pace = self.corner_pace.copy()
             for i in range(self.n_cars):
                 if self.finished(i):
                     pace[i] = min(pace[i], AFTER_FINISH_PACE)
+                    corner_pace[i] = min(corner_pace[i], AFTER_FINISH_PACE)
             speed = np.hypot(cars[:, CAR_VX], cars[:, CAR_VY])
             limit = self._reference_speed[cars[:, CAR_SEGMENT].astype(np.int64)]
-            apply_pace(actions, pace, speed, limit)
+            apply_pace(actions, pace, speed, limit, corner_pace)
             self._ai_controls[:] = np.clip(actions, -1.0, 1.0)
         self.controls[:] = self._ai_controls
         human = self.human

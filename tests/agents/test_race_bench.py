@@ -232,3 +232,18 @@ def test_cli_models_folder_must_exist(oval_track, tmp_path, capsys):
     save_track(oval_track, path)
     assert main(["--track", str(path), "--models", str(tmp_path / "nowhere")]) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_cli_levels_prints_each_rivals_lap_ratio_per_level(oval_track, tmp_path, capsys, no_models):
+    save_track(oval_track, tmp_path / "oval.json")
+    assert main(["--track", str(tmp_path / "oval.json"), "--laps", "1", "--levels", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["levels"]) == list(DIFFICULTY_PACE) and data["level"] == DIFFICULTY_PACE
+    for level, result in data["levels"].items():
+        assert result["complete"] and len(result["best_lap_ratios"]) == 8 and "slow_car" not in result
+        assert result["pace"][0] == result["corner_pace"][0] == pytest.approx(DIFFICULTY_PACE[level])
+    assert data["levels"]["easy"]["names"] == data["levels"]["hard"]["names"]  # the same line-up at every level
+    assert main(["--track", str(tmp_path / "oval.json"), "--laps", "1", "--levels"]) == 0
+    text = capsys.readouterr().out
+    assert all(name in text for name in data["levels"]["hard"]["names"]) and "rivals" in text
+    assert main(["--track", str(tmp_path / "oval.json"), "--levels", "--plot", str(tmp_path / "x.png")]) == 2

@@ -30,6 +30,7 @@ from game.ui.render.palette import CAR_COLOURS, GREY, LIGHT_GREY, LIME, WHITE, Y
 from game.ui.render.sprites import CarSprites
 from game.ui.render.world import TrackArt, draw_cars, interpolate_cars, world_to_screen
 from game.ui.scenes.base import Context, Scene
+from game.ui.scenes.grid_scene import GridScene, fresh_line_up
 from game.ui.scenes.message import MessageScene
 from game.ui.scenes.widgets import MenuItem, MenuList
 
@@ -52,11 +53,13 @@ class LoadingScene(Scene):
         input_source: InputSource | None = None,
         build: Callable[[Track], Scene] | None = None,
         text: str = "LOADING...",
+        grid: bool = True,
     ) -> None:
         """Args: what to race; ``build`` makes the scene from the loaded track instead of a plain RaceScene."""
         super().__init__(ctx)
         self.track_path = track_path
-        self.config = config
+        self.config = fresh_line_up(config) if grid else config  # grid: a new race, shown on the grid screen first
+        self.grid = grid
         self.track = track
         self.input_source = input_source
         self.build = build
@@ -81,7 +84,7 @@ class LoadingScene(Scene):
         except Exception as exc:  # a broken track or model file shows a message; the game goes on
             self.ctx.stack.replace(MessageScene(self.ctx, "CANNOT START THE RACE", str(exc)))
             return
-        self.ctx.stack.replace(scene)
+        self.ctx.stack.replace(GridScene(self.ctx, scene) if self.grid else scene)
 
     def draw(self, surface: pygame.Surface) -> None:
         """A plain loading screen."""
@@ -176,7 +179,9 @@ class RaceScene(Scene):
 
     def reload(self) -> Scene:
         """A loading screen that builds this race afresh (a subclass rebuilds its own kind)."""
-        return LoadingScene(self.ctx, self.track_path, self.config, self.track, input_source=self.input_source)
+        return LoadingScene(
+            self.ctx, self.track_path, self.config, self.track, input_source=self.input_source, grid=False
+        )
 
     def show_results(self) -> None:
         """Swap the race for its results."""

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from game.drivers.centerline import CenterlineDriver
-from game.sim.pace import apply_pace, rival_paces
+from game.sim.pace import apply_pace
 from game.sim.physics import CAR_HEADING, CAR_PROGRESS, CAR_VX, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
 from game.sim.race import CONTACT_RADIUS, Race, RaceConfig
-from game.sim.rules import DIFFICULTY_PACE
+from game.sim.rules import DIFFICULTIES
 
 
 def run_race(race: Race, max_seconds: float = 300.0) -> None:
@@ -108,13 +108,24 @@ def test_rivals_are_held_to_their_pace():
     controls = np.array([[0.0, 1.0]])
     apply_pace(controls, np.array([0.9]), speed=np.array([40.0]), limit=np.array([40.0]))
     assert controls[0, 1] == 0.0  # above 0.9 x reference: lifts
-    paces = rival_paces("easy", 7)
-    assert paces[0] == DIFFICULTY_PACE["easy"] and np.all(np.diff(paces) < 0)
+
+
+def test_the_two_pace_levers_are_separate():
+    speed, limit = np.array([45.0, 45.0]), np.array([50.0, 50.0])  # 0.9 x the reference speed
+    controls = np.array([[0.0, 1.0], [0.0, 1.0]])
+    apply_pace(controls, np.array([0.8, 1.0]), speed, limit, corner_pace=np.array([1.0, 0.85]))
+    assert controls[0, 1] == pytest.approx(0.8**3)  # down on power, but no lift: cornering pace 1.0
+    assert controls[1, 1] == 0.0  # full power, but above 0.85 x reference: lifts
+    same = np.array([[0.0, 1.0], [0.0, 1.0]])
+    apply_pace(same, np.array([0.95, 0.85]), speed, limit)
+    both = np.array([[0.0, 1.0], [0.0, 1.0]])
+    apply_pace(both, np.array([0.95, 0.85]), speed, limit, corner_pace=np.array([0.95, 0.85]))
+    assert np.array_equal(same, both)  # equal levers: the single pace of before
 
 
 def test_harder_rivals_are_faster(ring_track):
     finish = {}
-    for difficulty in ("easy", "hard"):
+    for difficulty in DIFFICULTIES:
         race = Race(
             ring_track,
             RaceConfig(laps=1, rivals=1, difficulty=difficulty, watch=True),
@@ -122,7 +133,7 @@ def test_harder_rivals_are_faster(ring_track):
         )
         run_race(race)
         finish[difficulty] = min(t for t in race.finish_time if t is not None)
-    assert finish["hard"] < finish["easy"]
+    assert finish["hard"] < finish["normal"] < finish["easy"]
 
 
 def test_player_put_back_on_the_track_waits_then_drives_on(ring_track):

@@ -86,6 +86,8 @@ def test_race_pause_restart_and_quit(app_factory, ring_file, no_models):
     app = app_factory(track=ring_file, rivals=3, laps=1)
     for _ in range(3):
         app.step(1 / 60)
+    assert scene_name(app) == "GridScene"
+    app.step(1 / 60, [key(pygame.K_RETURN)])  # any key: from the grid screen to the race
     assert scene_name(app) == "RaceScene"
     race_scene = app.top
     assert race_scene.choice.kind == "scripted"
