@@ -160,6 +160,9 @@ def championship_from_dict(data: Any) -> Championship:
         raise ChampionshipError(f"bad number of rivals {rivals!r}")
     if difficulty not in DIFFICULTIES:
         raise ChampionshipError(f"bad difficulty {difficulty!r}")
+    seed = config.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise ChampionshipError(f"bad line-up seed {seed!r}")
     names = data.get("names")
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise ChampionshipError("driver names missing")
@@ -185,7 +188,8 @@ def championship_from_dict(data: Any) -> Championship:
             raise ChampionshipError("a round must classify every car once")
         parsed.append(rows)
     try:
-        return Championship(list(calendar), RaceConfig(laps=laps, rivals=rivals, difficulty=difficulty), names, parsed)
+        config = RaceConfig(laps=laps, rivals=rivals, difficulty=difficulty, seed=seed)
+        return Championship(list(calendar), config, names, parsed)
     except ChampionshipError:
         raise
     except (TypeError, ValueError) as exc:

@@ -6,12 +6,14 @@ atomically. A broken file is renamed aside (``championship.broken.json``) with a
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from game.paths import TRACKS_DIR, data_dir, portable_path
 from game.sim.championship import Championship, ChampionshipError, load_championship, save_championship
+from game.sim.characters import line_up
 from game.sim.files import set_aside
-from game.sim.race import RIVAL_NAMES, RaceConfig
+from game.sim.race import PLAYER_NAME, RaceConfig
 
 SEASON_FILE = "championship.json"
 
@@ -27,9 +29,14 @@ def default_calendar() -> list[Path]:
 
 
 def new_season(calendar: list[Path], laps: int, rivals: int, difficulty: str) -> Championship:
-    """A new season over ``calendar`` with these race settings (the field's names as a race gives them)."""
-    names = ["YOU"] + [RIVAL_NAMES[i % len(RIVAL_NAMES)] for i in range(1, rivals + 1)]
-    config = RaceConfig(laps=laps, rivals=rivals, difficulty=difficulty)
+    """A new season over ``calendar`` with these race settings.
+
+    The rivals' line-up (who drives which character, from which grid slot) is drawn once for the season, so the
+    same drivers race every round and the standings follow them.
+    """
+    seed = random.randrange(2**31)
+    names = [PLAYER_NAME] + [character.name for character in line_up(rivals, seed)]
+    config = RaceConfig(laps=laps, rivals=rivals, difficulty=difficulty, seed=seed)
     return Championship([portable_path(path) for path in calendar], config, names)
 
 

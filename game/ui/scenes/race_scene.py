@@ -84,7 +84,9 @@ class LoadingScene(Scene):
         except Exception as exc:  # a broken track or model file shows a message; the game goes on
             self.ctx.stack.replace(MessageScene(self.ctx, "CANNOT START THE RACE", str(exc)))
             return
-        self.ctx.stack.replace(GridScene(self.ctx, scene) if self.grid else scene)
+        race = getattr(scene, "race", None)
+        rivals = race is not None and race.n_cars > 1  # a time trial alone has no grid to show
+        self.ctx.stack.replace(GridScene(self.ctx, scene) if self.grid and rivals else scene)
 
     def draw(self, surface: pygame.Surface) -> None:
         """A plain loading screen."""

@@ -81,3 +81,15 @@ def test_setup_scene_from_the_menu(data_dir, ring_file, monkeypatch):
     app.step(1 / 60, [key(pygame.K_ESCAPE)])
     assert type(app.top).__name__ == "MainMenuScene"
     pygame.quit()
+
+
+def test_a_season_races_the_same_drivers_every_round(ring_track):
+    from game.drivers.centerline import CenterlineDriver
+    from game.sim.physics import DEFAULT_CAR
+    from game.sim.race import Race
+    from game.ui.seasons import new_season
+
+    season = new_season([], laps=1, rivals=5, difficulty="normal")
+    for _ in range(2):
+        race = Race(ring_track, season.config, CenterlineDriver(ring_track, DEFAULT_CAR))
+        assert race.names == season.names
