@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pygame
 
@@ -89,7 +90,7 @@ def test_a_season_races_the_same_drivers_every_round(ring_track):
     from game.sim.race import Race
     from game.ui.seasons import new_season
 
-    season = new_season([], laps=1, rivals=5, difficulty="normal")
+    season = new_season([Path("tracks/norisring.json")], laps=1, rivals=5, difficulty="normal")
     for _ in range(2):
         race = Race(ring_track, season.config, CenterlineDriver(ring_track, DEFAULT_CAR))
         assert race.names == season.names
