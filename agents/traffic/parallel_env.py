@@ -12,15 +12,34 @@ one); every car still racing is truncated after ``max_episode_steps``. Checked b
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from pettingzoo import ParallelEnv
 
 from agents.traffic.field import TrafficField
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW
 
+
+def _import_parallel_env() -> type:
+    """PettingZoo's ParallelEnv, imported without the side effect of its package on the audio of this process.
+
+    ``import pettingzoo`` sets ``SDL_AUDIODRIVER=dsp`` on Linux (to quiet ALSA), which breaks pygame's sound for
+    everything after it in the same process (the tests, a tool that also plays sound); the setting is put back.
+    """
+    before = os.environ.get("SDL_AUDIODRIVER")
+    try:
+        from pettingzoo import ParallelEnv
+    finally:
+        if before is None:
+            os.environ.pop("SDL_AUDIODRIVER", None)
+        else:
+            os.environ["SDL_AUDIODRIVER"] = before
+    return ParallelEnv
+
+
+ParallelEnv = _import_parallel_env()
 PARKED = (0.0, -1.0)  # the controls of a car that is out: brake
 
 

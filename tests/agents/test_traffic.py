@@ -119,10 +119,14 @@ def test_vector_env_slots_respawn_after_a_crash_and_end_together(oval_track):
     assert crashes > 0 and truncations == 4  # every slot ends together at the horizon
 
 
-def test_parallel_env_passes_the_pettingzoo_api_test(oval_track):
-    from pettingzoo.test import parallel_api_test
+def test_parallel_env_passes_the_pettingzoo_api_test(oval_track, monkeypatch):
+    import os
 
-    from agents.traffic.parallel_env import RetroRacerParallelEnv
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    from agents.traffic.parallel_env import RetroRacerParallelEnv  # imports pettingzoo, which sets it to "dsp"
+
+    assert os.environ["SDL_AUDIODRIVER"] == "dummy"  # put back: the game's sound in this process still works
+    from pettingzoo.test import parallel_api_test
 
     env = RetroRacerParallelEnv(n_cars=3, tracks=[oval_track], max_episode_steps=60, seed=0)
     parallel_api_test(env, num_cycles=100)
