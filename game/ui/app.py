@@ -15,8 +15,8 @@ from game.ui.audio import Audio
 from game.ui.controls import Controls
 from game.ui.render import LOW_HEIGHT, LOW_WIDTH
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import WHITE
+from game.ui.render.panel import panel
 from game.ui.scenes.base import Context, Scene
 from game.ui.settings import BestLaps, load_settings
 

@@ -8,10 +8,11 @@ import pygame
 
 from game.ui.render import PIXELS_PER_METRE
 from game.ui.render.font import font
-from game.ui.render.hud import format_time, panel
 from game.ui.render.palette import GREY, LIGHT_GREY, LIME, RED, WHITE, Colour
+from game.ui.render.panel import panel
 from game.ui.render.sprites import N_HEADINGS, car_art, rotsprite
 from game.ui.render.world import world_to_screen
+from game.ui.text import format_time
 
 GHOST_ALPHA = 150  # of 255: the track shows through the ghost
 GHOST_BODY: Colour = (200, 220, 255)  # a pale car, unlike any rival's

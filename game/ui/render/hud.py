@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,16 +23,10 @@ from game.ui.render.palette import (
     YELLOW,
     Colour,
 )
+from game.ui.render.panel import panel
+from game.ui.text import format_time
 
 MINIMAP_SIZE = 84  # [px]
-
-
-def format_time(seconds: float | None) -> str:
-    """Lap-time text: 1:02.345, or -:--.--- when there is none."""
-    if seconds is None or not math.isfinite(seconds):
-        return "-:--.---"
-    minutes = int(seconds // 60)
-    return f"{minutes}:{seconds - 60 * minutes:06.3f}"
 
 
 def track_outline(track: Track, size: tuple[int, int], colour: Colour = LIGHT_GREY, width: int = 3) -> pygame.Surface:
@@ -99,13 +92,6 @@ class Minimap:
         """A small dot at world point (x, y) [m] on the map drawn at ``pos`` (a ghost)."""
         mx, my = self._transform(x, y)
         pygame.draw.rect(surface, colour, (int(pos[0] + mx) - 1, int(pos[1] + my) - 1, 2, 2))
-
-
-def panel(surface: pygame.Surface, rect: tuple[int, int, int, int], alpha: int = 170) -> None:
-    """A translucent dark box behind HUD text."""
-    box = pygame.Surface(rect[2:], pygame.SRCALPHA)
-    box.fill((*INK, alpha))
-    surface.blit(box, rect[:2])
 
 
 def draw_lights(surface: pygame.Surface, lights_on: int, go: bool) -> None:

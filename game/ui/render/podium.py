@@ -8,7 +8,6 @@ import pygame
 
 from game.sim.championship import Standing
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import (
     CAR_COLOURS,
     GREY,
@@ -21,6 +20,7 @@ from game.ui.render.palette import (
     YELLOW,
     darker,
 )
+from game.ui.render.panel import panel
 from game.ui.render.sprites import car_art
 
 PODIUM_HEIGHTS = (56, 44, 36)  # [px] the steps for P1, P2, P3

@@ -16,8 +16,8 @@ from game.sim.championship import Championship
 from game.sim.track import Track
 from game.ui.controls import menu_direction
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import GREY, LIGHT_GREY, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.render.podium import draw_podium, draw_standings
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context, Scene

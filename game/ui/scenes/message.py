@@ -8,8 +8,8 @@ import pygame
 
 from game.ui.controls import menu_direction
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import GREY, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context
 

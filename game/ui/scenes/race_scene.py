@@ -25,14 +25,16 @@ from game.ui.audio import distance_volume
 from game.ui.controls import BUTTON_START
 from game.ui.render.bridge import bridge_for
 from game.ui.render.font import font
-from game.ui.render.hud import Hud, banner, format_time, panel
+from game.ui.render.hud import Hud, banner
 from game.ui.render.palette import CAR_COLOURS, GREY, LIGHT_GREY, LIME, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.render.sprites import CarSprites
 from game.ui.render.world import TrackArt, draw_cars, interpolate_cars, world_to_screen
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.grid_scene import GridScene, fresh_line_up
 from game.ui.scenes.message import MessageScene
 from game.ui.scenes.widgets import MenuItem, MenuList
+from game.ui.text import format_time
 
 PUT_BACK_KEY = pygame.K_t  # puts the player's car back on the track (it waits PLAYER_RESCUE_HOLD)
 MAX_FRAME_TIME = 0.25  # [s] a longer frame (a stall) is cut short instead of running many ticks at once

@@ -15,8 +15,8 @@ from game.sim.race import Race
 from game.sim.replay import Replay, replay_race, step_replay
 from game.sim.track import Track
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import GREY, LIGHT_GREY, RED, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import RaceScene
 

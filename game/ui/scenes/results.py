@@ -9,10 +9,11 @@ import pygame
 
 from game.ui.controls import menu_direction
 from game.ui.render.font import font
-from game.ui.render.hud import format_time, panel
 from game.ui.render.palette import GREY, HIGHLIGHT, LIGHT_GREY, LIME, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context
+from game.ui.text import format_time
 
 if TYPE_CHECKING:
     from game.ui.scenes.race_scene import RaceScene

@@ -6,8 +6,8 @@ import pygame
 
 from game.ui.controls import RESERVED_KEYS, key_label
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import LIGHT_GREY, RED, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context
 from game.ui.scenes.widgets import MenuItem, MenuList

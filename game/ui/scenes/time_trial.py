@@ -19,10 +19,12 @@ from game.sim.track import Track
 from game.ui.ghosts import ai_ghost, player_ghost_path, read_ghost, write_ghost
 from game.ui.render.font import font
 from game.ui.render.ghost import GHOST_BODY, GhostSprites, draw_ghost, draw_ghost_panel, draw_split
-from game.ui.render.hud import MINIMAP_SIZE, Hud, format_time, panel
+from game.ui.render.hud import MINIMAP_SIZE, Hud
 from game.ui.render.palette import GREY, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import InputSource, LoadingScene, RaceScene
+from game.ui.text import format_time
 
 GHOST_MODES = ("best", "ai", "none")  # which ghost to chase: the player's best lap, the AI's, none
 GHOST_LABELS = {"best": "YOUR BEST", "ai": "THE AI", "none": "NO GHOST"}

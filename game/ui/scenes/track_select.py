@@ -6,11 +6,13 @@ import pygame
 
 from game.sim.rules import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 from game.ui.render.font import font
-from game.ui.render.hud import format_time, panel, track_outline
+from game.ui.render.hud import track_outline
 from game.ui.render.palette import GREY, LIGHT_GREY, RED, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.backdrop_scene import BackdropScene
 from game.ui.scenes.base import Context
 from game.ui.scenes.widgets import MenuItem, MenuList
+from game.ui.text import format_time
 from game.ui.tracklist import TrackEntry, track_files
 
 PREVIEW_SIZE = (170, 130)

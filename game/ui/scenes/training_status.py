@@ -13,8 +13,8 @@ import pygame
 from game.jobs.board import JobBoard
 from game.jobs.finetune import JobStatus
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import CYAN, GREY, LIGHT_GREY, LIME, RED, Colour
+from game.ui.render.panel import panel
 
 SHOW_FINISHED_S = 600.0  # [s] a finished job is still mentioned in the menus this long
 

@@ -9,8 +9,8 @@ import pygame
 
 from game.ui.controls import menu_direction
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import DARK_GREY, GREY, HIGHLIGHT, WHITE, YELLOW
+from game.ui.render.panel import panel
 
 
 @dataclass

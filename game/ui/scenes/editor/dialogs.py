@@ -11,8 +11,8 @@ from pathlib import Path
 import pygame
 
 from game.ui.render.font import font
-from game.ui.render.hud import panel
 from game.ui.render.palette import CYAN, GREY, HIGHLIGHT, LIGHT_GREY, WHITE, YELLOW
+from game.ui.render.panel import panel
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.widgets import MenuItem, MenuList
 

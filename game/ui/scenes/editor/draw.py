@@ -19,7 +19,6 @@ from game.editor.geometry import DraftGeometry
 from game.editor.validation import ERROR, NOTE, WARNING, Problem
 from game.editor.view import EditorView
 from game.ui.render.font import font, text_width
-from game.ui.render.hud import panel
 from game.ui.render.palette import (
     BLACK,
     CYAN,
@@ -40,6 +39,7 @@ from game.ui.render.palette import (
     YELLOW,
     Colour,
 )
+from game.ui.render.panel import panel
 from game.ui.render.world import KERB_CURVATURE, KERB_WIDTH
 
 TOOLBAR_HEIGHT = 12  # [px]

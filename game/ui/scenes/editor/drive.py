@@ -15,10 +15,10 @@ from game.sim.race import RaceConfig
 from game.sim.rules import MAX_LAPS
 from game.sim.track import Track
 from game.ui.render.font import font
-from game.ui.render.hud import format_time
 from game.ui.render.palette import YELLOW
 from game.ui.scenes.base import Context, Scene
 from game.ui.scenes.race_scene import InputSource, PauseScene, RaceScene
+from game.ui.text import format_time
 
 
 class TestDriveLoadingScene(Scene):
