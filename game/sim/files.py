@@ -68,3 +68,32 @@ def read_text_file(path: str | os.PathLike[str], what: str, error: type[Exceptio
         raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read the file ({exc})") from None
+
+
+def set_aside(path: str | os.PathLike[str]) -> Path | None:
+    """Rename a file that could not be read to ``<name>.bak`` (``<name>.bak.1``, ... if taken), never overwriting.
+
+    Returns:
+        The new path, or None when the file could not be moved (it is then left where it is).
+    """
+    path = Path(path)
+    for n in range(100):
+        backup = path.with_name(f"{path.name}.bak" + (f".{n}" if n else ""))
+        if backup.exists():
+            continue
+        try:
+            os.link(path, backup)  # unlike a rename, never replaces a backup made meanwhile
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (or no such file): a plain rename
+            try:
+                os.rename(path, backup)
+            except OSError:
+                return None
+            return backup
+        try:
+            os.unlink(path)
+        except OSError:
+            return None
+        return backup
+    return None
