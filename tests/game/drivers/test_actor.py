@@ -197,3 +197,14 @@ def test_model_error_is_a_value_error():
 def test_actor_validates_its_arrays():
     with pytest.raises(ModelError, match="mu_weight"):
         Actor([(np.zeros((22, 4), np.float32), np.zeros(4, np.float32))], (np.zeros((5, 2)), np.zeros(2)))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_bytes_say_not_a_model_file(tmp_path, seed):
+    """Issue 17 #17: random bytes read as "pickled data ... allow_pickle", which tells a user nothing."""
+    path = tmp_path / "noise.npz"
+    path.write_bytes(np.random.default_rng(seed).bytes(4096))
+    with pytest.raises(ModelError) as caught:
+        load_actor(path)
+    message = str(caught.value)
+    assert "noise.npz" in message and "not a model file" in message and "pickle" not in message
