@@ -15,9 +15,10 @@ episodes that completed a lap, the last evaluation, the error if it failed) and 
 atomically every half second into the job folder ``<data dir>/finetune/<track stem>/``, beside the trainer's
 log ``train.log``.
 
-When the trainer succeeds, the supervisor installs the model into ``<models>/tracks/``: each file is copied
-atomically (a temp file, then a rename), the ``.npz`` that the game loads last, so the game sees either the old
-model or the whole new one; :func:`game.drivers.catalogue.model_path_for_track` finds it at the next race. Cancelling
+When the trainer succeeds, the supervisor installs the model into ``<models>/tracks/``: all its files together
+(:func:`game.sim.files.install_together`: temp files, then renames, the ``.npz`` that the game loads last), so
+the game sees either the old model or the whole new one, and the files it replaces are kept in
+``<models>/backup/``; :func:`game.drivers.catalogue.model_path_for_track` finds it at the next race. Cancelling
 (SIGTERM to the supervisor) stops the trainer, deletes the staging folder and leaves the models folder as it
 was: no half-written model, ever.
 
@@ -42,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import game.paths
-from game.paths import REPO_ROOT
-from game.sim.files import atomic_write_bytes, atomic_write_text
+from game.paths import REPO_ROOT, model_backup_dir
+from game.sim.files import atomic_write_text, install_together
 
 JOBS_FOLDER = "finetune"  # in the data directory
 STATUS_FILE = "status.json"
@@ -458,20 +459,25 @@ class Supervisor:
             return ""
 
     def install(self) -> Path:
-        """Copy the staged model files into ``<models>/tracks/`` atomically, the ``.npz`` last."""
+        """Copy the staged model files into ``<models>/tracks/`` together, the ``.npz`` last.
+
+        :func:`game.sim.files.install_together`: all files or none; the ones they replace are kept in
+        ``<models>/backup/<date-time>-<track>/``.
+        """
         self._write("installing")
         stem = self.track_file.stem
         target = self.models_dir / "tracks"
-        names = [f"{stem}.zip", f"{stem}.json", f"{stem}.curve.csv", f"{stem}.npz"]
         for name in (f"{stem}.zip", f"{stem}.npz", f"{stem}.json"):
             if not (self.staging / name).is_file():
                 raise OSError(f"the trainer did not write {name}")
-        for name in names:
-            source = self.staging / name
-            if source.is_file():
-                atomic_write_bytes(target / name, source.read_bytes())
-            elif name.endswith(".curve.csv"):
-                (target / name).unlink(missing_ok=True)  # an old curve would describe another model
+        curve = self.staging / f"{stem}.curve.csv"
+        sources: dict[Path, Path | None] = {
+            target / f"{stem}.zip": self.staging / f"{stem}.zip",
+            target / f"{stem}.json": self.staging / f"{stem}.json",
+            target / curve.name: curve if curve.is_file() else None,  # an old curve would describe another model
+            target / f"{stem}.npz": self.staging / f"{stem}.npz",
+        }
+        install_together(sources, backup_dir=model_backup_dir(stem, self.models_dir))
         return target / f"{stem}.npz"
 
 
