@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -66,6 +68,7 @@ class App:
         self.options = options
         pygame.display.init()
         pygame.joystick.init()
+        _sigterm_ends_the_game()
         settings, message = load_settings()
         best_laps = BestLaps()
         audio = Audio(settings.volume, settings.muted or options.mute)
@@ -222,6 +225,20 @@ class App:
         self.ctx.audio.stop_loops()
         pygame.quit()
         return status
+
+
+def _sigterm_ends_the_game() -> None:
+    """SIGTERM ends the game at once, like Ctrl-C, even in the middle of loading a race.
+
+    SDL's own handler (installed by ``pygame.display.init``) only queues a QUIT event, which is not read until
+    the frame ends: a long load ignored ``kill``.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (tests)
+        signal.signal(signal.SIGTERM, handler)
 
 
 def run(options: LaunchOptions) -> int:

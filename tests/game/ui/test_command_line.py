@@ -97,3 +97,41 @@ def test_autopilot_laps_are_not_personal_bests(ring_track, no_models, data_dir):
     assert scene.race.timers[0].best_lap is not None
     assert app.ctx.best_laps.get("test_ring", ring_track.length) is None
     assert not (data_dir / "best_laps.json").exists()
+
+
+def test_sigterm_ends_the_game_while_a_long_track_loads(tmp_path):
+    """Issue 17 #6: the loading window ignored SIGTERM (SDL turns it into a QUIT event, read after loading)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from game.sim.track import Track
+    from game.sim.track.io import save_track
+
+    angles = np.linspace(0.0, 2.0 * np.pi, 2500, endpoint=False)
+    radius = 25_000.0 / (2.0 * np.pi)  # as long as the longest real circuits: allowed, and slow to draw
+    points = np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
+    path = tmp_path / "long.json"
+    save_track(Track("Long", points, np.full(2500, 6.0), np.full(2500, 6.0)), path)
+    env = {**os.environ, "RETRORACER_PRINT_FIRST_FRAME": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "--track", str(path), "--mute", "--rivals", "7"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "first-frame"  # LOADING is on screen; the race is built next
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        process.wait(timeout=30)
+        assert time.monotonic() - sent < 5.0  # a busy 2-core machine; loading this track takes longer there
+        assert process.returncode == 130  # ended by the signal (SDL's QUIT event would end it with 0, after loading)
+    finally:
+        process.kill()
+        process.communicate()
