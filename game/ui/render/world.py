@@ -245,12 +245,10 @@ class TrackArt:
 
     def _texture(self, surface: pygame.Surface) -> None:
         """Speckle the tarmac and the gravel so they read as surfaces, not flat fills."""
-        pixels = pygame.surfarray.pixels3d(surface)
-        noise = self._rng.random(pixels.shape[:2])
-        tarmac = np.all(pixels == TARMAC, axis=2)
-        pixels[tarmac & (noise < 0.06)] = TARMAC_LIGHT
-        sand = np.all(pixels == SAND, axis=2)
-        pixels[sand & (noise < 0.15)] = SAND_DARK
+        pixels = pygame.surfarray.pixels2d(surface)  # one mapped integer per pixel: one comparison, not three
+        noise = self._rng.random(pixels.shape)
+        pixels[(noise < 0.06) & (pixels == surface.map_rgb(TARMAC))] = surface.map_rgb(TARMAC_LIGHT)
+        pixels[(noise < 0.15) & (pixels == surface.map_rgb(SAND))] = surface.map_rgb(SAND_DARK)
         del pixels
 
     def prerender(self) -> None:
