@@ -17,9 +17,12 @@ Several environments step in one process (a ``DummyVecEnv``; an env step costs m
 milliseconds), with ``--n-envs`` and the update ratio (``--train-freq``/``--gradient-steps`` or
 ``--updates-per-step``) as options; ``python -m agents.bench_train`` measures env steps/s.
 
-Outputs (see ``agents.models``): the SB3 ``.zip``, the weights-only ``.npz`` actor for the game, the ``.json``
-sidecar (command line, resolved config and hyperparameters, package versions, steps, wall time, evaluation) and
-the ``.curve.csv`` learning curve. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
+Outputs (see ``agents.models``), in the run folder unless ``--out`` says otherwise: the SB3 ``.zip``, the
+weights-only ``.npz`` actor for the game, the ``.json`` sidecar (command line, resolved config and
+hyperparameters, package versions, steps, wall time, evaluation) and the ``.curve.csv`` learning curve, the
+first three written together (all or none). ``--install`` then copies a finished, evaluated model into
+``assets/models`` if it does at least as well as the installed one (:func:`install_model`); nothing else ever
+writes there. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
 ``--checkpoint-every`` steps; ``--resume`` continues from the last one; Ctrl-C (or SIGTERM) checkpoints and
 saves before exiting. ``--status-file`` keeps a JSON file with the run's state (steps, lap completion, last
 evaluation; done, interrupted or failed at the end) for other programs. Note that a resumed run is not

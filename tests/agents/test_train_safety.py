@@ -233,3 +233,13 @@ def test_cuda_without_cuda_is_refused(tmp_path, oval_file, capsys):
         pytest.skip("this machine has CUDA")
     assert main(scratch(oval_file, tmp_path / "run", "--device", "cuda")) == 2
     assert "cuda" in capsys.readouterr().err.lower()
+
+
+def test_a_self_crossing_track_without_a_bridge_is_not_trained_on(tmp_path, capsys):
+    """Issue 17 #12: the editor refused it, train trained on it."""
+    data = json.loads((Path(__file__).resolve().parents[2] / "tracks" / "viaduct_eight.json").read_text())
+    data["metadata"] = {}
+    track = tmp_path / "crossing.json"
+    track.write_text(json.dumps(data))
+    assert main(["scratch", "--track", str(track), "--run-dir", str(tmp_path / "run"), *TINY]) == 2
+    assert "runs into itself" in capsys.readouterr().err
