@@ -40,6 +40,20 @@ def tiny_base(tmp_path_factory, oval_file) -> Path:
     return folder / "base.zip"
 
 
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory, oval_file) -> Path:
+    """A scratch run of 200 steps with checkpoints at 100 and 200 (its model in the run folder): copy before use."""
+    run_dir = tmp_path_factory.mktemp("finished") / "run"
+    assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100")) == 0
+    return run_dir
+
+
+@pytest.fixture()
+def run_copy(finished_run, tmp_path) -> Path:
+    """A copy of the finished run, in a folder of its own."""
+    return Path(shutil.copytree(finished_run, tmp_path / "copy"))
+
+
 @pytest.fixture()
 def models_dir(tmp_path, monkeypatch) -> Path:
     """A models folder of our own (``game.paths.MODELS_DIR`` points at it)."""
@@ -120,9 +134,8 @@ def test_an_interrupted_run_is_not_installed(tmp_path, models_dir, oval_file, mo
 
 
 # -- 4: a model's files are written together or not at all; no temp file is left --------------------------------
-def test_an_interrupted_final_save_leaves_the_previous_model_whole(tmp_path, oval_file, monkeypatch):
-    out = tmp_path / "out" / "ft3.zip"
-    assert main(scratch(oval_file, tmp_path / "run1", "--out", str(out), "--checkpoint-every", "0")) == 0
+def test_an_interrupted_final_save_leaves_the_previous_model_whole(tmp_path, run_copy, oval_file, monkeypatch):
+    out = run_copy / "oval.zip"  # the model of an earlier run
     before = {p.name: p.read_bytes() for p in out.parent.iterdir()}
     import agents.models
 
@@ -131,14 +144,13 @@ def test_an_interrupted_final_save_leaves_the_previous_model_whole(tmp_path, ova
 
     monkeypatch.setattr(agents.models, "export_actor", interrupted)  # after the .zip was written
     with pytest.raises(KeyboardInterrupt):
-        main(scratch(oval_file, tmp_path / "run2", "--out", str(out), "--checkpoint-every", "0", "--seed", "1"))
+        main(scratch(oval_file, tmp_path / "run2", "--out", str(out), "--checkpoint-every", "0", steps=100))
     after = {p.name: p.read_bytes() for p in out.parent.iterdir()}
     assert after == before  # the old .zip, .npz and .json, nothing new, no temp file
 
 
-def test_resume_removes_orphan_temp_files(tmp_path, oval_file):
-    run_dir = tmp_path / "run"
-    assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100")) == 0
+def test_resume_removes_orphan_temp_files(tmp_path, run_copy, oval_file):
+    run_dir = run_copy
     orphan = run_dir / ".ckpt_000000300_replay.pkl.abc123.tmp"  # what a kill during a checkpoint leaves
     orphan.write_bytes(b"x" * 1000)
     assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100", "--resume", steps=300)) == 0
@@ -146,22 +158,23 @@ def test_resume_removes_orphan_temp_files(tmp_path, oval_file):
 
 
 # -- 5: --resume uses the folder it is given -------------------------------------------------------------------
-def test_resume_of_a_moved_run_folder_continues_there(tmp_path, oval_file):
-    first = tmp_path / "first"
-    assert main(scratch(oval_file, first, "--checkpoint-every", "100")) == 0
+def test_resume_of_a_moved_run_folder_continues_there(tmp_path, finished_run, oval_file):
+    """A moved folder started again from step 0 (re-creating the old one); a copy wrote into the original."""
+    original = {p.name: p.read_bytes() for p in finished_run.iterdir()}
+    first = Path(shutil.copytree(finished_run, tmp_path / "first"))
     moved = tmp_path / "moved"
     shutil.move(first, moved)
     assert main(scratch(oval_file, moved, "--checkpoint-every", "100", "--resume", steps=300)) == 0
     assert not first.exists()  # nothing re-created there
+    assert {p.name: p.read_bytes() for p in finished_run.iterdir()} == original  # nor written into the original
     state = json.loads((moved / "checkpoint.json").read_text())
     assert state["num_timesteps"] == 300
     assert read_sidecar(moved / "oval.json")["steps"] == 300  # went on from step 200, into the moved folder
 
 
 # -- 8: a damaged checkpoint falls back to the previous one, or says what is wrong -----------------------------
-def test_resume_with_a_truncated_checkpoint_json_falls_back(tmp_path, oval_file, capsys):
-    run_dir = tmp_path / "run"
-    assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100")) == 0
+def test_resume_with_a_truncated_checkpoint_json_falls_back(run_copy, oval_file, capsys):
+    run_dir = run_copy
     text = (run_dir / "checkpoint.json").read_text()
     (run_dir / "checkpoint.json").write_text(text[: len(text) // 2])
     assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100", "--resume", steps=300)) == 0
@@ -169,9 +182,8 @@ def test_resume_with_a_truncated_checkpoint_json_falls_back(tmp_path, oval_file,
     assert "checkpoint.json" in capsys.readouterr().err
 
 
-def test_resume_with_a_truncated_replay_buffer_falls_back_to_the_previous_checkpoint(tmp_path, oval_file, capsys):
-    run_dir = tmp_path / "run"
-    assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100")) == 0
+def test_resume_with_a_truncated_replay_buffer_falls_back_to_the_previous_checkpoint(run_copy, oval_file, capsys):
+    run_dir = run_copy
     replay = run_dir / "ckpt_000000200_replay.pkl"
     replay.write_bytes(replay.read_bytes()[:1000])
     assert main(scratch(oval_file, run_dir, "--checkpoint-every", "100", "--resume", steps=300)) == 0
