@@ -115,7 +115,7 @@ def test_install_needs_an_evaluation_and_is_not_for_scratch(tmp_path, models_dir
     with pytest.raises(SystemExit, match="evaluat"):
         main([*argv, "--run-dir", str(tmp_path / "run")])
     with pytest.raises(SystemExit, match="scratch"):
-        main(["scratch", "--track", str(oval_file), "--install"])
+        main(scratch(oval_file, tmp_path / "run", "--install", steps=100))
 
 
 def test_an_interrupted_run_is_not_installed(tmp_path, models_dir, oval_file, monkeypatch, capsys):
@@ -225,9 +225,9 @@ def test_unwritable_outputs_are_refused_before_training(tmp_path, oval_file, cap
         (["--learning-rate", "inf"], "learning_rate"),
     ],
 )
-def test_settings_that_cannot_work_are_refused(oval_file, options, message):
+def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, message):
     with pytest.raises(SystemExit, match=message):
-        main(["scratch", "--track", str(oval_file), *options])
+        main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", *options, steps=100))
 
 
 def test_net_arch_for_a_finetune_is_refused(tmp_path, oval_file, tiny_base, capsys):
