@@ -233,7 +233,7 @@ def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, mes
 def test_net_arch_for_a_finetune_is_refused(tmp_path, oval_file, tiny_base, capsys):
     """--net-arch 64 64 for a fine-tune of a 32 x 32 base was ignored without a word."""
     argv = ["finetune", "--track", str(oval_file), "--base", str(tiny_base), "--run-dir", str(tmp_path / "run")]
-    assert main([*argv, *TINY, "--net-arch", "64", "64"]) == 2
+    assert main([*argv, *TINY, "--steps", "100", "--net-arch", "64", "64"]) == 2
     assert "--net-arch 64 64" in capsys.readouterr().err
     assert not (tmp_path / "run" / "oval.zip").exists()
 
@@ -253,5 +253,5 @@ def test_a_self_crossing_track_without_a_bridge_is_not_trained_on(tmp_path, caps
     data["metadata"] = {}
     track = tmp_path / "crossing.json"
     track.write_text(json.dumps(data))
-    assert main(["scratch", "--track", str(track), "--run-dir", str(tmp_path / "run"), *TINY]) == 2
+    assert main(scratch(track, tmp_path / "run", steps=100)) == 2
     assert "runs into itself" in capsys.readouterr().err
