@@ -9,6 +9,8 @@
     python main.py --editor [TRACK]                   # the track editor
     python main.py --frames 600 --screenshot out.png  # run 600 frames (fixed 1/60 s steps), save the last one
 
+A track, editor file or screenshot that cannot be used is a message on stderr and a non-zero exit status.
+
 Keys: arrows or WASD drive (remap in Settings), Esc pauses, R restarts, T puts your car back on the track (it waits
 2 s), M mutes, F12 saves a screenshot.
 """
@@ -103,12 +105,31 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such replay file: {args.replay}")
     if args.screenshot is not None and args.screenshot.suffix.lower() not in (".png", ".bmp", ".tga", ".jpg"):
         parser.error(f"--screenshot must end in .png, got {args.screenshot}")
+    # A track given on the command line is read (and checked by the editor's rules) before any window opens: a
+    # broken one is an error message and exit status 2, as every other bad option is.
+    race_track = None
+    if editor_track is not None or args.track is not None:
+        from game.sim.track import TrackError  # numba and scipy: only when a track is given
+
+        try:
+            if editor_track is not None:
+                from game.editor.files import open_track
+
+                open_track(editor_track)
+            elif args.track is not None:
+                from game.track_files import load_race_track
+
+                race_track = load_race_track(args.track)
+        except TrackError as exc:
+            print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+            return 2
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.ui.app import LaunchOptions, run  # pygame is imported only now: --help stays instant
 
     options = LaunchOptions(
         track=args.track,
+        race_track=race_track,
         rivals=args.rivals,
         difficulty=args.difficulty,
         laps=args.laps,

@@ -59,9 +59,12 @@ class TrainConfig:
     seed: int = 0
     """Seeds Python, NumPy, PyTorch and the environments, once, in one place."""
     out: str | None = None
-    """Where to save the model (.zip; the .npz actor and .json sidecar go beside it). Default:
-    assets/models/base.zip (base), assets/models/tracks/<track stem>.zip (finetune), runs/scratch/<track
-    stem>.zip (scratch)."""
+    """Where to save the model (.zip; the .npz actor and .json sidecar go beside it). Default: in the run folder,
+    <run_dir>/base.zip (base) or <run_dir>/<track stem>.zip. Never the shipped models folder: see --install."""
+    install: bool = False
+    """When the run has finished (not interrupted) and its final evaluation is no worse than the installed
+    model's on the same tracks and starts, copy the model into assets/models (base.* for base, tracks/<track
+    stem>.* for finetune), all files together; the files it replaces are kept in assets/models/backup/."""
 
     # -- speed ----------------------------------------------------------------------------------------------------
     n_envs: int = 16
@@ -171,7 +174,8 @@ class TrainConfig:
 
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None
-    """Folder for checkpoints; --resume looks here. Default: runs/<mode>-<model stem>."""
+    """Folder of the run: checkpoints and, by default, the model; --resume looks here (and goes on here, even if
+    the folder was moved). Default: runs/<mode>-<model stem>."""
     logdir: str | None = str(RUNS_DIR / "tensorboard")
     """TensorBoard log folder ('' for none)."""
     checkpoint_every: int = 100_000
@@ -312,6 +316,21 @@ def validate(config: TrainConfig) -> None:
     for name in ("gradient_steps", "learning_starts", "policy_warmup_steps", "checkpoint_every", "eval_every"):
         if getattr(config, name) < 0:
             raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
+    if not 0 < config.gamma <= 1:
+        raise ValueError(f"gamma must be in (0, 1], got {config.gamma}")
+    if not 0 < config.tau <= 1:
+        raise ValueError(f"tau must be in (0, 1], got {config.tau}")
+    if config.buffer_size < max(config.batch_size, config.n_envs):
+        raise ValueError(
+            f"buffer_size must hold at least one batch ({config.batch_size}) and one step of every env "
+            f"({config.n_envs}), got {config.buffer_size}"
+        )
+    if not config.net_arch or any(int(size) < 1 for size in config.net_arch):
+        raise ValueError(f"net_arch must be one or more layer sizes of at least 1, got {list(config.net_arch)}")
+    if config.install and config.mode == "scratch":
+        raise ValueError("--install is for base and finetune models; a scratch run is for comparison")
+    if config.install and config.final_eval_episodes < 1:
+        raise ValueError("--install installs only an evaluated model: --final-eval-episodes must be at least 1")
     if config.updates_per_step is not None and not config.updates_per_step > 0:
         raise ValueError(f"updates_per_step must be positive, got {config.updates_per_step}")
     if config.target_entropy is not None and not math.isfinite(config.target_entropy):
@@ -343,7 +362,7 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_brake_zone_share must be in [0, 1], got {config.track_brake_zone_share}")
     if not config.track_width_zones >= 0:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
-    if not config.learning_rate > 0:
+    if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.start not in ("grid", "random", "mixed"):
         raise ValueError(f"start must be grid, random or mixed, got {config.start!r}")
@@ -368,25 +387,28 @@ def updates_per_env_step(config: TrainConfig) -> float:
 
 
 def resolved(config: TrainConfig) -> TrainConfig:
-    """The config with derived values filled in: the update ratio, output path, run folder."""
+    """The config with derived values filled in: the update ratio, run folder, output path (in the run folder)."""
     values = dataclasses.asdict(config)
     if config.updates_per_step is not None:
         values["train_freq"], values["gradient_steps"] = resolve_update_ratio(config.n_envs, config.updates_per_step)
-    out = Path(config.out) if config.out else default_out(config.mode, config.track)
-    values["out"] = str(out.with_suffix(".zip"))
+    stem = Path(config.out).stem if config.out else model_stem(config.mode, config.track)
     if not config.run_dir:
-        values["run_dir"] = str(RUNS_DIR / f"{config.mode}-{out.stem}")
+        values["run_dir"] = str(RUNS_DIR / f"{config.mode}-{stem}")
+    out = Path(config.out) if config.out else Path(values["run_dir"]) / stem
+    values["out"] = str(out.with_suffix(".zip"))
     return TrainConfig(**values)
 
 
-def default_out(mode: str, track: str | None) -> Path:
-    """Default model path of a mode."""
-    if mode == "base":
+def model_stem(mode: str, track: str | None) -> str:
+    """The file stem of a mode's model: "base", or the track file's stem."""
+    return "base" if mode == "base" or (mode == "finetune" and not track) else Path(track or "track").stem
+
+
+def install_path(mode: str, track: str | None) -> Path:
+    """Where ``--install`` puts a mode's model (.zip; the other files beside it), read at call time."""
+    if mode == "base" or not track:
         return base_model(suffix=".zip")
-    stem = Path(track or "track").stem
-    if mode == "finetune":
-        return track_model(stem, suffix=".zip")
-    return RUNS_DIR / "scratch" / f"{stem}.zip"
+    return track_model(Path(track).stem, suffix=".zip")
 
 
 def to_dict(config: TrainConfig) -> dict[str, Any]:

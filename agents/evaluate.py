@@ -41,7 +41,6 @@ from game.sim.grid import GRID_SLOTS
 from game.sim.observation_layout import OBSERVATION_VERSION
 from game.sim.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
 from game.sim.track import Track, TrackError
-from game.sim.track.io import load_track
 
 LAPS_PER_EPISODE = 2
 MIN_AVERAGE_SPEED = 8.0  # [m/s] the time limit of an episode allows two laps at this average speed
@@ -97,18 +96,20 @@ class EvalResult:
         return "\n".join(lines)
 
 
-def load_track_file(path: str | os.PathLike[str]) -> Track:
-    """A track JSON (``game.sim.track.io``) or a racetrack-database circuit CSV (``game.sim.track.csv_import``).
+def load_track_file(path: str | os.PathLike[str], rules: bool = True) -> Track:
+    """A track JSON or a racetrack-database circuit CSV (:func:`game.track_files.load_race_track`).
+
+    Args:
+        path: The file.
+        rules: Apply the editor's rules, as the game does (a track that runs into itself without a bridge, a
+            corner tighter than 10 m, ... is refused). ``agents.report`` measures the shared circuits as they are.
 
     Raises:
         TrackError: Unreadable or invalid track.
     """
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        from game.sim.track.csv_import import import_circuit_csv
+    from game.track_files import load_race_track, read_track_file
 
-        return import_circuit_csv(path)
-    return load_track(path)
+    return load_race_track(path) if rules else read_track_file(path)
 
 
 def load_driver(path: str | os.PathLike[str]) -> Actor:
@@ -237,6 +238,16 @@ def evaluate(
     )
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
@@ -246,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--model", required=True, help="an SB3 .zip or an exported weights-only .npz actor")
     parser.add_argument("--track", required=True, help="a track JSON or a racetrack-database circuit CSV")
-    parser.add_argument("--episodes", type=int, default=5, help="episodes, two laps each [default: 5]")
+    parser.add_argument("--episodes", type=_at_least_one, default=5, help="episodes, two laps each [default: 5]")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first episode's start perturbation")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of text")
     return parser

@@ -17,9 +17,12 @@ Several environments step in one process (a ``DummyVecEnv``; an env step costs m
 milliseconds), with ``--n-envs`` and the update ratio (``--train-freq``/``--gradient-steps`` or
 ``--updates-per-step``) as options; ``python -m agents.bench_train`` measures env steps/s.
 
-Outputs (see ``agents.models``): the SB3 ``.zip``, the weights-only ``.npz`` actor for the game, the ``.json``
-sidecar (command line, resolved config and hyperparameters, package versions, steps, wall time, evaluation) and
-the ``.curve.csv`` learning curve. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
+Outputs (see ``agents.models``), in the run folder unless ``--out`` says otherwise: the SB3 ``.zip``, the
+weights-only ``.npz`` actor for the game, the ``.json`` sidecar (command line, resolved config and
+hyperparameters, package versions, steps, wall time, evaluation) and the ``.curve.csv`` learning curve, the
+first three written together (all or none). ``--install`` then copies a finished, evaluated model into
+``assets/models`` if it does at least as well as the installed one (:func:`install_model`); nothing else ever
+writes there. Checkpoints (model and replay buffer, atomic) go to ``--run-dir`` every
 ``--checkpoint-every`` steps; ``--resume`` continues from the last one; Ctrl-C (or SIGTERM) checkpoints and
 saves before exiting. ``--status-file`` keeps a JSON file with the run's state (steps, lap completion, last
 evaluation; done, interrupted or failed at the end) for other programs. Note that a resumed run is not
@@ -44,6 +47,7 @@ from agents.config import (
     add_config_arguments,
     config_for_mode,
     from_dict,
+    install_path,
     resolved,
     to_dict,
     updates_per_env_step,
@@ -317,6 +321,64 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def check_device(device: str) -> None:
+    """Refuse a CUDA device on a machine without one (torch would quietly train on the CPU, the sidecar say cuda).
+
+    Raises:
+        ValueError: With what to use instead.
+    """
+    if not device.startswith("cuda"):
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: this machine has no CUDA device; use --device cpu (or auto)")
+    index = int(device.split(":", 1)[1]) if ":" in device else 0
+    if index >= torch.cuda.device_count():
+        raise ValueError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+
+
+def check_outputs(config: TrainConfig) -> None:
+    """Before any training: every folder the run writes to can be written, and the model goes into a run folder.
+
+    Raises:
+        ValueError: Naming the option and the folder.
+    """
+    import game.paths
+
+    out = Path(str(config.out))
+    models = Path(game.paths.MODELS_DIR).resolve()
+    if out.resolve().is_relative_to(models):
+        raise ValueError(
+            f"--out {out} is in the models folder {models}: train into a run folder (the default) and add "
+            "--install to install the finished, evaluated model (the files it replaces are kept)"
+        )
+    folders = [("--out", out.parent), ("--run-dir", Path(str(config.run_dir)))]
+    if config.logdir:
+        folders.append(("--logdir", Path(config.logdir)))
+    if config.status_file:
+        folders.append(("--status-file", Path(config.status_file).parent))
+    if config.install:
+        folders.append(("--install", install_path(config.mode, config.track).parent))
+    for option, folder in folders:
+        problem = _unwritable(folder)
+        if problem:
+            raise ValueError(f"{option}: cannot write to {folder} ({problem})")
+
+
+def _unwritable(folder: Path) -> str | None:
+    """None when a file can be made in ``folder`` (made if missing), else why not."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 # -- the run --------------------------------------------------------------------------------------------------------
 @dataclasses.dataclass
 class TrainResult:
@@ -329,6 +391,8 @@ class TrainResult:
     wall_time_s: float
     interrupted: bool
     evaluation: list[dict[str, Any]]
+    installed: Path | None = None
+    install_note: str = ""
 
 
 def train(
@@ -349,6 +413,8 @@ def train(
 
     config = resolved(config)
     validate(config)
+    check_device(config.device)
+    check_outputs(config)
     status = StatusFile(config.status_file, config.mode, config.steps) if config.status_file else None
     try:
         result = _run(config, argv, status, on_evaluation)
@@ -378,36 +444,60 @@ def _run(
     """The run of :func:`train` (``config`` resolved), reporting to ``status`` when there is one."""
     import torch
 
-    from agents.callbacks.checkpoints import CheckpointCallback, WallClock, read_checkpoint, save_checkpoint
+    from agents.callbacks.checkpoints import (
+        CHECKPOINT_STATE,
+        CheckpointCallback,
+        CheckpointError,
+        WallClock,
+        checkpoint_candidates,
+        save_checkpoint,
+    )
     from agents.callbacks.evaluation import EvalCallback
     from agents.callbacks.progress import ProgressCallback, evaluation_summary
     from agents.callbacks.warmup import PolicyWarmupCallback
     from agents.models import ModelPaths
+    from game.sim.files import clean_temp_files
 
     torch.set_num_threads(config.torch_threads)
-    state = read_checkpoint(config.run_dir) if config.resume else None
-    if config.resume and state is None:
-        print(f"no checkpoint in {config.run_dir}: starting a new run", file=sys.stderr)
-    seed_everything(config.seed if state is None else config.seed + state.num_timesteps)
     paths = ModelPaths.of(config.out)
+    # Temp files that a killed run left (a checkpoint's replay buffer can be ~100 MB): this run owns these names.
+    for folder, prefix in ((config.run_dir, "ckpt_"), (config.run_dir, CHECKPOINT_STATE), (paths.zip.parent, "")):
+        clean_temp_files(folder, prefix if prefix else paths.zip.stem + ".")
+    candidates: list[Any] = []
+    if config.resume:
+        candidates, problems = checkpoint_candidates(config.run_dir)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        if not candidates and (problems or list(Path(str(config.run_dir)).glob("ckpt_*.zip"))):
+            raise CheckpointError(f"cannot resume from {config.run_dir}: no checkpoint there can be read")
+        if not candidates:
+            print(f"no checkpoint in {config.run_dir}: starting a new run", file=sys.stderr)
+    seed_everything(config.seed if not candidates else config.seed + candidates[0].num_timesteps)
     train_tracks = training_tracks(config)
     eval_tracks = evaluation_tracks(config, train_tracks)
-    venv = make_vec_env(config, train_tracks, observation_version_to_train(config, state))
+    venv = make_vec_env(
+        config, train_tracks, observation_version_to_train(config, candidates[0] if candidates else None)
+    )
 
+    state = None
+    for candidate in candidates:
+        try:
+            model = load_checkpoint(config, candidate, venv)
+        except CheckpointError as exc:
+            print(f"warning: {exc}: trying the checkpoint before it", file=sys.stderr)
+            continue
+        state = candidate
+        if candidate is not candidates[0]:
+            print(f"resuming from {candidate.model} ({candidate.num_timesteps} steps)", file=sys.stderr)
+        break
+    if candidates and state is None:
+        raise CheckpointError(f"cannot resume from {config.run_dir}: none of its checkpoints can be loaded")
     if state is not None:
-        model = load_model(Path(config.run_dir) / state.model, venv, config)
-        if state.replay_buffer:
-            model.load_replay_buffer(Path(config.run_dir) / state.replay_buffer)
-            model.replay_buffer.device = model.device  # the checkpoint may come from another device
-            if model.replay_buffer.n_envs != venv.num_envs:
-                raise SystemExit(
-                    f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
-                    f"this run has {venv.num_envs}: resume with --n-envs {model.replay_buffer.n_envs}"
-                )
         model.set_random_seed(config.seed + state.num_timesteps)
         run_name = state.run_name
     elif config.mode == "finetune" and not config.traffic:
         model = load_model(config.base, venv, config)
+        config = dataclasses.replace(config, net_arch=base_network(model, config))
         model.set_random_seed(config.seed)
         run_name = config.run_name or default_run_name(config)
     else:
@@ -505,6 +595,8 @@ def _run(
             argv=argv,
             selected_steps=selected_steps,
         )
+    if config.install:
+        result.installed, result.install_note = install_model(config, paths, interrupted, evaluation, eval_tracks)
     return result
 
 
@@ -518,6 +610,113 @@ def observation_version_to_train(config: TrainConfig, state: Any) -> int:
     if config.mode == "finetune" and not config.traffic:  # traffic widens the base to the current layout
         return observation_version_of_file(config.base)
     return OBSERVATION_VERSION
+
+
+def install_model(
+    config: TrainConfig, paths: Any, interrupted: bool, evaluation: list[dict[str, Any]], eval_tracks: list[Track]
+) -> tuple[Path | None, str]:
+    """``--install``: copy a finished, evaluated model into the models folder, unless the installed one is better.
+
+    The installed model is evaluated on the same tracks from the same starts; the new one is installed when it
+    scores at least as well (lap completion first, then the ratio to the reference lap), or when the installed
+    one cannot be loaded. All files go in together; the ones they replace are kept in ``<models>/backup/``.
+
+    Returns:
+        (the installed .npz or None, a line saying what was done and why).
+    """
+    import game.paths
+    from agents.models import ModelPaths
+    from game.drivers.actor import ModelError, load_actor
+    from game.sim.files import install_together
+
+    target = ModelPaths.of(install_path(config.mode, config.track))
+    if interrupted:
+        return None, f"not installed into {target.zip.parent}: the run was interrupted"
+    if not evaluation:
+        return None, f"not installed into {target.zip.parent}: the model was not evaluated"
+    new_score = _score(evaluation)
+    if target.npz.is_file():
+        from agents.evaluate import evaluate
+
+        try:
+            installed = load_actor(target.npz)
+        except ModelError:
+            old_score = None
+        else:
+            old = [
+                evaluate(installed, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
+                for track in eval_tracks
+            ]
+            old_score = _score(old)
+        if old_score is not None and old_score > new_score:
+            return None, (
+                f"not installed: the installed {target.npz.name} scores better on the same tracks (lap completion "
+                f"{old_score[0]:.0%} vs {new_score[0]:.0%}, ratio {-old_score[1]:.3f} vs {-new_score[1]:.3f})"
+            )
+    backup = game.paths.model_backup_dir(target.zip.stem)
+    sources = {
+        target.zip: paths.zip,
+        target.sidecar: paths.sidecar,
+        target.curve: paths.curve if paths.curve.is_file() else None,
+        target.npz: paths.npz,
+    }
+    kept = install_together(sources, backup_dir=backup)
+    note = f"installed {target.npz} (and its .zip, .json)"
+    return target.npz, note + (f"; the files it replaced are in {backup}" if kept else "")
+
+
+def _score(evaluation: list[dict[str, Any]]) -> tuple[float, float]:
+    """:func:`agents.callbacks.evaluation.evaluation_score` of evaluation dictionaries."""
+    from types import SimpleNamespace
+
+    from agents.callbacks.evaluation import evaluation_score
+
+    return evaluation_score([SimpleNamespace(**ev) for ev in evaluation])
+
+
+def base_network(model: Any, config: TrainConfig) -> list[int]:
+    """The hidden layers of a loaded base model; a fine-tune keeps them.
+
+    Raises:
+        ValueError: ``--net-arch`` asked for another network than the base model's (the default asks for none).
+    """
+    arch = model.policy_kwargs.get("net_arch", [])
+    arch = list(arch) if isinstance(arch, list | tuple) else arch
+    default = TrainConfig().net_arch
+    if list(config.net_arch) not in (arch, default):
+        raise ValueError(
+            f"--net-arch {' '.join(map(str, config.net_arch))} is not the base model's network ({arch}): "
+            "a fine-tune keeps the base's network"
+        )
+    return arch if isinstance(arch, list) else list(config.net_arch)
+
+
+def load_checkpoint(config: TrainConfig, state: Any, venv: Any) -> Any:
+    """The model of a checkpoint, with its replay buffer, to go on training with ``config``.
+
+    Raises:
+        CheckpointError: The model or the replay buffer cannot be loaded (truncated, damaged).
+    """
+    from agents.callbacks.checkpoints import CheckpointError
+    from game.drivers.actor import ModelError
+
+    run_dir = Path(str(config.run_dir))
+    try:
+        model = load_model(run_dir / state.model, venv, config)
+    except ModelError as exc:
+        raise CheckpointError(f"checkpoint {state.model}: {exc}") from None
+    if state.replay_buffer:
+        try:
+            model.load_replay_buffer(run_dir / state.replay_buffer)
+        except Exception as exc:  # noqa: BLE001  # unpickling a damaged file raises almost anything
+            raise CheckpointError(f"checkpoint {state.replay_buffer}: unreadable ({type(exc).__name__})") from None
+        model.replay_buffer.device = model.device  # the checkpoint may come from another device
+        if model.replay_buffer.n_envs != venv.num_envs:
+            raise SystemExit(
+                f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
+                f"this run has {venv.num_envs}: resume with --n-envs {model.replay_buffer.n_envs}"
+            )
+    return model
 
 
 def select_best_policy(model: Any, evaluator: Any, evaluate_last: bool = True) -> int:
@@ -543,7 +742,7 @@ def save_outputs(
     argv: list[str] | None,
     selected_steps: int | None = None,
 ) -> TrainResult:
-    """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar (each atomically)."""
+    """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar, all three together."""
     from agents.models import (
         command_line,
         export_actor,
@@ -553,44 +752,48 @@ def save_outputs(
         sidecar_record,
         write_sidecar,
     )
+    from game.sim.files import files_together
 
     track_name = None
     if config.track:
         track_name = Path(config.track).stem
     selected = int(model.num_timesteps if selected_steps is None else selected_steps)
-    save_model(model, paths.zip)
-    export_actor(
-        model,
-        paths.npz,
-        metadata={"kind": config.mode, "track": track_name, "steps": selected, "run_name": run_name},
-    )
-    version = model_observation_version(model)
-    record = sidecar_record(
-        observation_version=version,
-        kind=config.mode,
-        run_name=run_name,
-        track=track_name,
-        track_file=config.track,
-        train_tracks=list(config.tracks),
-        base_model=config.base if config.mode == "finetune" else None,
-        files={
-            "zip": paths.zip.name,
-            "npz": paths.npz.name,
-            "npz_sha256": file_sha256(paths.npz),
-            "curve": paths.curve.name if paths.curve.exists() else None,
-        },
-        steps=int(model.num_timesteps),
-        selected_steps=selected,
-        wall_time_s=wall_time_s,
-        env_steps_per_s_last=steps_per_s,
-        interrupted=interrupted,
-        command=command_line(argv),
-        config=to_dict(config),
-        hyperparameters=hyperparameters(model, config),
-        environment=environment_settings(config, version),
-        evaluation=evaluation,
-    )
-    write_sidecar(paths.sidecar, record)
+    # The .zip, .npz and .json of one model are written together or not at all (an interrupted save leaves the
+    # previous model whole); the .npz, what the game loads, goes into place last.
+    with files_together([paths.zip, paths.sidecar, paths.npz]) as temp:
+        save_model(model, temp[paths.zip])
+        export_actor(
+            model,
+            temp[paths.npz],
+            metadata={"kind": config.mode, "track": track_name, "steps": selected, "run_name": run_name},
+        )
+        version = model_observation_version(model)
+        record = sidecar_record(
+            observation_version=version,
+            kind=config.mode,
+            run_name=run_name,
+            track=track_name,
+            track_file=config.track,
+            train_tracks=list(config.tracks),
+            base_model=config.base if config.mode == "finetune" else None,
+            files={
+                "zip": paths.zip.name,
+                "npz": paths.npz.name,
+                "npz_sha256": file_sha256(temp[paths.npz]),
+                "curve": paths.curve.name if paths.curve.exists() else None,
+            },
+            steps=int(model.num_timesteps),
+            selected_steps=selected,
+            wall_time_s=wall_time_s,
+            env_steps_per_s_last=steps_per_s,
+            interrupted=interrupted,
+            command=command_line(argv),
+            config=to_dict(config),
+            hyperparameters=hyperparameters(model, config),
+            environment=environment_settings(config, version),
+            evaluation=evaluation,
+        )
+        write_sidecar(temp[paths.sidecar], record)
     return TrainResult(
         paths.zip, paths.npz, paths.sidecar, int(model.num_timesteps), wall_time_s, interrupted, evaluation
     )
@@ -616,7 +819,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(argv: list[str] | None = None) -> TrainConfig:
-    """Parse the command line into a config; with --resume, the checkpoint's config plus the given options."""
+    """Parse the command line into a config; with --resume, the checkpoint's config plus the given options.
+
+    A resumed run goes on in the run folder it is given (``--run-dir``, or the default), wherever the checkpoint
+    says the run was made: a moved or copied run folder continues there, with its model beside it.
+    """
     args = vars(build_parser().parse_args(argv))
     mode = args.pop("mode")
     try:
@@ -624,17 +831,41 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     if config.resume:
-        from agents.callbacks.checkpoints import read_checkpoint
+        from agents.callbacks.checkpoints import CheckpointError, read_checkpoint
 
-        state = read_checkpoint(resolved(config).run_dir)
+        run_dir = resolved(config).run_dir
+        try:
+            state = read_checkpoint(run_dir)
+        except CheckpointError as exc:
+            raise SystemExit(f"error: {exc}") from None
         if state is not None:
             stored = from_dict(state.config)
             if stored.mode != mode:
-                raise SystemExit(f"error: the checkpoint in {stored.run_dir} is of a {stored.mode} run, not {mode}")
+                raise SystemExit(f"error: the checkpoint in {run_dir} is of a {stored.mode} run, not {mode}")
             if "n_envs" in args and args["n_envs"] != stored.n_envs:
                 raise SystemExit(f"error: the checkpoint was made with --n-envs {stored.n_envs}")
-            config = dataclasses.replace(stored, **args)
+            if "net_arch" in args and list(args["net_arch"]) != list(stored.net_arch):
+                raise SystemExit(f"error: the checkpoint's network is --net-arch {' '.join(map(str, stored.net_arch))}")
+            moved = _rebased(stored, run_dir)
+            config = dataclasses.replace(stored, **{**moved, **args, "run_dir": run_dir})
+            try:
+                validate(config)
+            except ValueError as exc:
+                raise SystemExit(f"error: {exc}") from None
     return config
+
+
+def _rebased(stored: TrainConfig, run_dir: str) -> dict[str, Any]:
+    """The stored paths that lay in the stored run folder, moved into ``run_dir`` (a moved or copied run)."""
+    moved: dict[str, Any] = {}
+    if not stored.run_dir:
+        return moved
+    old = Path(stored.run_dir)
+    for name in ("out", "status_file"):
+        value = getattr(stored, name)
+        if value and Path(value).is_relative_to(old):
+            moved[name] = str(Path(run_dir) / Path(value).relative_to(old))
+    return moved
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -650,6 +881,8 @@ def main(argv: list[str] | None = None) -> int:
         f"saved {result.model_path}, {result.actor_path}, {result.sidecar_path}: {result.num_timesteps} steps "
         f"in {minutes:.1f} min{' (interrupted)' if result.interrupted else ''}"
     )
+    if result.install_note:
+        print(result.install_note)
     for ev in result.evaluation:
         ratio = "-" if ev["ratio"] is None else f"{ev['ratio']:.3f}"
         print(

@@ -17,6 +17,7 @@ MODELS_DIR = REPO_ROOT / "assets" / "models"  # the shipped drivers
 BASE_MODEL_NAME = "base"  # base.npz (the game), base.zip (fine-tuning starts here), base.json (its record)
 TRACK_MODELS_FOLDER = "tracks"  # in MODELS_DIR: <track file stem>.npz, one fine-tuned driver per track
 RUNS_DIR = REPO_ROOT / "runs"  # training writes here unless told otherwise
+MODEL_BACKUP_FOLDER = "backup"  # in MODELS_DIR: the files each install replaced, a folder per install
 
 APP_NAME = "RetroRacer"
 DATA_DIR_ENV = "RETRORACER_DATA_DIR"  # overrides the per-user data folder (the tests use it)
@@ -30,6 +31,20 @@ def base_model(models_dir: Path | None = None, suffix: str = ".npz") -> Path:
 def track_model(track_stem: str, models_dir: Path | None = None, suffix: str = ".npz") -> Path:
     """The fine-tuned driver of the track whose file stem is ``track_stem``."""
     return (MODELS_DIR if models_dir is None else Path(models_dir)) / TRACK_MODELS_FOLDER / f"{track_stem}{suffix}"
+
+
+def model_backup_dir(name: str, models_dir: Path | None = None) -> Path:
+    """A new folder name for the files that installing model ``name`` replaces: ``backup/<date-time>-<name>``."""
+    import time
+
+    root = (MODELS_DIR if models_dir is None else Path(models_dir)) / MODEL_BACKUP_FOLDER
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = root / f"{stamp}-{name}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = root / f"{stamp}-{name}-{n}"
+    return folder
 
 
 def data_dir() -> Path:

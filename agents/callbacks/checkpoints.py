@@ -1,8 +1,15 @@
-"""Checkpoints in the run folder, written atomically, ``checkpoint.json`` last; the run's wall clock."""
+"""Checkpoints in the run folder, written atomically, ``checkpoint.json`` last; the run's wall clock.
+
+A checkpoint is ``ckpt_<steps>.zip`` (the model), ``ckpt_<steps>_replay.pkl`` (the replay buffer) and
+``ckpt_<steps>.json`` (what ``checkpoint.json`` says about it, so that a damaged ``checkpoint.json`` does not lose
+the run); ``checkpoint.json`` points at the latest. :func:`checkpoint_candidates` lists the usable ones, latest
+first, so that ``--resume`` can fall back to the one before when the latest cannot be loaded.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -14,6 +21,11 @@ from stable_baselines3.common.callbacks import BaseCallback
 from game.sim.files import atomic_open, atomic_write_text
 
 CHECKPOINT_STATE = "checkpoint.json"
+CHECKPOINT_NAME = re.compile(r"^(ckpt_\d+)(\.zip|\.json|_replay\.pkl)$")
+
+
+class CheckpointError(ValueError):
+    """A run folder whose checkpoints cannot be used (the message says which and why)."""
 
 
 class WallClock:
@@ -75,28 +87,76 @@ def save_checkpoint(
         command_line(),
         package_versions(),
     )
-    atomic_write_text(run_dir / CHECKPOINT_STATE, json.dumps(state.__dict__, indent=1) + "\n")
+    text = json.dumps(state.__dict__, indent=1) + "\n"
+    atomic_write_text(run_dir / f"{stem}.json", text)
+    atomic_write_text(run_dir / CHECKPOINT_STATE, text)
     _prune(run_dir, keep=max(1, keep), current=stem)
     return state
 
 
+def _read_state(path: Path) -> CheckpointState:
+    """One checkpoint's state file.
+
+    Raises:
+        CheckpointError: Unreadable, truncated or not a checkpoint state.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = {f.name for f in fields(CheckpointState)}
+        state = CheckpointState(**{key: value for key, value in data.items() if key in names})
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+        raise CheckpointError(f"{path}: unreadable ({type(exc).__name__}: {exc}); truncated?") from None
+    if not isinstance(state.model, str) or not isinstance(state.config, dict):
+        raise CheckpointError(f"{path}: not a checkpoint state")
+    return state
+
+
+def checkpoint_candidates(run_dir: str | Path) -> tuple[list[CheckpointState], list[str]]:
+    """The checkpoints of a run folder whose state can be read and whose model file is there, latest first.
+
+    Returns:
+        (states, problems): ``problems`` says, one line each, which state files could not be read.
+    """
+    run_dir = Path(run_dir)
+    states: dict[str, CheckpointState] = {}
+    problems: list[str] = []
+    paths = [run_dir / CHECKPOINT_STATE] + sorted(run_dir.glob("ckpt_*.json"), reverse=True)
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            state = _read_state(path)
+        except CheckpointError as exc:
+            problems.append(str(exc))
+            continue
+        if (run_dir / state.model).is_file():
+            states.setdefault(state.model, state)
+    ordered = sorted(states.values(), key=lambda state: -state.num_timesteps)
+    return ordered, problems
+
+
 def read_checkpoint(run_dir: str | Path) -> CheckpointState | None:
-    """The latest checkpoint of a run folder, or None when there is none."""
-    path = Path(run_dir) / CHECKPOINT_STATE
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    names = {f.name for f in fields(CheckpointState)}
-    return CheckpointState(**{key: value for key, value in data.items() if key in names})
+    """The latest usable checkpoint of a run folder, or None when there is none.
+
+    Raises:
+        CheckpointError: The folder has checkpoint files, but none can be used.
+    """
+    states, problems = checkpoint_candidates(run_dir)
+    if states:
+        return states[0]
+    if problems or list(Path(run_dir).glob("ckpt_*.zip")):
+        detail = "; ".join(problems) or "no checkpoint state file names a model that is there"
+        raise CheckpointError(
+            f"cannot resume from {run_dir}: {detail}. Start a new run (without --resume, or with another --run-dir)"
+        )
+    return None
 
 
 def _prune(run_dir: Path, keep: int, current: str) -> None:
-    stems = sorted(
-        {p.name.split("_replay")[0].removesuffix(".zip") for p in run_dir.glob("ckpt_*") if not p.name.startswith(".")}
-    )
+    stems = sorted({m.group(1) for p in run_dir.glob("ckpt_*") if (m := CHECKPOINT_NAME.match(p.name))})
     stale = [s for s in stems if s != current][: max(0, len(stems) - keep)]
     for stem in stale:
-        for path in (run_dir / f"{stem}.zip", run_dir / f"{stem}_replay.pkl"):
+        for path in (run_dir / f"{stem}.zip", run_dir / f"{stem}_replay.pkl", run_dir / f"{stem}.json"):
             path.unlink(missing_ok=True)
 
 

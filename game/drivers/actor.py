@@ -49,6 +49,8 @@ ACTOR_VERSION = 2  # 2: the observation layout version is stored
 ACTION_SIZE = 2  # [steer, throttle]
 ACTIVATIONS = ("relu", "tanh")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 256x256 actor is ~0.3 MB; anything this big is not one of ours
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # how an .npz (a zip archive, or an empty one) starts
+NPY_MAGIC = b"\x93NUM"  # how a single .npy array starts (refused with its own message)
 MAX_LAYERS = 16
 MAX_WIDTH = 4096
 
@@ -166,6 +168,14 @@ def load_actor(path: str | os.PathLike[str], observation_version: int | None = O
         raise ModelError(f"{path}: is a folder, not a model file")
     if size > MAX_FILE_BYTES:
         raise ModelError(f"{path}: {size} bytes is far too big for a driver file")
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the file ({exc})") from None
+    if magic not in ZIP_MAGIC and magic != NPY_MAGIC:  # np.load would read anything else as a pickle
+        what = "empty" if not magic else "does not start like one"
+        raise ModelError(f"{path}: not a model file (a driver file is an .npz archive; this one {what})")
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, Mapping):

@@ -97,6 +97,20 @@ class TrackDraft:
         self._undo: list[DraftState] = []
         self._redo: list[DraftState] = []
         self._gesture_start: DraftState | None = None
+        self._source: Track | None = None
+        self._source_id = -1
+
+    def set_source(self, track: Track) -> None:
+        """The track file this draft was opened from, at full resolution (the draft may hold a thinned copy)."""
+        self._source = track
+        self._source_id = self._state.id
+
+    def unchanged_source(self) -> Track | None:
+        """The track the draft was opened from while the draft holds exactly what was opened, else None.
+
+        Saving then writes this track, so a file opened and saved without an edit keeps every point.
+        """
+        return self._source if self._state.id == self._source_id else None
 
     @classmethod
     def from_track(cls, track: Track, path: Path | None = None) -> TrackDraft:

@@ -3,7 +3,7 @@
 Saving refuses a draft with errors (the message says why) and writes atomically through
 :func:`game.sim.track.io.save_track`. Opening a track or importing a circuit with more than
 :data:`game.editor.simplify.SIMPLIFY_ABOVE` control points thins them for editing (the file itself is not
-touched until it is saved).
+touched until it is saved, and saving what was not edited does not change it).
 
 This module never imports pygame.
 """
@@ -57,6 +57,7 @@ def open_track(path: Path) -> Loaded:
     track = load_track(path)
     (points, left, right), note = _thin(track.control_points, track.control_width_left, track.control_width_right)
     draft = TrackDraft(points, left, right, track.name, track.metadata, path=Path(path))
+    draft.set_source(track)
     return Loaded(draft, note)
 
 
@@ -102,6 +103,9 @@ def save_draft(draft: TrackDraft, path: Path) -> str | None:
 
     A figure of eight's bridge (``metadata["bridge"]``) is re-measured from the crossing as it now is.
 
+    A draft that still holds exactly what was opened (perhaps thinned for editing) saves the track as it was
+    opened: into its own file, nothing is written; into another, every point of the original.
+
     Returns:
         None when saved, else why not (an error of the track, or of the file system).
     """
@@ -110,6 +114,15 @@ def save_draft(draft: TrackDraft, path: Path) -> str | None:
     why = refusal(problems)
     if why is not None:
         return why
+    source = draft.unchanged_source()
+    if source is not None:
+        if draft.path is None or Path(path).resolve() != draft.path.resolve() or not Path(path).is_file():
+            try:
+                save_track(source, path)
+            except OSError as exc:
+                return f"Cannot write {path}: {exc}"
+        draft.mark_saved(path)
+        return None
     crossing = next((p for p in problems if p.kind == "crossing"), None)
     metadata = draft.metadata
     if crossing is not None and isinstance(metadata.get("bridge"), dict):

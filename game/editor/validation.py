@@ -19,7 +19,11 @@ Rules (errors stop the track being saved or driven; warnings are shown but allow
   the radius; marked "EDGE FOLDS", and not at all where the corner is already marked too tight). A track whose
   metadata says ``"crossing": true`` (a figure of eight on a bridge) may cross itself once, squarely (at
   :data:`MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
-* **Too short** (error): a lap shorter than :data:`game.sim.track.MIN_TRACK_LENGTH`.
+* **Too short** (error): a lap shorter than :data:`game.sim.track.MIN_TRACK_LENGTH`; **too long** (error): longer
+  than :data:`game.sim.track.MAX_TRACK_LENGTH`.
+
+The same rules decide whether a saved track may be raced, driven or trained on (:func:`check_track`, used by
+:func:`game.track_files.load_race_track` for the game and for ``agents``): one validation, everywhere.
 
 This module never imports pygame.
 """
@@ -35,7 +39,7 @@ import numpy as np
 
 from game.editor.geometry import MIN_POINT_GAP, DraftGeometry
 from game.sim.physics import DEFAULT_CAR, CarParams
-from game.sim.track import MIN_CONTROL_POINTS, MIN_TRACK_LENGTH, MIN_TRACK_WIDTH
+from game.sim.track import MAX_TRACK_LENGTH, MIN_CONTROL_POINTS, MIN_TRACK_LENGTH, MIN_TRACK_WIDTH, Track
 from game.sim.track.overlap import surface_overlaps
 
 MIN_CORNER_RADIUS = 10.0  # [m] tightest centre-line radius allowed (the track generator's minimum)
@@ -50,7 +54,7 @@ class Problem:
     """One thing wrong with a draft, where it is.
 
     Attributes:
-        kind: "points", "narrow", "passing", "tight", "overlap", "fold", "crossing" or "short".
+        kind: "points", "narrow", "passing", "tight", "overlap", "fold", "crossing", "short" or "long".
         severity: "error" (the track cannot be saved or driven), "warning" or "note".
         label: A few words drawn beside the mark on the track, e.g. "TIGHT R7 M".
         reason: One sentence saying what is wrong and what is needed.
@@ -97,6 +101,16 @@ def check_draft(
             if overlap.kind == "fold" and any(_near(overlap, corner) for corner in corners):
                 continue  # the tight corner is the reason: mark it once
             problems.append(overlap)
+        if geometry.length > MAX_TRACK_LENGTH:
+            problems.append(
+                Problem(
+                    "long",
+                    ERROR,
+                    f"TOO LONG {geometry.length / 1000:.0f} KM",
+                    f"The lap is {geometry.length / 1000:.1f} km long; a track may be at most "
+                    f"{MAX_TRACK_LENGTH / 1000:.0f} km.",
+                )
+            )
         if geometry.length < MIN_TRACK_LENGTH:
             centre = geometry.centerline.mean(axis=0)
             problems.append(
@@ -110,6 +124,15 @@ def check_draft(
             )
     order = {ERROR: 0, WARNING: 1, NOTE: 2}
     return sorted(problems, key=lambda p: order[p.severity])
+
+
+def check_track(track: Track) -> list[Problem]:
+    """Every problem of a built track (a loaded file), by the editor's rules; see :func:`check_draft`."""
+    samples = np.zeros(len(track.control_points), dtype=np.intp)  # only the editor's point markers use these
+    geometry = DraftGeometry(track.table, track.spacing, samples)
+    return check_draft(
+        track.control_points, track.control_width_left, track.control_width_right, geometry, track.metadata
+    )
 
 
 def errors(problems: Sequence[Problem]) -> list[Problem]:

@@ -15,9 +15,10 @@ episodes that completed a lap, the last evaluation, the error if it failed) and 
 atomically every half second into the job folder ``<data dir>/finetune/<track stem>/``, beside the trainer's
 log ``train.log``.
 
-When the trainer succeeds, the supervisor installs the model into ``<models>/tracks/``: each file is copied
-atomically (a temp file, then a rename), the ``.npz`` that the game loads last, so the game sees either the old
-model or the whole new one; :func:`game.drivers.catalogue.model_path_for_track` finds it at the next race. Cancelling
+When the trainer succeeds, the supervisor installs the model into ``<models>/tracks/``: all its files together
+(:func:`game.sim.files.install_together`: temp files, then renames, the ``.npz`` that the game loads last), so
+the game sees either the old model or the whole new one, and the files it replaces are kept in
+``<models>/backup/``; :func:`game.drivers.catalogue.model_path_for_track` finds it at the next race. Cancelling
 (SIGTERM to the supervisor) stops the trainer, deletes the staging folder and leaves the models folder as it
 was: no half-written model, ever.
 

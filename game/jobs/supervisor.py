@@ -29,8 +29,8 @@ from game.jobs.status import (
     load_status,
     write_status,
 )
-from game.paths import REPO_ROOT
-from game.sim.files import atomic_write_bytes
+from game.paths import REPO_ROOT, model_backup_dir
+from game.sim.files import install_together
 
 STATUS_INTERVAL = 0.5  # [s] between status writes of the supervisor
 LOG_TAIL_BYTES = 4000  # of train.log, read for the message when the trainer fails without saying why
@@ -179,20 +179,25 @@ class Supervisor:
             return ""
 
     def install(self) -> Path:
-        """Copy the staged model files into ``<models>/tracks/`` atomically, the ``.npz`` last."""
+        """Copy the staged model files into ``<models>/tracks/`` together, the ``.npz`` last.
+
+        :func:`game.sim.files.install_together`: all files or none; the ones they replace are kept in
+        ``<models>/backup/<date-time>-<track>/``.
+        """
         self._write("installing")
         stem = self.track_file.stem
         target = self.models_dir / "tracks"
-        names = [f"{stem}.zip", f"{stem}.json", f"{stem}.curve.csv", f"{stem}.npz"]
         for name in (f"{stem}.zip", f"{stem}.npz", f"{stem}.json"):
             if not (self.staging / name).is_file():
                 raise OSError(f"the trainer did not write {name}")
-        for name in names:
-            source = self.staging / name
-            if source.is_file():
-                atomic_write_bytes(target / name, source.read_bytes())
-            elif name.endswith(".curve.csv"):
-                (target / name).unlink(missing_ok=True)  # an old curve would describe another model
+        curve = self.staging / f"{stem}.curve.csv"
+        sources: dict[Path, Path | None] = {
+            target / f"{stem}.zip": self.staging / f"{stem}.zip",
+            target / f"{stem}.json": self.staging / f"{stem}.json",
+            target / curve.name: curve if curve.is_file() else None,  # an old curve would describe another model
+            target / f"{stem}.npz": self.staging / f"{stem}.npz",
+        }
+        install_together(sources, backup_dir=model_backup_dir(stem, self.models_dir))
         return target / f"{stem}.npz"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -20,6 +23,9 @@ from game.ui.render.panel import panel
 from game.ui.scenes.base import Context, Scene
 from game.ui.settings import BestLaps, load_settings
 
+if TYPE_CHECKING:
+    from game.sim.track import Track  # numba and scipy: not imported for the menu
+
 TARGET_FPS = 60
 # Set: print "first-frame" on stdout after the first frame, "first-race-frame" after a race's first (game.ui.bench).
 FIRST_FRAME_ENV = "RETRORACER_PRINT_FIRST_FRAME"
@@ -30,6 +36,7 @@ class LaunchOptions:
     """What the command line asked for (see main.py)."""
 
     track: Path | None = None
+    race_track: Track | None = None  # the track file, already loaded (main.py reads it before the window opens)
     rivals: int | None = None
     difficulty: str | None = None
     laps: int | None = None
@@ -65,6 +72,7 @@ class App:
         self.options = options
         pygame.display.init()
         pygame.joystick.init()
+        _sigterm_ends_the_game()
         settings, message = load_settings()
         best_laps = BestLaps()
         audio = Audio(settings.volume, settings.muted or options.mute)
@@ -121,7 +129,7 @@ class App:
             difficulty=options.difficulty or settings.difficulty,
             watch=options.watch,
         )
-        self.ctx.stack.push(LoadingScene(self.ctx, path, config))
+        self.ctx.stack.push(LoadingScene(self.ctx, path, config, track=options.race_track))
 
     def _open_time_trial(self) -> None:
         from game.ui.scenes.message import MessageScene
@@ -240,6 +248,8 @@ class App:
             pygame.image.save(self.window, str(path))
         except (OSError, pygame.error) as exc:
             self.ctx.toast(f"could not save the screenshot: {exc}")
+            if path == self.options.screenshot:
+                print(f"RetroRacer: error: could not save the screenshot {path}: {exc}", file=sys.stderr)
             return None
         if self.options.screenshot is None or path != self.options.screenshot:
             self.ctx.toast(f"SCREENSHOT SAVED: {path.name}", 2.5)
@@ -264,11 +274,26 @@ class App:
                 report = False
             if frames is not None and self.frames >= frames:
                 running = False
-        if self.options.screenshot is not None:
-            self.save_screenshot(self.options.screenshot)
+        status = 0
+        if self.options.screenshot is not None and self.save_screenshot(self.options.screenshot) is None:
+            status = 1
         self.ctx.audio.stop_loops()
         pygame.quit()
-        return 0
+        return status
+
+
+def _sigterm_ends_the_game() -> None:
+    """SIGTERM ends the game at once, like Ctrl-C, even in the middle of loading a race.
+
+    SDL's own handler (installed by ``pygame.display.init``) only queues a QUIT event, which is not read until
+    the frame ends: a long load ignored ``kill``.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (tests)
+        signal.signal(signal.SIGTERM, handler)
 
 
 def run(options: LaunchOptions) -> int:

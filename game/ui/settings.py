@@ -7,18 +7,22 @@ when set, which tests use):
 * ``best_laps.json``: the player's best lap per track (:class:`BestLaps`).
 
 A missing file gives the defaults; a broken one gives the defaults plus a message for the screen, never an
-exception. This module never imports pygame: key bindings are stored as pygame key *names* ("left", "a").
+exception, and is set aside as ``<name>.bak`` first (:func:`game.sim.files.set_aside`), so that the next save
+never writes over what could not be read. A file that cannot be set aside is never written.
+
+This module never imports pygame: key bindings are stored as pygame key *names* ("left", "a").
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from game.paths import data_dir
-from game.sim.files import atomic_write_text
+from game.sim.files import atomic_write_text, set_aside
 from game.sim.rules import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 
 SETTINGS_FILE = "settings.json"
@@ -77,30 +81,52 @@ class Settings:
 def _as_float(value: Any, default: float) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
-    return number if number == number else default
+    return number if math.isfinite(number) else default
 
 
 def _as_int(value: Any, default: int) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # int(inf) overflows, int(nan) is a ValueError
         return default
 
 
 def _read_json(path: Path) -> tuple[Any, str | None]:
-    """(data or None, message or None); a missing file is not an error."""
+    """(data or None, message or None); a missing file is not an error. A broken file is set aside."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
-        return None, f"{path.name}: cannot read ({exc}); using defaults"
+        return None, _aside(path, f"cannot read ({exc})")
     try:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
-        return None, f"{path.name}: broken JSON at line {exc.lineno}; using defaults"
+        return None, _aside(path, f"broken JSON at line {exc.lineno}")
+
+
+def _aside(path: Path, problem: str) -> str:
+    """Set a file that could not be used aside; the message says what happened and where it went."""
+    backup = set_aside(path)
+    if backup is None:
+        return f"{path.name}: {problem}; using defaults (not saved: the file could not be set aside)"
+    return f"{path.name}: {problem}; kept as {backup.name}, using defaults"
+
+
+def _unreadable_in_the_way(path: Path) -> str | None:
+    """None when ``path`` may be written (missing, or JSON); else sets it aside, or says why it cannot."""
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+        return None
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass
+    if set_aside(path) is None:
+        return f"{path.name} could not be read nor set aside, so it is not written over"
+    return None
 
 
 def load_settings(directory: Path | None = None) -> tuple[Settings, str | None]:
@@ -110,7 +136,7 @@ def load_settings(directory: Path | None = None) -> tuple[Settings, str | None]:
     if data is None:
         return Settings(), message
     if not isinstance(data, dict):
-        return Settings(), f"{path.name}: not a JSON object; using defaults"
+        return Settings(), _aside(path, "not a JSON object")
     known = {f.name for f in fields(Settings)}
     settings = Settings(**{k: v for k, v in data.items() if k in known})
     return settings.sanitized(), None
@@ -119,6 +145,9 @@ def load_settings(directory: Path | None = None) -> tuple[Settings, str | None]:
 def save_settings(settings: Settings, directory: Path | None = None) -> str | None:
     """Write the settings atomically; returns an error message instead of raising."""
     path = (directory or data_dir()) / SETTINGS_FILE
+    blocked = _unreadable_in_the_way(path)
+    if blocked:
+        return f"could not save settings: {blocked}"
     try:
         atomic_write_text(path, json.dumps(asdict(settings), indent=1, sort_keys=True) + "\n")
     except OSError as exc:
@@ -147,7 +176,7 @@ class BestLaps:
                     if time > 0.0 and length > 0.0:
                         self.records[str(key)] = {"time": time, "length": length}
         elif data is not None:
-            self.message = f"{self.path.name}: not a JSON object; best laps start afresh"
+            self.message = _aside(self.path, "not a JSON object")
 
     def get(self, track_key: str, track_length: float) -> float | None:
         """Best lap [s] on a track, or None."""
@@ -167,6 +196,9 @@ class BestLaps:
 
     def save(self) -> str | None:
         """Write atomically; returns an error message instead of raising."""
+        blocked = _unreadable_in_the_way(self.path)
+        if blocked:
+            return f"could not save best laps: {blocked}"
         try:
             atomic_write_text(self.path, json.dumps(self.records, indent=1, sort_keys=True) + "\n")
         except OSError as exc:

@@ -127,3 +127,32 @@ def test_circuit_csv_tracks_load(tmp_path):
 def test_as_actor_rejects_other_things():
     with pytest.raises(TypeError):
         as_actor(42)
+
+
+def self_crossing_file(folder):
+    """The shipped figure-eight without its ``crossing`` metadata: a track that runs into itself."""
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "tracks" / "viaduct_eight.json").read_text())
+    data["metadata"] = {}
+    path = folder / "crossing_no_bridge.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_self_crossing_track_without_a_bridge_is_refused(tmp_path, capsys):
+    """Issue 17 #12: the editor refused it, evaluate drove it."""
+    save_actor(straight_ahead_actor(), tmp_path / "driver.npz")
+    assert main(["--model", str(tmp_path / "driver.npz"), "--track", str(self_crossing_file(tmp_path))]) == 2
+    assert "runs into itself" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("episodes", ["0", "-3"])
+def test_cli_rejects_episodes_below_one(tmp_path, capsys, episodes):
+    """Issue 17 #10: --episodes 0 printed a ValueError traceback."""
+    save_actor(straight_ahead_actor(), tmp_path / "driver.npz")
+    with pytest.raises(SystemExit) as caught:
+        main(["--model", str(tmp_path / "driver.npz"), "--track", "tracks/norisring.json", "--episodes", episodes])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "--episodes" in err and "Traceback" not in err

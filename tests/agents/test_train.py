@@ -91,12 +91,14 @@ def test_defaults_start_from_the_design_and_modes_change_a_few():
 
 
 def test_resolved_paths_are_in_the_repository_wherever_training_runs(tmp_path, monkeypatch):
-    from game.paths import MODELS_DIR, RUNS_DIR
+    from game.paths import RUNS_DIR
 
     monkeypatch.chdir(tmp_path)
     config = resolved(config_for_mode("finetune", track="tracks/monza.json"))
-    assert config.out == str(MODELS_DIR / "tracks" / "monza.zip") and config.run_dir == str(RUNS_DIR / "finetune-monza")
-    assert resolved(config_for_mode("base")).out == str(MODELS_DIR / "base.zip")
+    assert config.out == str(RUNS_DIR / "finetune-monza" / "monza.zip") and config.run_dir == str(
+        RUNS_DIR / "finetune-monza"
+    )
+    assert resolved(config_for_mode("base")).out == str(RUNS_DIR / "base-base" / "base.zip")
     paths = ModelPaths.of("assets/models/tracks/monza.zip")
     assert (paths.npz.name, paths.sidecar.name, paths.curve.name) == ("monza.npz", "monza.json", "monza.curve.csv")
 

@@ -26,6 +26,8 @@ SAMPLE_SPACING = 2.0  # [m] target distance between resampled centre-line points
 MIN_CONTROL_POINTS = 4
 MIN_TRACK_WIDTH = 3.0  # [m] narrower than this (left + right) and a car (1.9 m wide) cannot race
 MIN_TRACK_LENGTH = 200.0  # [m]
+MAX_TRACK_LENGTH = 30_000.0  # [m] the longest real circuits are about 25 km (the Nordschleife 20.8 km)
+MAX_CONTROL_POINTS = 10_000  # the racetrack-database circuits have 460 to 1200
 CURVATURE_SMOOTHING = 4.0  # [m] standard deviation of the smoothing of curvature along the track
 PROJECTION_WINDOW = 3  # samples searched either side of the previous one (a car moves < 2 m per step)
 
@@ -140,6 +142,7 @@ class Track(SampledCenterline):
         table.setflags(write=False)
         object.__setattr__(self, "table", table)
         object.__setattr__(self, "spacing", spacing)
+        check_length(self.length)
         if self.length < MIN_TRACK_LENGTH:
             raise TrackError(f"track is too short: {self.length:.0f} m (at least {MIN_TRACK_LENGTH:.0f} m)")
         narrowest = float(np.min(self.width_left + self.width_right))
@@ -183,6 +186,8 @@ def validate_geometry(points: np.ndarray, width_left: np.ndarray, width_right: n
     k = points.shape[0]
     if k < MIN_CONTROL_POINTS:
         raise TrackError(f"too few centre-line points: {k} (at least {MIN_CONTROL_POINTS})")
+    if k > MAX_CONTROL_POINTS:
+        raise TrackError(f"too many centre-line points: {k} (at most {MAX_CONTROL_POINTS})")
     for label, widths in (("width_left", width_left), ("width_right", width_right)):
         widths = np.asarray(widths)
         if widths.shape != (k,):
@@ -196,11 +201,25 @@ def validate_geometry(points: np.ndarray, width_left: np.ndarray, width_right: n
     step = np.linalg.norm(np.diff(np.vstack([points, points[:1]]), axis=0), axis=1)
     if np.any(step < 1e-6):
         raise TrackError("centre line has two consecutive identical points")
+    check_length(float(np.sum(step)))
     total = np.asarray(width_left) + np.asarray(width_right)
     if np.min(total) < MIN_TRACK_WIDTH:
         i = int(np.argmin(total))
         raise TrackError(
             f"track is narrower than a car can race at point {i}: {total[i]:.1f} m (at least {MIN_TRACK_WIDTH} m)"
+        )
+
+
+def check_length(length: float) -> None:
+    """Refuse a lap longer than :data:`MAX_TRACK_LENGTH` (checked on the control polygon before anything is built).
+
+    Raises:
+        TrackError: naming the length and the limit.
+    """
+    if length > MAX_TRACK_LENGTH:
+        raise TrackError(
+            f"track is too long: {length / 1000:.0f} km (at most {MAX_TRACK_LENGTH / 1000:.0f} km; the longest real "
+            "circuits are about 25 km)"
         )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pygame
+from scipy.spatial import cKDTree
 
 from game.sim.physics import CAR_HEADING, CAR_X, CAR_Y
 from game.sim.track import Track
@@ -42,6 +43,13 @@ TREE_SPACING = 15.0  # [m] between candidate tree spots
 TREE_NEAR = 14.0  # [m] beyond the widest edge: no tree closer to the centre line than this
 TREE_FAR = 75.0  # [m] and none further out than this
 MOW_STRIPE = 16  # [px] width of a mowing stripe in the grass
+
+
+def _boxes(polys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) corners of each polygon's bounding box [px]."""
+    if len(polys) == 0:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    return polys.min(axis=1), polys.max(axis=1)
 
 
 def _dilate(mask: np.ndarray, reach: int) -> np.ndarray:
@@ -108,6 +116,14 @@ class TrackArt:
             [self._road.reshape(-1, 2), self._gravel.reshape(-1, 2), self._kerbs.reshape(-1, 2)]
         )
         self.bounds = (everything.min(axis=0) - TILE, everything.max(axis=0) + TILE)
+        # Bounding boxes of every road, kerb, gravel and edge polygon, computed once (per tile, computing them
+        # cost as much as the whole track, so a long track's tiles took minutes).
+        self._boxes = {
+            "road": _boxes(self._road),
+            "kerbs": _boxes(self._kerbs),
+            "gravel": _boxes(self._gravel),
+            "edges": _boxes(self._edges),
+        }
 
     # -- geometry ----------------------------------------------------------------------------------------------
     def _px(self, points: np.ndarray) -> np.ndarray:
@@ -157,11 +173,9 @@ class TrackArt:
         spots = np.stack([gx.ravel(), gy.ravel()], axis=1)
         spots += self._rng.uniform(-0.45, 0.45, spots.shape) * TREE_SPACING
         coarse = centre[:: max(int(4.0 / track.spacing), 1)]
-        nearest = np.full(len(spots), np.inf)
-        for start in range(0, len(spots), 2048):
-            chunk = spots[start : start + 2048]
-            d2 = ((chunk[:, None, :] - coarse[None, :, :]) ** 2).sum(axis=2)
-            nearest[start : start + 2048] = np.sqrt(d2.min(axis=1))
+        # Nearest centre-line point of every spot through a k-d tree: O(n log n), where a brute-force search
+        # grew with the track's length times its area (a 30 km track took minutes to load).
+        nearest, _ = cKDTree(coarse).query(spots, distance_upper_bound=margin + TREE_FAR)
         keep = (nearest > margin + TREE_NEAR) & (nearest < margin + TREE_FAR)
         keep &= self._rng.random(len(spots)) < 0.55
         spots = self._px(spots[keep])
@@ -178,11 +192,8 @@ class TrackArt:
             tile.set_at((int(x), int(y)), GRASS_DARK)
         return tile
 
-    def _touching(self, polys: np.ndarray, x0: float, y0: float) -> np.ndarray:
-        if len(polys) == 0:
-            return np.zeros(0, dtype=bool)
-        lo = polys.min(axis=1)
-        hi = polys.max(axis=1)
+    def _touching(self, kind: str, x0: float, y0: float) -> np.ndarray:
+        lo, hi = self._boxes[kind]
         return (hi[:, 0] >= x0) & (lo[:, 0] <= x0 + TILE) & (hi[:, 1] >= y0) & (lo[:, 1] <= y0 + TILE)
 
     def near_track(self, ix: int, iy: int) -> bool:
@@ -207,38 +218,37 @@ class TrackArt:
         origin = np.array([x0, y0], dtype=np.float64)
         surface = self._grass.copy()
         draw_polygon = pygame.draw.polygon
-        for quad in self._gravel[self._touching(self._gravel, x0, y0)]:
+        for quad in self._gravel[self._touching("gravel", x0, y0)]:
             draw_polygon(surface, SAND, quad - origin)
-        kerb_touch = self._touching(self._kerbs, x0, y0)
+        kerb_touch = self._touching("kerbs", x0, y0)
         for quad, white in zip(self._kerbs[kerb_touch], self._kerb_colours[kerb_touch], strict=True):
             draw_polygon(surface, WHITE if white else KERB_RED, quad - origin)
-        road_touch = self._touching(self._road, x0, y0)
+        road_touch = self._touching("road", x0, y0)
         for quad in self._road[road_touch]:
             draw_polygon(surface, TARMAC, quad - origin)
         if road_touch.any() or len(self._gravel):
             self._texture(surface)
-        for a, b in self._edges[self._touching(self._edges, x0, y0)] - origin:
+        for a, b in self._edges[self._touching("edges", x0, y0)] - origin:
             pygame.draw.line(surface, LIGHT_GREY, a, b)
         for quad, colour in self._start:
             draw_polygon(surface, colour, quad - origin)
         for quad in self._marks:
             draw_polygon(surface, WHITE, quad - origin)
-        for x, y, variant in self._trees:
-            if x0 - 12 <= x <= x0 + TILE + 12 and y0 - 12 <= y <= y0 + TILE + 12:
-                image, shadow = self._tree_sprites[int(variant)]
-                px, py = int(x - x0) - image.get_width() // 2, int(y - y0) - image.get_height() // 2
-                surface.blit(shadow, (px + TREE_SHADOW_OFFSET[0], py + TREE_SHADOW_OFFSET[1]))
-                surface.blit(image, (px, py))
+        tx, ty = self._trees[:, 0], self._trees[:, 1]
+        near = (tx >= x0 - 12) & (tx <= x0 + TILE + 12) & (ty >= y0 - 12) & (ty <= y0 + TILE + 12)
+        for x, y, variant in self._trees[near]:
+            image, shadow = self._tree_sprites[int(variant)]
+            px, py = int(x - x0) - image.get_width() // 2, int(y - y0) - image.get_height() // 2
+            surface.blit(shadow, (px + TREE_SHADOW_OFFSET[0], py + TREE_SHADOW_OFFSET[1]))
+            surface.blit(image, (px, py))
         return surface
 
     def _texture(self, surface: pygame.Surface) -> None:
         """Speckle the tarmac and the gravel so they read as surfaces, not flat fills."""
-        pixels = pygame.surfarray.pixels3d(surface)
-        noise = self._rng.random(pixels.shape[:2])
-        tarmac = np.all(pixels == TARMAC, axis=2)
-        pixels[tarmac & (noise < 0.06)] = TARMAC_LIGHT
-        sand = np.all(pixels == SAND, axis=2)
-        pixels[sand & (noise < 0.15)] = SAND_DARK
+        pixels = pygame.surfarray.pixels2d(surface)  # one mapped integer per pixel: one comparison, not three
+        noise = self._rng.random(pixels.shape)
+        pixels[(noise < 0.06) & (pixels == surface.map_rgb(TARMAC))] = surface.map_rgb(TARMAC_LIGHT)
+        pixels[(noise < 0.15) & (pixels == surface.map_rgb(SAND))] = surface.map_rgb(SAND_DARK)
         del pixels
 
     def prerender(self) -> None:

@@ -76,9 +76,9 @@ class LoadingScene(Scene):
         try:
             track = self.track
             if track is None:
-                from game.sim.track.io import load_track
+                from game.track_files import load_race_track
 
-                track = load_track(self.track_path)
+                track = load_race_track(self.track_path)
             if self.build is not None:
                 scene = self.build(track)
             else:
@@ -255,7 +255,11 @@ class RaceScene(Scene):
             audio.play("thud", min(event.value / 8.0, 1.0) * distance_volume(math.hypot(dx, dy)))
         elif event.kind == "lap" and event.car == human:
             audio.play("lap", 0.7)
-            if self.keeps_records and self.ctx.best_laps.submit(self.track_key, self.track.length, event.value):
+            if (
+                self.keeps_records
+                and not self.ctx.autopilot
+                and self.ctx.best_laps.submit(self.track_key, self.track.length, event.value)
+            ):
                 self.saved_best = event.value
                 self.banners.append([[(f"NEW BEST LAP {format_time(event.value)}", YELLOW)], 3.0])
             else:

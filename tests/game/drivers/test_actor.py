@@ -252,3 +252,14 @@ def test_a_training_model_for_another_layout_is_refused(sac_model, tmp_path):
     write_sidecar(tmp_path / "m.json", sidecar_record(observation_version=2))
     with pytest.raises(ModelError, match="observation layout v2"):
         load_sb3(tmp_path / "m.zip")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_bytes_say_not_a_model_file(tmp_path, seed):
+    """Issue 17 #17: random bytes read as "pickled data ... allow_pickle", which tells a user nothing."""
+    path = tmp_path / "noise.npz"
+    path.write_bytes(np.random.default_rng(seed).bytes(4096))
+    with pytest.raises(ModelError) as caught:
+        load_actor(path)
+    message = str(caught.value)
+    assert "noise.npz" in message and "not a model file" in message and "pickle" not in message

@@ -270,3 +270,30 @@ def test_view_round_trips_and_zooms_about_the_cursor():
     for x, y in SQUARE:
         px, py = view.to_screen(x, y)
         assert 0 <= px <= 480 and 12 <= py <= 258
+
+
+@pytest.mark.parametrize("name", ["harbour_hairpins", "norisring", "zandvoort", "brands_hatch"])
+def test_saving_an_unchanged_dense_track_leaves_the_file_as_it_was(tmp_path, name):
+    """Issue 17 #2: Ctrl+S on a shipped track rewrote it with a fraction of its points (Norisring 460 -> 60)."""
+    original = REPO / "tracks" / f"{name}.json"
+    path = tmp_path / original.name
+    path.write_bytes(original.read_bytes())
+    loaded = open_track(path)
+    assert save_draft(loaded.draft, path) is None and not loaded.draft.modified
+    assert path.read_bytes() == original.read_bytes()
+    copy = tmp_path / "copy.json"  # "save as" of the unchanged draft: the whole track, not the thinned one
+    assert save_draft(loaded.draft, copy) is None
+    assert len(load_track(copy).control_points) == len(load_track(original).control_points)
+    assert load_track(copy).length == pytest.approx(load_track(original).length, abs=0.01)
+
+
+def test_an_edit_undone_is_unchanged_again(tmp_path):
+    original = REPO / "tracks" / "norisring.json"
+    path = tmp_path / original.name
+    path.write_bytes(original.read_bytes())
+    draft = open_track(path).draft
+    x, y = draft.points[5]
+    draft.move_point(5, x + 3.0, y)
+    draft.undo()
+    assert save_draft(draft, path) is None
+    assert path.read_bytes() == original.read_bytes()

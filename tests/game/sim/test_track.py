@@ -240,3 +240,36 @@ def test_projection_on_the_shipped_figure_eight() -> None:
     track = load_track(REPO_ROOT / "tracks" / "viaduct_eight.json")
     assert track.metadata["crossing"] is True
     assert walk_and_project(track, 2.0) < 1.0
+
+
+def _circle(length_m: float, points: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    radius = length_m / (2.0 * np.pi)
+    angles = np.linspace(0.0, 2.0 * np.pi, points, endpoint=False)
+    return (
+        np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1),
+        np.full(points, 6.0),
+        np.full(points, 6.0),
+    )
+
+
+@pytest.mark.parametrize(
+    "length_m, points, message",
+    [(1_005_000.0, 21_344, "too (long|many)"), (100_000.0, 2_000, "too long"), (20_000.0, 50_000, "too many")],
+)
+def test_huge_tracks_are_refused_before_anything_big_is_built(length_m, points, message) -> None:
+    """Issue 17 #6: a 20 KB file describing a 1,005 km circle took 8.4 GB and 51 s."""
+    import time
+
+    from game.sim.track import MAX_CONTROL_POINTS, MAX_TRACK_LENGTH
+
+    centre, left, right = _circle(length_m, points)
+    started = time.perf_counter()
+    with pytest.raises(TrackError, match=message) as caught:
+        Track("Huge", centre, left, right)
+    assert time.perf_counter() - started < 0.5
+    assert f"{MAX_TRACK_LENGTH / 1000:.0f} km" in str(caught.value) or str(MAX_CONTROL_POINTS) in str(caught.value)
+
+
+def test_a_long_real_circuit_is_still_allowed() -> None:
+    centre, left, right = _circle(25_000.0, 2_500)  # the longest real circuits are about 25 km
+    assert Track("Long", centre, left, right).length == pytest.approx(25_000.0, rel=1e-3)

@@ -180,9 +180,9 @@ def test_broken_track_file_shows_a_message(app_factory, tmp_path):
 def test_best_lap_is_saved(app_factory, ring_track, no_models, data_dir):
     from game.ui.scenes.race_scene import RaceScene
 
-    app = app_factory(autopilot=True)
+    app = app_factory()  # a player's laps (--autopilot laps are not personal bests: test_command_line.py)
     scene = RaceScene(app.ctx, ring_track, Path("tracks/test_ring.json"), RaceConfig(laps=1, rivals=0))
-    scene.race.autopilot = True
+    scene.race.autopilot = True  # stands in for the player's hands
     while not scene.race.finished(0):
         scene.update(0.25)
     assert app.ctx.best_laps.get("test_ring", ring_track.length) == pytest.approx(scene.race.timers[0].best_lap)
