@@ -3,7 +3,7 @@
 ``<data dir>/ghosts/<track file stem>.json`` holds the player's best time-trial lap on a track and
 ``<data dir>/ghosts/ai/<track file stem>.json`` the AI's, recorded on demand by the model that drives the rivals
 there (:func:`ai_ghost`) and kept until the track or the model changes. Files are written atomically; a broken one
-is renamed aside (``*.broken.json``) and a message says so, never an exception.
+is set aside (``<name>.bak``, never overwriting an earlier one) and a message says so, never an exception.
 """
 
 from __future__ import annotations

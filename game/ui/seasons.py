@@ -1,7 +1,7 @@
 """The championship on disk: one season in the user's data folder, saved after every race, resumed from the menu.
 
 ``<data dir>/championship.json`` holds the season (:mod:`game.sim.championship` has the format), written
-atomically. A broken file is renamed aside (``championship.broken.json``) with a message, never an exception.
+atomically. A broken file is set aside (``championship.json.bak``) with a message, never an exception.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def test_broken_season_file_is_set_aside_and_a_new_one_starts(data_dir, monkeypa
     (data_dir / "championship.json").write_text('{"format": "retroracer-championship", "version": 1}')
     app = App(LaunchOptions(championship=True, mute=True, scale=1))
     assert type(app.top).__name__ == "StandingsScene" and app.top.season.round_index == 0
-    assert (data_dir / "championship.broken.json").exists()
+    assert (data_dir / "championship.json.bak").exists()
     assert any("BROKEN" in text for text, _ in app.ctx.toasts)
     pygame.quit()
 

@@ -41,7 +41,7 @@ def test_broken_ghost_is_set_aside_with_a_message(ring_file, no_models, data_dir
     (folder / "test_ring.json").write_text('{"format": "retroracer-ghost", "version": 1, "samples": "no"}')
     app = App(LaunchOptions(track=ring_file, time_trial=True, mute=True, scale=1))
     run_until(app, lambda: type(app.top).__name__ == "TimeTrialScene", dt=1 / 60)
-    assert (folder / "test_ring.broken.json").exists() and not (folder / "test_ring.json").exists()
+    assert (folder / "test_ring.json.bak").exists() and not (folder / "test_ring.json").exists()
     assert any("BROKEN" in text for text, _ in app.ctx.toasts)
     assert app.top.target is None
     pygame.quit()
