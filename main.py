@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 open_track(editor_track)
             elif args.track is not None:
-                from game.track_files import load_race_track
+                from game.editor.track_files import load_race_track
 
                 race_track = load_race_track(args.track)
         except TrackError as exc:

@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from agents.train import make_vec_env, new_model, training_tracks
+    from agents.run_env import make_vec_env, training_tracks
+    from agents.sac import new_model
 
     overrides = {"learning_starts": args.warmup, "buffer_size": 100_000, "logdir": "", "tracks": args.tracks}
     if args.batch_size:

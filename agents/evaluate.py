@@ -97,7 +97,7 @@ class EvalResult:
 
 
 def load_track_file(path: str | os.PathLike[str], rules: bool = True) -> Track:
-    """A track JSON or a racetrack-database circuit CSV (:func:`game.track_files.load_race_track`).
+    """A track JSON or a racetrack-database circuit CSV (:func:`game.editor.track_files.load_race_track`).
 
     Args:
         path: The file.
@@ -107,7 +107,7 @@ def load_track_file(path: str | os.PathLike[str], rules: bool = True) -> Track:
     Raises:
         TrackError: Unreadable or invalid track.
     """
-    from game.track_files import load_race_track, read_track_file
+    from game.editor.track_files import load_race_track, read_track_file
 
     return load_race_track(path) if rules else read_track_file(path)
 

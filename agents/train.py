@@ -47,25 +47,35 @@ from agents.config import (
     add_config_arguments,
     config_for_mode,
     from_dict,
-    install_path,
     resolved,
     to_dict,
-    updates_per_env_step,
     validate,
 )
+from agents.install import install_model
+from agents.preflight import check_device, check_outputs
+from agents.run_env import (
+    FINAL_EVAL_SEED,
+    environment_settings,
+    evaluation_tracks,
+    make_vec_env,
+    observation_version_to_train,
+    training_tracks,
+)
+from agents.sac import base_network, hyperparameters, load_checkpoint, load_model, new_model
 from game.sim.track import Track, TrackError
 
 if TYPE_CHECKING:
     from agents.callbacks.progress import StatusFile
 
-EVAL_TRACK_SEED = 900_001  # first seed of the generated evaluation tracks (fixed, so that curves compare)
-FINAL_EVAL_SEED = 20_000
 SB3_LOG_INTERVAL = 50  # episodes between SB3's own TensorBoard dumps
 
 
 # -- setup ----------------------------------------------------------------------------------------------------------
 def seed_everything(seed: int) -> None:
-    """Seed Python's random, NumPy and PyTorch (the envs are seeded by SB3 from the model's seed)."""
+    """Seed Python's random, NumPy and PyTorch with the run's seed (:func:`run_seed`).
+
+    The model's envs and action space get the same seed from ``model.set_random_seed`` once the model exists.
+    """
     from stable_baselines3.common.utils import set_random_seed
 
     set_random_seed(seed)
@@ -75,232 +85,6 @@ def default_run_name(config: TrainConfig) -> str:
     """``<mode>-<track or random>-s<seed>-<date-time>``."""
     what = Path(config.track).stem if config.track else ("tracks" if config.tracks else "random")
     return f"{config.mode}-{what}-s{config.seed}-{_dt.datetime.now():%Y%m%d-%H%M%S}"
-
-
-def training_tracks(config: TrainConfig) -> list[Track]:
-    """The fixed tracks of a run (empty: random tracks every episode)."""
-    from agents.evaluate import load_track_file
-
-    if config.track:
-        return [load_track_file(config.track)]
-    return [load_track_file(path) for path in config.tracks]
-
-
-def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Track]:
-    """``--eval-tracks``, else the training tracks (three at most), else three generated tracks."""
-    from agents.evaluate import load_track_file
-
-    if config.eval_tracks:
-        return [load_track_file(path) for path in config.eval_tracks]
-    if train_tracks:
-        return train_tracks[:3]
-    from game.sim.track.generator import generate_track
-
-    settings = generator_settings(config)
-    return [generate_track(EVAL_TRACK_SEED + i, settings) for i in range(config.eval_generated)]
-
-
-def generator_settings(config: TrainConfig) -> Any:
-    """The random tracks' settings, with the config's variety."""
-    from game.sim.track.generator import GeneratorSettings
-
-    return GeneratorSettings(
-        feature_mix_spread=config.track_mix_spread,
-        wide_share=config.wide_track_share,
-        circuit_corner_share=config.circuit_corner_share,
-        width_zones=config.track_width_zones,
-        brake_zone_share=config.track_brake_zone_share,
-    )
-
-
-def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: int | None = None) -> Any:
-    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one DummyVecEnv.
-
-    ``observation_version``: the layout the model reads (default: the current one; a fine-tune of a model made
-    for layout v3 trains on v3 observations).
-    """
-    from stable_baselines3.common.monitor import Monitor
-    from stable_baselines3.common.vec_env import DummyVecEnv
-
-    from agents.env import RetroRacerEnv
-
-    if config.traffic:
-        from agents.traffic.training import make_traffic_vec_env
-
-        return make_traffic_vec_env(config, tracks, None if tracks else generator_settings(config))
-    from game.sim.observation_layout import OBSERVATION_VERSION
-
-    def make() -> Any:
-        env = RetroRacerEnv(
-            tracks=tracks or None,
-            randomize_track=not tracks,
-            start=config.start,
-            max_episode_steps=config.max_episode_steps,
-            reward=reward_config(config),
-            episodes_per_track=config.episodes_per_track,
-            generator=None if tracks else generator_settings(config),
-            grid_slots=config.grid_slots,
-            standing_start_prob=config.standing_start_share,
-            observation_version=observation_version or OBSERVATION_VERSION,
-        )
-        return Monitor(env)
-
-    return DummyVecEnv([make for _ in range(config.n_envs)])
-
-
-def _ent_coef(text: str) -> str | float:
-    return text if text.startswith("auto") else float(text)
-
-
-def _schedule(value: float) -> Any:
-    try:
-        from stable_baselines3.common.utils import FloatSchedule
-
-        return FloatSchedule(value)
-    except ImportError:  # SB3 < 2.6
-        from stable_baselines3.common.utils import constant_fn
-
-        return constant_fn(value)
-
-
-def optimizers(model: Any) -> list[Any]:
-    """Actor, critic and (when learned) entropy-coefficient optimisers of a SAC model."""
-    found = [model.actor.optimizer, model.critic.optimizer]
-    if model.ent_coef_optimizer is not None:
-        found.append(model.ent_coef_optimizer)
-    return found
-
-
-def set_learning_rate(model: Any, learning_rate: float) -> None:
-    """Make every optimiser of a SAC model run at ``learning_rate``, now and in every later update.
-
-    Setting ``model.learning_rate`` alone changes nothing: SB3 takes the rate from ``model.lr_schedule`` at each
-    update, and a loaded model's optimisers keep the rate saved in their state until then.
-    """
-    from stable_baselines3.common.utils import update_learning_rate
-
-    model.learning_rate = learning_rate
-    model.lr_schedule = _schedule(learning_rate)
-    for optimizer in optimizers(model):
-        update_learning_rate(optimizer, learning_rate)
-
-
-def _changeable_hyperparameters(config: TrainConfig) -> dict[str, Any]:
-    """SAC settings that may differ between a saved model and the run that continues it."""
-    return {
-        "learning_starts": config.learning_starts,
-        "batch_size": config.batch_size,
-        "tau": config.tau,
-        "gamma": config.gamma,
-        "train_freq": config.train_freq,
-        "gradient_steps": config.gradient_steps,
-        "buffer_size": config.buffer_size,
-        "tensorboard_log": config.logdir or None,
-        "verbose": 0,
-    }
-
-
-def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
-    """Load an SB3 SAC model to go on training with ``config``'s settings and learning rate.
-
-    The learning rate goes in through ``custom_objects`` (so the saved schedule is neither unpickled nor used),
-    and :func:`set_learning_rate` also rewrites the rate in the loaded optimiser states.
-
-    Raises:
-        ModelError: Missing, corrupt or foreign file, or spaces that do not match the env.
-    """
-    from agents.models import load_sb3
-
-    custom = {"learning_rate": config.learning_rate, "lr_schedule": _schedule(config.learning_rate)}
-    model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
-    set_learning_rate(model, config.learning_rate)
-    if config.target_entropy is not None:
-        model.target_entropy = float(config.target_entropy)  # read at every update
-    return model
-
-
-def new_model(venv: Any, config: TrainConfig) -> Any:
-    """A fresh SAC model with ``config``'s hyperparameters."""
-    from stable_baselines3 import SAC
-
-    return SAC(
-        "MlpPolicy",
-        venv,
-        learning_rate=config.learning_rate,
-        ent_coef=_ent_coef(config.ent_coef),
-        target_entropy="auto" if config.target_entropy is None else float(config.target_entropy),
-        policy_kwargs={"net_arch": list(config.net_arch)},
-        n_steps=config.n_steps,
-        seed=config.seed,
-        device=config.device,
-        **_changeable_hyperparameters(config),
-    )
-
-
-def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
-    """The hyperparameters the model really trains with (rl-zoo style), read from the model."""
-    import torch
-
-    ent_coef = float(model.log_ent_coef.exp().item()) if model.log_ent_coef is not None else float(model.ent_coef)
-    return {
-        "algorithm": "SAC",
-        "policy": "MlpPolicy",
-        "learning_rate": float(model.lr_schedule(1.0)),
-        "optimizer_learning_rates": [group["lr"] for opt in optimizers(model) for group in opt.param_groups],
-        "buffer_size": int(model.buffer_size),
-        "batch_size": int(model.batch_size),
-        "tau": float(model.tau),
-        "gamma": float(model.gamma),
-        "n_steps": int(getattr(model, "n_steps", 1)),
-        "train_freq": int(model.train_freq.frequency),
-        "train_freq_unit": str(model.train_freq.unit.value),
-        "gradient_steps": int(config.gradient_steps),
-        "n_envs": int(model.n_envs),
-        "updates_per_env_step": updates_per_env_step(config),
-        "learning_starts": int(model.learning_starts),
-        "policy_warmup_steps": int(config.policy_warmup_steps),
-        "ent_coef": config.ent_coef,
-        "ent_coef_now": ent_coef,
-        "target_entropy": float(model.target_entropy),
-        "policy_kwargs": {k: v for k, v in model.policy_kwargs.items() if k in ("net_arch", "n_critics")},
-        "activation": "relu",
-        "normalization": "none (the observation is already scaled; no VecNormalize)",
-        "device": str(model.device),
-        "torch_threads": torch.get_num_threads(),
-    }
-
-
-def reward_config(config: TrainConfig) -> Any:
-    """The env's reward settings, with the config's overrides."""
-    from agents.config import REWARD_OVERRIDES
-    from agents.reward import RewardConfig
-
-    overrides = {name: getattr(config, name) for name in REWARD_OVERRIDES if getattr(config, name) is not None}
-    reward = dataclasses.replace(RewardConfig(), **overrides)
-    if config.stuck_penalty is None:  # never cheaper to stop than to crash
-        reward = dataclasses.replace(reward, stuck_penalty=max(reward.stuck_penalty, reward.off_track_penalty))
-    return reward
-
-
-def environment_settings(config: TrainConfig, observation_version: int) -> dict[str, Any]:
-    """Reward, car and episode settings of the env, for the sidecar."""
-    from agents.env import FRAME_SKIP
-    from game.sim.observation_layout import observation_size
-    from game.sim.physics import DEFAULT_CAR, PHYSICS_DT
-
-    return {
-        "observation_size": observation_size(observation_version),
-        "observation_version": observation_version,
-        "frame_skip": FRAME_SKIP,
-        "physics_dt": PHYSICS_DT,
-        "start": config.start,
-        "grid_slots": config.grid_slots,
-        "standing_start_share": config.standing_start_share,
-        "max_episode_steps": config.max_episode_steps,
-        "track_generator": dataclasses.asdict(generator_settings(config)),
-        "reward": dataclasses.asdict(reward_config(config)),
-        "car": dataclasses.asdict(DEFAULT_CAR),
-    }
 
 
 @contextlib.contextmanager
@@ -319,64 +103,6 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def check_device(device: str) -> None:
-    """Refuse a CUDA device on a machine without one (torch would quietly train on the CPU, the sidecar say cuda).
-
-    Raises:
-        ValueError: With what to use instead.
-    """
-    if not device.startswith("cuda"):
-        return
-    import torch
-
-    if not torch.cuda.is_available():
-        raise ValueError(f"--device {device}: this machine has no CUDA device; use --device cpu (or auto)")
-    index = int(device.split(":", 1)[1]) if ":" in device else 0
-    if index >= torch.cuda.device_count():
-        raise ValueError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA device(s)")
-
-
-def check_outputs(config: TrainConfig) -> None:
-    """Before any training: every folder the run writes to can be written, and the model goes into a run folder.
-
-    Raises:
-        ValueError: Naming the option and the folder.
-    """
-    import game.paths
-
-    out = Path(str(config.out))
-    models = Path(game.paths.MODELS_DIR).resolve()
-    if out.resolve().is_relative_to(models):
-        raise ValueError(
-            f"--out {out} is in the models folder {models}: train into a run folder (the default) and add "
-            "--install to install the finished, evaluated model (the files it replaces are kept)"
-        )
-    folders = [("--out", out.parent), ("--run-dir", Path(str(config.run_dir)))]
-    if config.logdir:
-        folders.append(("--logdir", Path(config.logdir)))
-    if config.status_file:
-        folders.append(("--status-file", Path(config.status_file).parent))
-    if config.install:
-        folders.append(("--install", install_path(config.mode, config.track).parent))
-    for option, folder in folders:
-        problem = _unwritable(folder)
-        if problem:
-            raise ValueError(f"{option}: cannot write to {folder} ({problem})")
-
-
-def _unwritable(folder: Path) -> str | None:
-    """None when a file can be made in ``folder`` (made if missing), else why not."""
-    import tempfile
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None
 
 
 # -- the run --------------------------------------------------------------------------------------------------------
@@ -444,279 +170,219 @@ def _run(
     """The run of :func:`train` (``config`` resolved), reporting to ``status`` when there is one."""
     import torch
 
-    from agents.callbacks.checkpoints import (
-        CHECKPOINT_STATE,
-        CheckpointCallback,
-        CheckpointError,
-        WallClock,
-        checkpoint_candidates,
-        save_checkpoint,
-    )
-    from agents.callbacks.evaluation import EvalCallback
-    from agents.callbacks.progress import ProgressCallback, evaluation_summary
-    from agents.callbacks.warmup import PolicyWarmupCallback
+    from agents.callbacks.checkpoints import WallClock
     from agents.models import ModelPaths
-    from game.sim.files import clean_temp_files
 
     torch.set_num_threads(config.torch_threads)
     paths = ModelPaths.of(config.out)
+    candidates = checkpoints_to_resume(config, paths)
+    seed = run_seed(config, candidates[0] if candidates else None)
+    seed_everything(seed)  # Python, NumPy, PyTorch: before the networks are made
+    train_tracks = training_tracks(config)
+    eval_tracks = evaluation_tracks(config, train_tracks)
+    first = candidates[0] if candidates else None
+    venv = make_vec_env(config, train_tracks, observation_version_to_train(config, first))
+    model, state, config = model_to_train(config, candidates, venv)
+    model.set_random_seed(run_seed(config, state))  # the envs and the action space: the one other seed
+    run_name = state.run_name if state is not None else config.run_name or default_run_name(config)
+    clock = WallClock(state.wall_time_s if state is not None else 0.0)
+    if status is not None:
+        status.clock = clock
+    parts = RunParts(config, model, venv, run_name, clock, status, paths, eval_tracks)
+    callbacks = parts.callbacks(on_evaluation)
+    interrupted = parts.learn(callbacks, state)
+    return parts.finish(interrupted, argv)
+
+
+def run_seed(config: TrainConfig, state: Any) -> int:
+    """The seed of a run: ``--seed``, moved on by the steps done when it resumes (so a resumed run draws anew)."""
+    return config.seed + (state.num_timesteps if state is not None else 0)
+
+
+def checkpoints_to_resume(config: TrainConfig, paths: Any) -> list[Any]:
+    """With ``--resume``, the run folder's readable checkpoints, newest first; temp files of a killed run go.
+
+    Raises:
+        CheckpointError: There are checkpoints, but none can be read.
+    """
+    from agents.callbacks.checkpoints import CHECKPOINT_STATE, CheckpointError, checkpoint_candidates
+    from game.sim.files import clean_temp_files
+
     # Temp files that a killed run left (a checkpoint's replay buffer can be ~100 MB): this run owns these names.
     for folder, prefix in ((config.run_dir, "ckpt_"), (config.run_dir, CHECKPOINT_STATE), (paths.zip.parent, "")):
         clean_temp_files(folder, prefix if prefix else paths.zip.stem + ".")
-    candidates: list[Any] = []
-    if config.resume:
-        candidates, problems = checkpoint_candidates(config.run_dir)
-        for problem in problems:
-            print(f"warning: {problem}", file=sys.stderr)
-        if not candidates and (problems or list(Path(str(config.run_dir)).glob("ckpt_*.zip"))):
-            raise CheckpointError(f"cannot resume from {config.run_dir}: no checkpoint there can be read")
-        if not candidates:
-            print(f"no checkpoint in {config.run_dir}: starting a new run", file=sys.stderr)
-    seed_everything(config.seed if not candidates else config.seed + candidates[0].num_timesteps)
-    train_tracks = training_tracks(config)
-    eval_tracks = evaluation_tracks(config, train_tracks)
-    venv = make_vec_env(
-        config, train_tracks, observation_version_to_train(config, candidates[0] if candidates else None)
-    )
+    if not config.resume:
+        return []
+    candidates, problems = checkpoint_candidates(config.run_dir)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if not candidates and (problems or list(Path(str(config.run_dir)).glob("ckpt_*.zip"))):
+        raise CheckpointError(f"cannot resume from {config.run_dir}: no checkpoint there can be read")
+    if not candidates:
+        print(f"no checkpoint in {config.run_dir}: starting a new run", file=sys.stderr)
+    return candidates
 
-    state = None
+
+def model_to_train(config: TrainConfig, candidates: list[Any], venv: Any) -> tuple[Any, Any, TrainConfig]:
+    """(model, the checkpoint resumed or None, config): a checkpoint, else the base (finetune), else a new model.
+
+    A new model starts from ``--init-from`` (or, finetuning in traffic, from the base) when given, widened to the
+    current observation layout (:func:`agents.traffic.training.widen_model`).
+
+    Raises:
+        CheckpointError: There were checkpoints to resume from, but none could be loaded.
+    """
+    from agents.callbacks.checkpoints import CheckpointError
+
     for candidate in candidates:
         try:
             model = load_checkpoint(config, candidate, venv)
         except CheckpointError as exc:
             print(f"warning: {exc}: trying the checkpoint before it", file=sys.stderr)
             continue
-        state = candidate
         if candidate is not candidates[0]:
             print(f"resuming from {candidate.model} ({candidate.num_timesteps} steps)", file=sys.stderr)
-        break
-    if candidates and state is None:
+        return model, candidate, config
+    if candidates:
         raise CheckpointError(f"cannot resume from {config.run_dir}: none of its checkpoints can be loaded")
-    if state is not None:
-        model.set_random_seed(config.seed + state.num_timesteps)
-        run_name = state.run_name
-    elif config.mode == "finetune" and not config.traffic:
+    if config.mode == "finetune" and not config.traffic:
         model = load_model(config.base, venv, config)
-        config = dataclasses.replace(config, net_arch=base_network(model, config))
-        model.set_random_seed(config.seed)
-        run_name = config.run_name or default_run_name(config)
-    else:
-        model = new_model(venv, config)
-        source = config.init_from or (config.base if config.mode == "finetune" else None)
-        if source:
-            from agents.models import load_sb3
-            from agents.traffic.training import widen_model
+        return model, None, dataclasses.replace(config, net_arch=base_network(model, config))
+    model = new_model(venv, config)
+    source = config.init_from or (config.base if config.mode == "finetune" else None)
+    if source:
+        from agents.models import load_sb3
+        from agents.traffic.training import widen_model
 
-            widen_model(model, load_sb3(source, device=config.device))
-        run_name = config.run_name or default_run_name(config)
-    clock = WallClock(state.wall_time_s if state is not None else 0.0)
-    if status is not None:
-        status.clock = clock
-    config_record = to_dict(config)
+        widen_model(model, load_sb3(source, device=config.device))
+    return model, None, config
 
-    def checkpoint() -> None:
+
+@dataclasses.dataclass
+class RunParts:
+    """The pieces of one run after its model exists: callbacks, the learning loop, the final save."""
+
+    config: TrainConfig
+    model: Any
+    venv: Any
+    run_name: str
+    clock: Any
+    status: Any
+    paths: Any
+    eval_tracks: list[Track]
+    progress: Any = None
+    evaluator: Any = None
+
+    def checkpoint(self) -> None:
+        """Save a checkpoint of the model (and its replay buffer) into the run folder."""
+        from agents.callbacks.checkpoints import save_checkpoint
+
+        config = self.config
         save_checkpoint(
-            model,
+            self.model,
             config.run_dir,
-            run_name,
-            config_record,
-            clock.seconds(),
+            self.run_name,
+            to_dict(config),
+            self.clock.seconds(),
             with_replay_buffer=config.save_replay_buffer,
             keep=config.keep_checkpoints,
         )
 
-    progress = ProgressCallback(config.steps, clock, show_bar=config.progress, status=status)
-    callbacks: list[Any] = [progress]
-    if config.policy_warmup_steps > 0:
-        callbacks.append(PolicyWarmupCallback(config.policy_warmup_steps, config.gradient_steps))
-    if config.traffic and config.opponent_snapshot_every > 0:
-        from agents.traffic.training import OpponentSnapshotCallback, pool_of
+    def callbacks(self, on_evaluation: Callable[[int, list[Any]], None] | None) -> list[Any]:
+        """Progress, warm-up, opponent snapshots, checkpoints and periodic evaluation, as configured."""
+        from agents.callbacks.checkpoints import CheckpointCallback
+        from agents.callbacks.evaluation import EvalCallback
+        from agents.callbacks.progress import ProgressCallback
+        from agents.callbacks.warmup import PolicyWarmupCallback
 
-        callbacks.append(OpponentSnapshotCallback(pool_of(venv), config.opponent_snapshot_every))
-    if config.checkpoint_every > 0:
-        callbacks.append(CheckpointCallback(config.checkpoint_every, checkpoint))
-    evaluator = None
-    if config.eval_every > 0 and eval_tracks:
-        evaluator = EvalCallback(
-            eval_tracks,
-            config.eval_every,
-            config.eval_episodes,
-            paths.curve,
-            clock,
-            status=status,
-            on_result=on_evaluation,
-        )
-        callbacks.append(evaluator)
+        config = self.config
+        self.progress = ProgressCallback(config.steps, self.clock, show_bar=config.progress, status=self.status)
+        callbacks: list[Any] = [self.progress]
+        if config.policy_warmup_steps > 0:
+            callbacks.append(PolicyWarmupCallback(config.policy_warmup_steps, config.gradient_steps))
+        if config.traffic and config.opponent_snapshot_every > 0:
+            from agents.traffic.training import OpponentSnapshotCallback, pool_of
 
-    remaining = config.steps - model.num_timesteps if state is not None else config.steps
-    interrupted = False
-    with sigterm_as_interrupt():
-        try:
-            if remaining > 0:
-                from stable_baselines3.common.callbacks import CallbackList
-
-                model.learn(
-                    total_timesteps=remaining,
-                    callback=CallbackList(callbacks),
-                    log_interval=SB3_LOG_INTERVAL,
-                    tb_log_name=run_name,
-                    reset_num_timesteps=state is None,
-                )
-        except KeyboardInterrupt:
-            interrupted = True
-            print(f"\ninterrupted at {model.num_timesteps} steps: saving", file=sys.stderr)
-        finally:
-            progress.close()
-        model.gradient_steps = config.gradient_steps  # PolicyWarmupCallback may have left 0
-        if config.checkpoint_every > 0 or interrupted:
-            checkpoint()
-        selected_steps = model.num_timesteps
-        if config.keep_best and evaluator is not None:
-            selected_steps = select_best_policy(model, evaluator, evaluate_last=not interrupted)
-        evaluation: list[dict[str, Any]] = []
-        if not interrupted and config.final_eval_episodes > 0 and eval_tracks:
-            from agents.evaluate import evaluate
-
-            evaluation = [
-                evaluate(model, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
-                for track in eval_tracks
-            ]
-            if status is not None:
-                status.update(last_eval=evaluation_summary(model.num_timesteps, clock.seconds(), evaluation, True))
-        result = save_outputs(
-            model,
-            config,
-            paths,
-            run_name,
-            clock.seconds(),
-            interrupted,
-            evaluation,
-            steps_per_s=progress.steps_per_s,
-            argv=argv,
-            selected_steps=selected_steps,
-        )
-    if config.install:
-        result.installed, result.install_note = install_model(config, paths, interrupted, evaluation, eval_tracks)
-    return result
-
-
-def observation_version_to_train(config: TrainConfig, state: Any) -> int:
-    """The observation layout of the run: the checkpoint's when resuming, the base's for a fine-tune, else current."""
-    from agents.models import observation_version_of_file
-    from game.sim.observation_layout import OBSERVATION_VERSION
-
-    if state is not None:
-        return observation_version_of_file(Path(config.run_dir) / state.model)
-    if config.mode == "finetune" and not config.traffic:  # traffic widens the base to the current layout
-        return observation_version_of_file(config.base)
-    return OBSERVATION_VERSION
-
-
-def install_model(
-    config: TrainConfig, paths: Any, interrupted: bool, evaluation: list[dict[str, Any]], eval_tracks: list[Track]
-) -> tuple[Path | None, str]:
-    """``--install``: copy a finished, evaluated model into the models folder, unless the installed one is better.
-
-    The installed model is evaluated on the same tracks from the same starts; the new one is installed when it
-    scores at least as well (lap completion first, then the ratio to the reference lap), or when the installed
-    one cannot be loaded. All files go in together; the ones they replace are kept in ``<models>/backup/``.
-
-    Returns:
-        (the installed .npz or None, a line saying what was done and why).
-    """
-    import game.paths
-    from agents.models import ModelPaths
-    from game.drivers.actor import ModelError, load_actor
-    from game.sim.files import install_together
-
-    target = ModelPaths.of(install_path(config.mode, config.track))
-    if interrupted:
-        return None, f"not installed into {target.zip.parent}: the run was interrupted"
-    if not evaluation:
-        return None, f"not installed into {target.zip.parent}: the model was not evaluated"
-    new_score = _score(evaluation)
-    if target.npz.is_file():
-        from agents.evaluate import evaluate
-
-        try:
-            installed = load_actor(target.npz)
-        except ModelError:
-            old_score = None
-        else:
-            old = [
-                evaluate(installed, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
-                for track in eval_tracks
-            ]
-            old_score = _score(old)
-        if old_score is not None and old_score > new_score:
-            return None, (
-                f"not installed: the installed {target.npz.name} scores better on the same tracks (lap completion "
-                f"{old_score[0]:.0%} vs {new_score[0]:.0%}, ratio {-old_score[1]:.3f} vs {-new_score[1]:.3f})"
+            callbacks.append(OpponentSnapshotCallback(pool_of(self.venv), config.opponent_snapshot_every))
+        if config.checkpoint_every > 0:
+            callbacks.append(CheckpointCallback(config.checkpoint_every, self.checkpoint))
+        if config.eval_every > 0 and self.eval_tracks:
+            self.evaluator = EvalCallback(
+                self.eval_tracks,
+                config.eval_every,
+                config.eval_episodes,
+                self.paths.curve,
+                self.clock,
+                status=self.status,
+                on_result=on_evaluation,
             )
-    backup = game.paths.model_backup_dir(target.zip.stem)
-    sources = {
-        target.zip: paths.zip,
-        target.sidecar: paths.sidecar,
-        target.curve: paths.curve if paths.curve.is_file() else None,
-        target.npz: paths.npz,
-    }
-    kept = install_together(sources, backup_dir=backup)
-    note = f"installed {target.npz} (and its .zip, .json)"
-    return target.npz, note + (f"; the files it replaced are in {backup}" if kept else "")
+            callbacks.append(self.evaluator)
+        return callbacks
 
+    def learn(self, callbacks: list[Any], state: Any) -> bool:
+        """Train to ``--steps`` (from where a checkpoint left off); returns whether Ctrl-C or SIGTERM stopped it."""
+        from stable_baselines3.common.callbacks import CallbackList
 
-def _score(evaluation: list[dict[str, Any]]) -> tuple[float, float]:
-    """:func:`agents.callbacks.evaluation.evaluation_score` of evaluation dictionaries."""
-    from types import SimpleNamespace
+        model, config = self.model, self.config
+        remaining = config.steps - model.num_timesteps if state is not None else config.steps
+        interrupted = False
+        with sigterm_as_interrupt():
+            try:
+                if remaining > 0:
+                    model.learn(
+                        total_timesteps=remaining,
+                        callback=CallbackList(callbacks),
+                        log_interval=SB3_LOG_INTERVAL,
+                        tb_log_name=self.run_name,
+                        reset_num_timesteps=state is None,
+                    )
+            except KeyboardInterrupt:
+                interrupted = True
+                print(f"\ninterrupted at {model.num_timesteps} steps: saving", file=sys.stderr)
+            finally:
+                self.progress.close()
+            model.gradient_steps = config.gradient_steps  # PolicyWarmupCallback may have left 0
+            if config.checkpoint_every > 0 or interrupted:
+                self.checkpoint()
+        return interrupted
 
-    from agents.callbacks.evaluation import evaluation_score
+    def finish(self, interrupted: bool, argv: list[str] | None) -> TrainResult:
+        """Keep the best evaluated policy, evaluate it, save the model's files, install them if asked."""
+        from agents.callbacks.progress import evaluation_summary
 
-    return evaluation_score([SimpleNamespace(**ev) for ev in evaluation])
+        model, config = self.model, self.config
+        with sigterm_as_interrupt():
+            selected_steps = model.num_timesteps
+            if config.keep_best and self.evaluator is not None:
+                selected_steps = select_best_policy(model, self.evaluator, evaluate_last=not interrupted)
+            evaluation: list[dict[str, Any]] = []
+            if not interrupted and config.final_eval_episodes > 0 and self.eval_tracks:
+                from agents.evaluate import evaluate
 
-
-def base_network(model: Any, config: TrainConfig) -> list[int]:
-    """The hidden layers of a loaded base model; a fine-tune keeps them.
-
-    Raises:
-        ValueError: ``--net-arch`` asked for another network than the base model's (the default asks for none).
-    """
-    arch = model.policy_kwargs.get("net_arch", [])
-    arch = list(arch) if isinstance(arch, list | tuple) else arch
-    default = TrainConfig().net_arch
-    if list(config.net_arch) not in (arch, default):
-        raise ValueError(
-            f"--net-arch {' '.join(map(str, config.net_arch))} is not the base model's network ({arch}): "
-            "a fine-tune keeps the base's network"
-        )
-    return arch if isinstance(arch, list) else list(config.net_arch)
-
-
-def load_checkpoint(config: TrainConfig, state: Any, venv: Any) -> Any:
-    """The model of a checkpoint, with its replay buffer, to go on training with ``config``.
-
-    Raises:
-        CheckpointError: The model or the replay buffer cannot be loaded (truncated, damaged).
-    """
-    from agents.callbacks.checkpoints import CheckpointError
-    from game.drivers.actor import ModelError
-
-    run_dir = Path(str(config.run_dir))
-    try:
-        model = load_model(run_dir / state.model, venv, config)
-    except ModelError as exc:
-        raise CheckpointError(f"checkpoint {state.model}: {exc}") from None
-    if state.replay_buffer:
-        try:
-            model.load_replay_buffer(run_dir / state.replay_buffer)
-        except Exception as exc:  # noqa: BLE001  # unpickling a damaged file raises almost anything
-            raise CheckpointError(f"checkpoint {state.replay_buffer}: unreadable ({type(exc).__name__})") from None
-        model.replay_buffer.device = model.device  # the checkpoint may come from another device
-        if model.replay_buffer.n_envs != venv.num_envs:
-            raise SystemExit(
-                f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
-                f"this run has {venv.num_envs}: resume with --n-envs {model.replay_buffer.n_envs}"
+                evaluation = [
+                    evaluate(model, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
+                    for track in self.eval_tracks
+                ]
+                if self.status is not None:
+                    summary = evaluation_summary(model.num_timesteps, self.clock.seconds(), evaluation, True)
+                    self.status.update(last_eval=summary)
+            result = save_outputs(
+                model,
+                config,
+                self.paths,
+                self.run_name,
+                self.clock.seconds(),
+                interrupted,
+                evaluation,
+                steps_per_s=self.progress.steps_per_s,
+                argv=argv,
+                selected_steps=selected_steps,
             )
-    return model
+        if config.install:
+            result.installed, result.install_note = install_model(
+                config, self.paths, interrupted, evaluation, self.eval_tracks
+            )
+        return result
 
 
 def select_best_policy(model: Any, evaluator: Any, evaluate_last: bool = True) -> int:

@@ -34,7 +34,7 @@ def opponent_pool(config: TrainConfig) -> Opponents:
 
 def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: Any) -> TrafficVecEnv:
     """``n_envs / traffic_learners`` fields, each on its own random tracks (or ``tracks``), sharing one pool."""
-    from agents.train import reward_config
+    from agents.run_env import reward_config
 
     pool = opponent_pool(config)
     fields = [

@@ -23,7 +23,7 @@ Rules (errors stop the track being saved or driven; warnings are shown but allow
   than :data:`game.sim.track.MAX_TRACK_LENGTH`.
 
 The same rules decide whether a saved track may be raced, driven or trained on (:func:`check_track`, used by
-:func:`game.track_files.load_race_track` for the game and for ``agents``): one validation, everywhere.
+:func:`game.editor.track_files.load_race_track` for the game and for ``agents``): one validation, everywhere.
 
 This module never imports pygame.
 """

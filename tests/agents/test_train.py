@@ -25,7 +25,9 @@ from agents.config import (
 )
 from agents.evaluate import load_track_file
 from agents.models import ModelPaths, load_sb3, read_sidecar
-from agents.train import build_parser, load_model, main, make_vec_env, optimizers, reward_config
+from agents.run_env import make_vec_env, reward_config
+from agents.sac import load_model, optimizers
+from agents.train import build_parser, main
 from game.drivers.actor import load_actor
 from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.track.io import save_track
@@ -150,7 +152,7 @@ def test_reward_overrides_reach_the_env_reward():
 
 
 def test_track_variety_and_grid_slots_reach_the_envs():
-    from agents.train import make_vec_env
+    from agents.run_env import make_vec_env
     from game.sim.grid import GRID_SLOTS
 
     assert config_for_mode("base").grid_slots == GRID_SLOTS
@@ -468,7 +470,7 @@ def test_base_smoke_run_records_the_selected_policy(base_model):
 
 
 def test_circuit_corners_and_width_zones_reach_the_generator():
-    from agents.train import generator_settings
+    from agents.run_env import generator_settings
 
     config = config_for_mode("base", circuit_corner_share=0.3, track_width_zones=4.0, track_brake_zone_share=0.7)
     settings = generator_settings(config)

@@ -76,7 +76,7 @@ class LoadingScene(Scene):
         try:
             track = self.track
             if track is None:
-                from game.track_files import load_race_track
+                from game.editor.track_files import load_race_track
 
                 track = load_race_track(self.track_path)
             if self.build is not None:

@@ -1,0 +1,174 @@
+"""The SAC model of a run: a new one, a loaded one at the run's learning rate, a checkpoint, its hyperparameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agents.config import TrainConfig, updates_per_env_step
+
+
+def _ent_coef(text: str) -> str | float:
+    return text if text.startswith("auto") else float(text)
+
+
+def _schedule(value: float) -> Any:
+    try:
+        from stable_baselines3.common.utils import FloatSchedule
+
+        return FloatSchedule(value)
+    except ImportError:  # SB3 < 2.6
+        from stable_baselines3.common.utils import constant_fn
+
+        return constant_fn(value)
+
+
+def optimizers(model: Any) -> list[Any]:
+    """Actor, critic and (when learned) entropy-coefficient optimisers of a SAC model."""
+    found = [model.actor.optimizer, model.critic.optimizer]
+    if model.ent_coef_optimizer is not None:
+        found.append(model.ent_coef_optimizer)
+    return found
+
+
+def set_learning_rate(model: Any, learning_rate: float) -> None:
+    """Make every optimiser of a SAC model run at ``learning_rate``, now and in every later update.
+
+    Setting ``model.learning_rate`` alone changes nothing: SB3 takes the rate from ``model.lr_schedule`` at each
+    update, and a loaded model's optimisers keep the rate saved in their state until then.
+    """
+    from stable_baselines3.common.utils import update_learning_rate
+
+    model.learning_rate = learning_rate
+    model.lr_schedule = _schedule(learning_rate)
+    for optimizer in optimizers(model):
+        update_learning_rate(optimizer, learning_rate)
+
+
+def _changeable_hyperparameters(config: TrainConfig) -> dict[str, Any]:
+    """SAC settings that may differ between a saved model and the run that continues it."""
+    return {
+        "learning_starts": config.learning_starts,
+        "batch_size": config.batch_size,
+        "tau": config.tau,
+        "gamma": config.gamma,
+        "train_freq": config.train_freq,
+        "gradient_steps": config.gradient_steps,
+        "buffer_size": config.buffer_size,
+        "tensorboard_log": config.logdir or None,
+        "verbose": 0,
+    }
+
+
+def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
+    """Load an SB3 SAC model to go on training with ``config``'s settings and learning rate.
+
+    The learning rate goes in through ``custom_objects`` (so the saved schedule is neither unpickled nor used),
+    and :func:`set_learning_rate` also rewrites the rate in the loaded optimiser states.
+
+    Raises:
+        ModelError: Missing, corrupt or foreign file, or spaces that do not match the env.
+    """
+    from agents.models import load_sb3
+
+    custom = {"learning_rate": config.learning_rate, "lr_schedule": _schedule(config.learning_rate)}
+    model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
+    set_learning_rate(model, config.learning_rate)
+    if config.target_entropy is not None:
+        model.target_entropy = float(config.target_entropy)  # read at every update
+    return model
+
+
+def new_model(venv: Any, config: TrainConfig) -> Any:
+    """A fresh SAC model with ``config``'s hyperparameters (seeded by the run: ``agents.train.run_seed``)."""
+    from stable_baselines3 import SAC
+
+    return SAC(
+        "MlpPolicy",
+        venv,
+        learning_rate=config.learning_rate,
+        ent_coef=_ent_coef(config.ent_coef),
+        target_entropy="auto" if config.target_entropy is None else float(config.target_entropy),
+        policy_kwargs={"net_arch": list(config.net_arch)},
+        n_steps=config.n_steps,
+        device=config.device,
+        **_changeable_hyperparameters(config),
+    )
+
+
+def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
+    """The hyperparameters the model really trains with (rl-zoo style), read from the model."""
+    import torch
+
+    ent_coef = float(model.log_ent_coef.exp().item()) if model.log_ent_coef is not None else float(model.ent_coef)
+    return {
+        "algorithm": "SAC",
+        "policy": "MlpPolicy",
+        "learning_rate": float(model.lr_schedule(1.0)),
+        "optimizer_learning_rates": [group["lr"] for opt in optimizers(model) for group in opt.param_groups],
+        "buffer_size": int(model.buffer_size),
+        "batch_size": int(model.batch_size),
+        "tau": float(model.tau),
+        "gamma": float(model.gamma),
+        "n_steps": int(getattr(model, "n_steps", 1)),
+        "train_freq": int(model.train_freq.frequency),
+        "train_freq_unit": str(model.train_freq.unit.value),
+        "gradient_steps": int(config.gradient_steps),
+        "n_envs": int(model.n_envs),
+        "updates_per_env_step": updates_per_env_step(config),
+        "learning_starts": int(model.learning_starts),
+        "policy_warmup_steps": int(config.policy_warmup_steps),
+        "ent_coef": config.ent_coef,
+        "ent_coef_now": ent_coef,
+        "target_entropy": float(model.target_entropy),
+        "policy_kwargs": {k: v for k, v in model.policy_kwargs.items() if k in ("net_arch", "n_critics")},
+        "activation": "relu",
+        "normalization": "none (the observation is already scaled; no VecNormalize)",
+        "device": str(model.device),
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def base_network(model: Any, config: TrainConfig) -> list[int]:
+    """The hidden layers of a loaded base model; a fine-tune keeps them.
+
+    Raises:
+        ValueError: ``--net-arch`` asked for another network than the base model's (the default asks for none).
+    """
+    arch = model.policy_kwargs.get("net_arch", [])
+    arch = list(arch) if isinstance(arch, list | tuple) else arch
+    default = TrainConfig().net_arch
+    if list(config.net_arch) not in (arch, default):
+        raise ValueError(
+            f"--net-arch {' '.join(map(str, config.net_arch))} is not the base model's network ({arch}): "
+            "a fine-tune keeps the base's network"
+        )
+    return arch if isinstance(arch, list) else list(config.net_arch)
+
+
+def load_checkpoint(config: TrainConfig, state: Any, venv: Any) -> Any:
+    """The model of a checkpoint, with its replay buffer, to go on training with ``config``.
+
+    Raises:
+        CheckpointError: The model or the replay buffer cannot be loaded (truncated, damaged).
+    """
+    from agents.callbacks.checkpoints import CheckpointError
+    from game.drivers.actor import ModelError
+
+    run_dir = Path(str(config.run_dir))
+    try:
+        model = load_model(run_dir / state.model, venv, config)
+    except ModelError as exc:
+        raise CheckpointError(f"checkpoint {state.model}: {exc}") from None
+    if state.replay_buffer:
+        try:
+            model.load_replay_buffer(run_dir / state.replay_buffer)
+        except Exception as exc:  # noqa: BLE001  # unpickling a damaged file raises almost anything
+            raise CheckpointError(f"checkpoint {state.replay_buffer}: unreadable ({type(exc).__name__})") from None
+        model.replay_buffer.device = model.device  # the checkpoint may come from another device
+        if model.replay_buffer.n_envs != venv.num_envs:
+            raise SystemExit(
+                f"error: the checkpoint's replay buffer is for {model.replay_buffer.n_envs} envs, "
+                f"this run has {venv.num_envs}: resume with --n-envs {model.replay_buffer.n_envs}"
+            )
+    return model
