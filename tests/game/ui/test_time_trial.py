@@ -20,7 +20,18 @@ def run_until(app: App, done, dt: float = 0.25, limit: int = 2000) -> None:
 
 
 def test_time_trial_saves_the_best_lap_as_a_ghost(ring_file, ring_track, no_models, data_dir):
-    app = App(LaunchOptions(track=ring_file, time_trial=True, autopilot=True, mute=True, scale=1))
+    from game.drivers.centerline import CenterlineDriver
+    from game.sim.physics import DEFAULT_CAR
+    from game.ui.scenes.time_trial import open_time_trial
+
+    driver = CenterlineDriver(ring_track, DEFAULT_CAR)  # the player's hands (autopilot laps are never records)
+
+    def player(race):
+        steer, throttle = driver.act(race.cars[:1])[0]
+        return float(steer), float(throttle)
+
+    app = App(LaunchOptions(mute=True, scale=1))
+    app.ctx.stack.push(open_time_trial(app.ctx, ring_file, ring_track, "best", player))
     run_until(app, lambda: type(app.top).__name__ == "TimeTrialScene", dt=1 / 60)
     scene = app.top
     assert scene.target is None and scene.hud.time_trial
