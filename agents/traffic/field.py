@@ -48,11 +48,13 @@ N_SCRATCH = 7
 
 
 @njit(cache=True)
-def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, cfg, now, n_learners):  # noqa: ANN001, ANN202
+def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, cfg, now, ended, done):  # noqa: ANN001, ANN202
     """Move, observe and score every car. Returns -1 for a non-finite action, else the opponents that crashed.
 
-    ``scratch[i, S_DONE]``: 1 off track, 2 stuck, else 0.
+    ``scratch[i, S_DONE]``: 1 off track, 2 stuck, else 0. ``done`` (2, n_learners) bool: terminated, truncated
+    (``ended``: the field's episode is over).
     """
+    n_learners = done.shape[1]
     for i in range(n_learners):
         for k in range(2):
             value = actions[i, k]
@@ -91,6 +93,9 @@ def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, c
         scratch[i, S_DONE] = 1.0 if off_track else (2.0 if stuck else 0.0)
         if i >= n_learners and (off_track or stuck):
             crashed += 1
+        elif i < n_learners:
+            done[0, i] = off_track or stuck
+            done[1, i] = ended and not done[0, i]
     return crashed
 
 
@@ -154,8 +159,7 @@ class TrafficField:
         self.track: Track | None = None
         self._episodes_on_track = 0
         self._allocate(n_learners)
-        self._terminated = np.zeros(n_learners, dtype=bool)
-        self._truncated = np.zeros(n_learners, dtype=bool)
+        self._done = np.zeros((2, n_learners), dtype=bool)  # terminated, truncated: written by the kernel
         self.lineup: Lineup | None = None
         self.time = 0.0
         self.steps = 0
@@ -170,6 +174,7 @@ class TrafficField:
         self.controls = np.zeros((n, 2))
         self.obs = np.zeros((n, OBSERVATION_SIZE), np.float32)
         self._scratch = np.zeros((n, N_SCRATCH))
+        self._rewards = self._scratch[: self.n_learners, S_REWARD]  # a view: the kernel writes the rewards
         self.paces = np.ones(n)
 
     # -- episodes -----------------------------------------------------------------------------------------------
@@ -261,18 +266,15 @@ class TrafficField:
             self._scratch,
             self._cfg,
             self.time,
-            learners,
+            self.steps >= self.max_episode_steps,
+            self._done,
         )
         if crashed < 0:
             raise ValueError(f"actions must be finite, got {actions.tolist()}")
         if crashed:  # opponents that crash are put back quietly
             for i in np.flatnonzero(self._scratch[learners:, S_DONE]):
                 self.respawn(learners + int(i))
-        done = self._scratch[:learners, S_DONE]
-        np.greater(done, 0.0, out=self._terminated)
-        self._truncated[:] = self.steps >= self.max_episode_steps
-        self._truncated &= ~self._terminated
-        return self.obs[:learners], self._scratch[:learners, S_REWARD], self._terminated, self._truncated
+        return self.obs[:learners], self._rewards, self._done[0], self._done[1]
 
     def _opponent_controls(self) -> np.ndarray:
         from game.sim.pace import apply_pace
