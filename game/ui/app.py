@@ -269,7 +269,7 @@ class App:
             running = self.step(dt)
             if report and self.frames == 1:
                 print("first-frame", flush=True)
-            if report and type(self.top).__name__ == "RaceScene":
+            if report and type(self.top).__name__ in ("RaceScene", "GridScene"):  # the race is built
                 print("first-race-frame", flush=True)
                 report = False
             if frames is not None and self.frames >= frames:
