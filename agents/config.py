@@ -337,14 +337,7 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"target_entropy must be a finite number, got {config.target_entropy}")
     if config.traffic:
         validate_traffic(config)
-    for name in (
-        "line_penalty",
-        "overspeed_penalty",
-        "off_track_penalty",
-        "stuck_penalty",
-        "contact_penalty",
-        "rear_end_penalty",
-    ):
+    for name in REWARD_OVERRIDES:
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")

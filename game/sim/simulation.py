@@ -150,10 +150,7 @@ def advance_in_traffic(
     rear_impact[:] = 0.0
     before = np.empty((n, 4))
     for _ in range(n_steps):
-        for i in range(n):
-            car = cars[i]
-            step_car(car, controls[i, 0], controls[i, 1], car[CAR_OFF_TRACK] > 0.5, params, dt)
-            locate_car(car, table, spacing, dt)
+        advance(cars, controls, table, spacing, params, dt, 1)
         for i in range(n):
             before[i, 0] = cars[i, CAR_X]
             before[i, 1] = cars[i, CAR_Y]
