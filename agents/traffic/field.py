@@ -157,6 +157,7 @@ class TrafficField:
         self.episodes_per_track = episodes_per_track
         self.rng = np.random.default_rng(seed)
         self.track: Track | None = None
+        self._line_of: Track | None = None  # the track whose racing line and reference speed are in hand
         self._episodes_on_track = 0
         self._allocate(n_learners)
         self._done = np.zeros((2, n_learners), dtype=bool)  # terminated, truncated: written by the kernel
@@ -217,7 +218,7 @@ class TrafficField:
             self.track = generate_track(int(self.rng.integers(2**31)), self.generator)
             self._episodes_on_track = 0
         self._episodes_on_track += 1
-        if getattr(self, "_line_of", None) is not self.track:
+        if self._line_of is not self.track:
             self._line = line_table(self.track)
             self._reference = reference_speed(self.track, self.car)
             self._line_of = self.track
