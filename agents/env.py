@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from agents.reward import RewardConfig, car_reward
+from agents.traffic.scenarios import random_placement
 from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.sim.laps import LapTimer
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
@@ -38,8 +39,6 @@ from game.sim.track.io import load_track
 
 if TYPE_CHECKING:
     from game.sim.track.generator import GeneratorSettings
-
-MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 
 TrackSource = str | os.PathLike[str] | Track
 
@@ -301,23 +300,6 @@ class RetroRacerEnv(gym.Env):
         place_car(self._cars, 0, track, arc, lateral, 0.0, heading)
 
     def _place_random(self, rng: np.random.Generator) -> None:
-        track = self.track
-        arc = float(rng.uniform(0.0, track.length))
-        width_left, width_right = widths_at(track.table, track.spacing, arc)
-        middle = 0.5 * (width_left - width_right)
-        half = 0.5 * (width_left + width_right)
-        lateral = middle + float(rng.uniform(-0.5, 0.5)) * half
-        heading = float(rng.uniform(-0.1, 0.1))
-        speed = float(rng.uniform(0.0, 1.0)) * self._safe_speed(arc)
-        if self.standing_start_prob > 0.0 and rng.random() < self.standing_start_prob:
-            speed = 0.0
-        place_car(self._cars, 0, track, arc, lateral, speed, heading)
-
-    def _safe_speed(self, arc: float) -> float:
-        """A speed from which the car can still brake for the corners in the next 150 m [m/s]."""
-        track = self.track
-        first = int(arc / track.spacing)
-        idx = np.arange(first, first + int(150.0 / track.spacing)) % track.n_samples
-        kappa = float(np.max(np.abs(track.curvature[idx])))
-        corner = math.sqrt(self.car.grip * 9.81 / max(kappa, 1e-6))
-        return min(MAX_RANDOM_START_SPEED, 0.8 * corner)
+        arc = float(rng.uniform(0.0, self.track.length))
+        start = random_placement(self.track, arc, rng, self.car.grip, self.standing_start_prob)
+        place_car(self._cars, 0, self.track, start.arc, start.lateral, start.speed, start.heading)

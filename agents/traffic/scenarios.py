@@ -61,14 +61,19 @@ def safe_speed(track: Track, arc: float, grip: float, horizon: float = 150.0) ->
 def random_placement(
     track: Track, arc: float, rng: np.random.Generator, grip: float, standing_start_prob: float
 ) -> Placement:
-    """A moving start at ``arc``: a random offset and heading error, a speed below what the next corners allow."""
+    """A random start at ``arc``: an offset and heading error, a speed below what the next corners allow.
+
+    With probability ``standing_start_prob`` the car stands instead. The single-car env starts the same way.
+    """
     width_left, width_right = widths_at(track.table, track.spacing, arc)
     middle = 0.5 * (width_left - width_right)
     half = 0.5 * (width_left + width_right)
+    lateral = middle + float(rng.uniform(-0.5, 0.5)) * half
+    heading = float(rng.uniform(-0.1, 0.1))
     speed = float(rng.uniform(0.0, 1.0)) * safe_speed(track, arc, grip)
     if standing_start_prob > 0.0 and rng.random() < standing_start_prob:
         speed = 0.0
-    return Placement(arc, middle + float(rng.uniform(-0.5, 0.5)) * half, speed, float(rng.uniform(-0.1, 0.1)))
+    return Placement(arc, lateral, speed, heading)
 
 
 def lineup(
