@@ -187,13 +187,7 @@ def check_observation_version(path: Path, model: Any, expected: int | None) -> i
     Raises:
         ModelError: The model's layout is not the expected one (or, with None, one this code no longer writes).
     """
-    sidecar = ModelPaths.of(path).sidecar
-    recorded = None
-    if sidecar.is_file():
-        try:
-            recorded = int(read_sidecar(sidecar).get("observation_version", UNVERSIONED_OBSERVATION_VERSION))
-        except (ModelError, TypeError, ValueError):
-            recorded = None  # an unreadable sidecar says nothing; the input size still does
+    recorded = recorded_observation_version(path)
     size = int(np.prod(model.observation_space.shape))
     version = recorded if recorded is not None else _version_or_none(size)
     wanted = (expected,) if expected is not None else READABLE_VERSIONS
@@ -205,6 +199,20 @@ def check_observation_version(path: Path, model: Any, expected: int | None) -> i
             "train a new model for this version"
         )
     return version
+
+
+def recorded_observation_version(path: str | os.PathLike[str]) -> int | None:
+    """The observation layout a model's sidecar records (v3 when it records none); None without a readable one.
+
+    An unreadable sidecar says nothing: the model's input size still does.
+    """
+    sidecar = ModelPaths.of(path).sidecar
+    if not sidecar.is_file():
+        return None
+    try:
+        return int(read_sidecar(sidecar).get("observation_version", UNVERSIONED_OBSERVATION_VERSION))
+    except (ModelError, TypeError, ValueError):
+        return None
 
 
 def observation_version_of_file(path: str | os.PathLike[str]) -> int:
@@ -220,12 +228,9 @@ def observation_version_of_file(path: str | os.PathLike[str]) -> int:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
-    sidecar = ModelPaths.of(path).sidecar
-    if sidecar.is_file():
-        try:
-            return int(read_sidecar(sidecar).get("observation_version", UNVERSIONED_OBSERVATION_VERSION))
-        except (ModelError, TypeError, ValueError):
-            pass  # the input size still says
+    recorded = recorded_observation_version(path)
+    if recorded is not None:
+        return recorded
     try:
         with zipfile.ZipFile(path) as archive:
             shape = json.loads(archive.read("data"))["observation_space"]["_shape"]

@@ -22,7 +22,7 @@ from agents.traffic.opponents import Opponents
 from agents.traffic.scenarios import DEFAULT_SCENARIO_WEIGHTS, Lineup, lineup
 from game.sim.observation import observe_cars
 from game.sim.observation_layout import OBSERVATION_SIZE
-from game.sim.pace import reference_speed
+from game.sim.pace import apply_pace, reference_speed
 from game.sim.physics import (
     CAR_OFF_TRACK,
     CAR_PROGRESS,
@@ -278,8 +278,6 @@ class TrafficField:
         return self.obs[:learners], self._rewards, self._done[0], self._done[1]
 
     def _opponent_controls(self) -> np.ndarray:
-        from game.sim.pace import apply_pace
-
         rows = slice(self.n_learners, self.n_cars)
         controls = self.opponents.act(self.obs[rows], self._assignment)
         cars = self.cars[rows]

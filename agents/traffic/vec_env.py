@@ -20,6 +20,7 @@ from stable_baselines3.common.vec_env.base_vec_env import VecEnv, VecEnvObs, Vec
 
 from agents.traffic.field import TrafficField
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW
+from game.sim.physics import CAR_PROGRESS
 
 
 class TrafficVecEnv(VecEnv):
@@ -94,7 +95,7 @@ class TrafficVecEnv(VecEnv):
             self._returns[slot] = 0.0
             self._lengths[slot] = 0
             self._started[slot] = time.perf_counter()
-            self._start_progress[slot] = field.car_info(self._slots[slot][1])["progress"]
+            self._start_progress[slot] = field.cars[self._slots[slot][1], CAR_PROGRESS]
 
     def _finish(self, slot: int, field: TrafficField, car: int, last_obs: np.ndarray, crashed: bool) -> dict[str, Any]:
         info = field.car_info(car)
