@@ -26,6 +26,7 @@ from agents.report.records import (
     format_seconds,
 )
 from game.drivers.actor import Actor, ModelError
+from game.paths import TRACK_MODELS_FOLDER
 from game.sim.track import Track, TrackError
 
 
@@ -139,7 +140,7 @@ def collect(options: argparse.Namespace, episodes: int, log: Callable[[str], Non
         log(f"base model {display_path(base.npz)}: {base.problem}")
 
     finetuned = []
-    for npz in sorted((models_dir / "tracks").glob("*.npz")):
+    for npz in sorted((models_dir / TRACK_MODELS_FOLDER).glob("*.npz")):
         model = load_model_report(npz.stem, npz)
         spec = own_track(npz.stem, model.sidecar, tracks_dir, circuits_dir)
         if spec is None:

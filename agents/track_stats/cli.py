@@ -16,9 +16,10 @@ from pathlib import Path
 
 from agents.track_stats.compare import comparison_table, per_track_table
 from agents.track_stats.measures import TrackStats, measure
+from game.paths import CIRCUITS_DIR
 from game.sim.track import Track, TrackError
 
-CIRCUITS = Path(__file__).resolve().parents[2] / "tracks" / "circuits"
+CIRCUITS = CIRCUITS_DIR
 
 
 def generator_settings(spec: str) -> object:

@@ -12,11 +12,10 @@ from agents.config import add_config_arguments, config_for_mode
 from agents.tune.settings import EVAL_MIX_SPREAD, EVAL_TRACK_SEED, EVAL_WIDE_SHARE, TRIAL_OWNED, TuneSettings
 from agents.tune.space import build_space, parse_param, to_setting
 from agents.tune.study import StudyError, default_storage, open_study, run_workers, storage_url
-from game.paths import RUNS_DIR
+from game.paths import CIRCUITS_DIR, RUNS_DIR
 from game.sim.track import TrackError
 
 TUNE_MODES = ("base", "finetune")
-CIRCUITS_DIR = Path(__file__).resolve().parents[2] / "tracks" / "circuits"  # the validation circuits
 STUDY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TUNE_OPTIONS = (
     "study_name",

@@ -37,6 +37,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import game.paths
 from game.jobs.status import (
     CANCEL_GRACE,
     STAGING_FOLDER,
@@ -44,8 +45,6 @@ from game.jobs.status import (
     STATUS_FILE,
     JobStatus,
     alive,
-    base_model_path,
-    default_models_dir,
     job_dir,
     jobs_dir,
     load_status,
@@ -140,8 +139,8 @@ def start_finetune(
     track_path = Path(track_path).resolve()
     if not track_path.is_file():
         raise FinetuneError(f"Save the track first: {track_path} does not exist.")
-    models_dir = (default_models_dir() if models_dir is None else Path(models_dir)).resolve()
-    base = base_model_path(models_dir)
+    models_dir = Path(game.paths.MODELS_DIR if models_dir is None else models_dir).resolve()
+    base = game.paths.base_model(models_dir, suffix=".zip")
     if not base.is_file():
         raise NoBaseModelError(
             f"No base model to start from: {base} is missing. Train one first with: python -m agents.train base"

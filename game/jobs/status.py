@@ -17,7 +17,6 @@ STATUS_FILE = "status.json"
 LOG_FILE = "train.log"
 STAGING_FOLDER = "staging"
 TRAINER_STATUS_FILE = "trainer_status.json"  # the trainer's --status-file, in the staging folder
-BASE_MODEL_ZIP = "base.zip"  # the SB3 model that fine-tuning starts from, in the models folder
 CANCEL_GRACE = 5.0  # [s] the trainer gets to stop on SIGTERM before it is killed
 START_TIMEOUT = 30.0  # [s] a job still "starting" without a supervisor after this has failed
 ACTIVE_STATES = ("starting", "running", "installing")
@@ -76,16 +75,6 @@ class JobStatus:
 
 
 # -- where things are -----------------------------------------------------------------------------------------------
-def default_models_dir() -> Path:
-    """The game's models folder (:data:`game.paths.MODELS_DIR`, read at call time)."""
-    return Path(game.paths.MODELS_DIR)
-
-
-def base_model_path(models_dir: Path | None = None) -> Path:
-    """The SB3 base model that fine-tuning starts from."""
-    return (default_models_dir() if models_dir is None else Path(models_dir)) / BASE_MODEL_ZIP
-
-
 def jobs_dir() -> Path:
     """Folder of every job's status and log: ``<data dir>/finetune``."""
     return game.paths.data_dir() / JOBS_FOLDER

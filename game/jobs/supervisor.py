@@ -29,7 +29,7 @@ from game.jobs.status import (
     load_status,
     write_status,
 )
-from game.paths import REPO_ROOT, model_backup_dir
+from game.paths import REPO_ROOT, TRACK_MODELS_FOLDER, model_backup_dir
 from game.sim.files import install_together
 
 STATUS_INTERVAL = 0.5  # [s] between status writes of the supervisor
@@ -186,7 +186,7 @@ class Supervisor:
         """
         self._write("installing")
         stem = self.track_file.stem
-        target = self.models_dir / "tracks"
+        target = self.models_dir / TRACK_MODELS_FOLDER
         for name in (f"{stem}.zip", f"{stem}.npz", f"{stem}.json"):
             if not (self.staging / name).is_file():
                 raise OSError(f"the trainer did not write {name}")
