@@ -25,7 +25,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from game.sim.files import atomic_write_text, read_text_file
+from game.sim.files import atomic_write_text, read_json_file
 from game.sim.race import CarResult, RaceConfig
 from game.sim.rules import CHAMPIONSHIP_POINTS, DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 
@@ -205,9 +205,4 @@ def load_championship(path: str | os.PathLike[str]) -> Championship:
     """Read and check a season file; raises ChampionshipError (FileNotFoundError when there is none)."""
     if not os.path.exists(path):
         raise FileNotFoundError(path)
-    text = read_text_file(path, "championship file", ChampionshipError)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ChampionshipError(f"broken JSON at line {exc.lineno}") from None
-    return championship_from_dict(data)
+    return championship_from_dict(read_json_file(path, "championship file", ChampionshipError))

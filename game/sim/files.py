@@ -6,11 +6,12 @@ Also :func:`set_aside`: a broken file the player's data folder holds is renamed 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
@@ -71,6 +72,15 @@ def read_text_file(path: str | os.PathLike[str], what: str, error: type[Exceptio
         raise error(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read the file ({exc})") from None
+
+
+def read_json_file(path: str | os.PathLike[str], what: str, error: type[Exception]) -> Any:
+    """Read a JSON file (:func:`read_text_file`); broken JSON is ``error`` saying at which line."""
+    text = read_text_file(path, what, error)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"broken JSON at line {exc.lineno}") from None
 
 
 def set_aside(path: str | os.PathLike[str]) -> Path | None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from game.sim.files import atomic_write_text, read_text_file
+from game.sim.files import atomic_write_text, read_json_file
 from game.sim.physics import CAR_HEADING, CAR_PROGRESS, CAR_X, CAR_Y, PHYSICS_DT
 
 GHOST_FORMAT = "retroracer-ghost"
@@ -149,12 +149,7 @@ def load_ghost(path: str | os.PathLike[str], track: str | None = None) -> Ghost:
     """Read and check a ghost file (see :func:`ghost_from_dict`); raises GhostError, FileNotFoundError."""
     if not os.path.exists(path):
         raise FileNotFoundError(path)
-    text = read_text_file(path, "ghost file", GhostError)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GhostError(f"broken JSON at line {exc.lineno}") from None
-    return ghost_from_dict(data, track)
+    return ghost_from_dict(read_json_file(path, "ghost file", GhostError), track)
 
 
 class LapRecorder:
