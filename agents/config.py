@@ -36,6 +36,7 @@ REWARD_OVERRIDES = (  # settings that override agents.reward.RewardConfig's term
     "stuck_penalty",
     "contact_penalty",
     "rear_end_penalty",
+    "pass_bonus",
 )
 
 
@@ -168,6 +169,9 @@ class TrainConfig:
     """Reward penalty per step with a contact (any car's fault); default: the env's (0.5)."""
     rear_end_penalty: float | None = None
     """More reward penalty per step in which the car ran into a car ahead; default: the env's (2)."""
+    pass_bonus: float | None = None
+    """GT Sophy's passing bonus in traffic: reward per metre gained on a car within 20 m behind to 40 m ahead
+    (and cost per metre lost to it) while neither has touched a car for 2 s; default: the env's (0, off)."""
     init_from: str | None = None
     """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
     widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""

@@ -4,7 +4,8 @@ Progress along the track pays; leaving the racing line, being too fast for the c
 and getting stuck cost. In traffic two terms join, after GT Sophy's lesson (Wurman et al., Nature 2022) that
 fine-grained fault rules get exploited: a light penalty for any contact, and a larger one for running into a car
 ahead. A push earns no progress (the simulation relocates a pushed car without progress), so shoving a car out of
-the way never pays.
+the way never pays. A third, GT Sophy's passing bonus (:func:`pass_reward`, off by default), pays for ground gained
+on the cars close around, and charges for ground lost to them, while neither car has touched another lately.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class RewardConfig:
     stuck_distance: float = 1.0  # [m]
     contact_penalty: float = 0.5  # per step with a contact of CONTACT_EVENT_DV or more, whoever caused it
     rear_end_penalty: float = 2.0  # more, per step in which the car ran into a car ahead of it
+    pass_bonus: float = 0.0  # per metre gained on (or lost to) a car within the window, both clean (see pass_reward)
+    pass_window_behind: float = 20.0  # [m] a car this far behind or less counts for the passing bonus
+    pass_window_ahead: float = 40.0  # [m] a car this far ahead or less counts
+    pass_clean_time: float = 2.0  # [s] a car that touched another this recently earns and gives no bonus
 
     def as_array(self) -> np.ndarray:
         """The terms as a float64 vector, in field order, for the kernel (see ``R_*``)."""
@@ -48,7 +53,11 @@ class RewardConfig:
     R_STUCK_DISTANCE,
     R_CONTACT,
     R_REAR_END,
-) = range(9)
+    R_PASS,
+    R_PASS_BEHIND,
+    R_PASS_AHEAD,
+    R_PASS_CLEAN_TIME,
+) = range(13)
 
 
 @njit(cache=True)
@@ -96,3 +105,35 @@ def car_reward(
     elif stuck:
         reward -= cfg[R_STUCK]
     return reward, off_track, stuck
+
+
+@njit(cache=True)
+def pass_reward(
+    car: int, progress: np.ndarray, before: np.ndarray, last_contact: np.ndarray, cfg: np.ndarray, now: float
+) -> float:
+    """GT Sophy's passing bonus for one car: ``pass_bonus`` per metre it gained on each car close around it.
+
+    A car counts when it was between ``pass_window_behind`` behind and ``pass_window_ahead`` ahead before the
+    step; ground lost to it costs the same. Contact earns nothing: while the car itself, or the other one, has
+    touched a car in the last ``pass_clean_time`` seconds, that pair scores nothing, so a shove that slows a rival
+    down never pays. Alone it is 0, as it is with ``pass_bonus`` 0.
+
+    Args:
+        car: The car's row.
+        progress: Every car's progress after the step [m].
+        before: Every car's progress before it [m].
+        last_contact: When each car last had a contact event [s] (at or before ``now``).
+        cfg: RewardConfig.as_array().
+        now: Time after the step [s].
+    """
+    if cfg[R_PASS] == 0.0 or now - last_contact[car] < cfg[R_PASS_CLEAN_TIME]:
+        return 0.0
+    gained = 0.0
+    driven = progress[car] - before[car]
+    for other in range(progress.shape[0]):
+        if other == car or now - last_contact[other] < cfg[R_PASS_CLEAN_TIME]:
+            continue
+        lead = before[other] - before[car]
+        if -cfg[R_PASS_BEHIND] <= lead <= cfg[R_PASS_AHEAD]:
+            gained += driven - (progress[other] - before[other])
+    return cfg[R_PASS] * gained

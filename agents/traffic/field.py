@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from agents.reward import RewardConfig, car_reward
+from agents.reward import RewardConfig, car_reward, pass_reward
 from agents.traffic.opponents import Opponents
 from agents.traffic.scenarios import DEFAULT_SCENARIO_WEIGHTS, Lineup, lineup
 from game.sim.observation import observe_cars
@@ -43,8 +43,9 @@ from game.sim.simulation import advance_in_traffic, place_car
 from game.sim.track import Track
 
 # Columns of the field's scratch array, one row per car.
-S_CONTACT, S_REAR_IMPACT, S_BEFORE, S_BEST_PROGRESS, S_BEST_TIME, S_REWARD, S_DONE = range(7)
-N_SCRATCH = 7
+S_CONTACT, S_REAR_IMPACT, S_BEFORE, S_BEST_PROGRESS, S_BEST_TIME, S_REWARD, S_DONE, S_LAST_CONTACT = range(8)
+N_SCRATCH = 8
+NEVER = -1e9  # [s] the last contact of a car that has had none
 
 
 @njit(cache=True)
@@ -77,7 +78,11 @@ def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, c
         scratch[:, S_REAR_IMPACT],
     )
     observe_cars(cars, table, line, spacing, params, obs)
+    for i in range(cars.shape[0]):
+        if scratch[i, S_CONTACT] >= CONTACT_EVENT_DV:
+            scratch[i, S_LAST_CONTACT] = now
     crashed = 0
+    progress = cars[:, CAR_PROGRESS]
     for i in range(cars.shape[0]):
         reward, off_track, stuck = car_reward(
             cars[i],
@@ -89,6 +94,8 @@ def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, c
             now,
             scratch[i, S_BEST_PROGRESS : S_BEST_TIME + 1],
         )
+        if i < n_learners:
+            reward += pass_reward(i, progress, scratch[:, S_BEFORE], scratch[:, S_LAST_CONTACT], cfg, now)
         scratch[i, S_REWARD] = reward
         scratch[i, S_DONE] = 1.0 if off_track else (2.0 if stuck else 0.0)
         if i >= n_learners and (off_track or stuck):
@@ -206,6 +213,7 @@ class TrafficField:
         self.steps = 0
         self._scratch[:] = 0.0
         self._scratch[:, S_BEST_PROGRESS] = self.cars[:, CAR_PROGRESS]
+        self._scratch[:, S_LAST_CONTACT] = NEVER
         self._observe()
         return self.obs[: self.n_learners]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.reward import RewardConfig
+from agents.reward import RewardConfig, pass_reward
 from agents.traffic.field import TrafficField
 from agents.traffic.opponents import Opponents
 from agents.traffic.scenarios import FAST_GAP, SLOW_GAP, SLOW_PACE, lineup
@@ -68,6 +68,45 @@ def test_running_into_the_car_ahead_costs_more_than_being_hit(oval_track):
     assert any(i["rear_end"] for i in seen[0]) and not any(i["rear_end"] for i in seen[1])
     assert any(i["contact"] for i in seen[1])  # a contact costs both cars a little
     assert field.cars[1, CAR_VX] ** 2 + field.cars[1, CAR_VY] ** 2 > 10.0**2  # the push moved the car ahead on
+
+
+def test_the_passing_bonus_pays_for_clean_ground_gained_on_cars_close_around():
+    cfg = RewardConfig(pass_bonus=0.1).as_array()
+    before = np.array([100.0, 130.0, 85.0, 300.0])  # car 0; one 30 m ahead, one 15 m behind, one out of range
+    after = before + np.array([5.0, 3.0, 4.0, 1.0])
+    never = np.full(4, -1e9)
+    # 0.1 * ((5 - 3) + (5 - 4)): ground on the car ahead and the car behind, none on the far one
+    assert pass_reward(0, after, before, never, cfg, 10.0) == pytest.approx(0.3)
+    assert pass_reward(2, after, before, never, cfg, 10.0) == pytest.approx(-0.1)  # losing ground costs
+    assert pass_reward(1, after, before, never, cfg, 10.0) == 0.0  # car 0 is 30 m behind it: out of range
+    touched = never.copy()
+    touched[1] = 9.0  # car 1 touched a car a second ago: that pair scores nothing
+    assert pass_reward(0, after, before, touched, cfg, 10.0) == pytest.approx(0.1)
+    touched[0] = 9.0  # and after its own contact car 0 earns nothing at all
+    assert pass_reward(0, after, before, touched, cfg, 10.0) == 0.0
+    assert pass_reward(0, after, before, never, RewardConfig().as_array(), 10.0) == 0.0  # off by default
+
+
+def test_the_field_pays_the_passing_bonus_to_the_car_that_passes(oval_track):
+    def rewards(pass_bonus):
+        field = TrafficField(
+            [oval_track], 2, 0, reward=RewardConfig(pass_bonus=pass_bonus), scenario_weights={"solo": 1.0}, seed=0
+        )
+        field.reset()
+        place_car(field.cars, 0, oval_track, 100.0, -2.5, 30.0)  # fast, beside the line of the car ahead
+        place_car(field.cars, 1, oval_track, 110.0, 2.5, 15.0)
+        field.cars[:, CAR_PROGRESS] = field.cars[:, CAR_ARC_LENGTH]
+        field._scratch[:, 3] = field.cars[:, CAR_PROGRESS]
+        total = np.zeros(2)
+        for _ in range(5):
+            _, reward, _, _ = field.step(np.array([[0.0, 0.5], [0.0, 0.0]]))
+            assert not field.car_info(0)["contact"]
+            total += reward
+        return total
+
+    plain, bonus = rewards(0.0), rewards(0.1)
+    gained = bonus[0] - plain[0]
+    assert gained > 0.2 and bonus[1] - plain[1] == pytest.approx(-gained)  # what one gains the other loses
 
 
 def test_a_push_earns_no_progress(oval_track):
