@@ -25,7 +25,7 @@ import os
 from dataclasses import asdict, fields
 from typing import Any
 
-from game.sim.files import atomic_write_text, read_text_file
+from game.sim.files import atomic_write_text, read_json_file
 from game.sim.physics import CarParams
 from game.sim.race import CarResult, RaceConfig
 from game.sim.replay import Replay, astuple_result
@@ -159,11 +159,7 @@ def save_replay(replay: Replay, path: str | os.PathLike[str]) -> None:
 
 def load_replay(path: str | os.PathLike[str]) -> Replay:
     """Read and check a replay file; raises ReplayError."""
-    text = read_text_file(path, "replay file", ReplayError)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReplayError(f"{path}: broken JSON at line {exc.lineno}") from None
+    data = read_json_file(path, "replay file", ReplayError)
     try:
         return replay_from_dict(data)
     except ReplayError as exc:
