@@ -247,3 +247,28 @@ def test_cli_levels_prints_each_rivals_lap_ratio_per_level(oval_track, tmp_path,
     text = capsys.readouterr().out
     assert all(name in text for name in data["levels"]["hard"]["names"]) and "rivals" in text
     assert main(["--track", str(tmp_path / "oval.json"), "--levels", "--plot", str(tmp_path / "x.png")]) == 2
+
+
+def test_the_table_tallies_the_goals_over_tracks(tmp_path, capsys):
+    from agents.race_bench.table import main as table_main
+
+    def result(track, contacts, rescues, past, passes, clean):
+        race = {"contacts": contacts, "rescues": rescues, "passes": passes, "clean_passes": clean}
+        return {
+            "track": track,
+            "model": "m/base.npz",
+            "field": {**race, "best_lap_ratios": [1.1, None, 1.2]},
+            "slow_car": {**race, "rescues": 0, "rivals_past": past, "slow_car_position": 8 - past},
+        }
+
+    files = []
+    for i, r in enumerate([result("A", 8, 0, 7, 10, 10), result("B", 9, 1, 3, 10, 5)]):
+        files.append(tmp_path / f"{i}.json")
+        files[-1].write_text(json.dumps(r))
+    assert table_main([str(f) for f in files]) == 0
+    out = capsys.readouterr().out
+    assert "| A | m | 8 | 0 | 10 (10) | 1.100-1.200 |" in out
+    assert "all 7 past the slow car on 1, field contacts <= 8 on 1, no rescue in either race on 1" in out
+    assert "clean passes 30 of 40 (75%)" in out
+    (tmp_path / "bad.json").write_text("{")
+    assert table_main([str(tmp_path / "bad.json")]) == 2
