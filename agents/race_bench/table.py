@@ -57,6 +57,7 @@ HEADER = (
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table of the files given; 2 when one cannot be read."""
     parser = argparse.ArgumentParser(prog="python -m agents.race_bench.table", description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", type=Path, help="race_bench --json outputs")
     parser.add_argument("--label", default="", help="the driver column [default: the model's folder]")
