@@ -153,7 +153,8 @@ class TrainConfig:
     # -- traffic (agents.traffic) --------------------------------------------------------------------------------
     traffic: bool = False
     """Train in traffic: fields of cars on one track, each learning car a slot of the vector env (n_envs must be a
-    multiple of traffic_learners), scenarios drawn per episode (traffic_scenarios), opponents from --opponents."""
+    multiple of traffic_learners), scenarios drawn per episode (traffic_scenarios), opponents from --opponents.
+    A fine-tune of a base trained in traffic trains in traffic unless --no-traffic is given."""
     traffic_learners: int = 4
     """Learning cars per field (they share the policy being trained)."""
     traffic_opponents: int = 4

@@ -494,6 +494,8 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     mode = args.pop("mode")
     try:
         config = config_for_mode(mode, **args)
+        if "traffic" not in args:
+            config = traffic_by_default(config)
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     if config.resume:
@@ -518,6 +520,27 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
                 validate(config)
             except ValueError as exc:
                 raise SystemExit(f"error: {exc}") from None
+    return config
+
+
+def traffic_by_default(config: TrainConfig) -> TrainConfig:
+    """A fine-tune trains in traffic when its base did (its sidecar says so), unless --no-traffic is given.
+
+    So the editor's "train a driver" keeps what the base learned about racing: alone on the track, the inputs that
+    see other cars would never be used. A base without a readable sidecar is left to the run to report.
+    """
+    if config.mode != "finetune" or config.traffic:
+        return config
+    from agents.models import ModelError, ModelPaths, read_sidecar
+
+    try:
+        trained_in_traffic = bool(read_sidecar(ModelPaths.of(config.base).sidecar).get("config", {}).get("traffic"))
+    except (ModelError, OSError, AttributeError):
+        return config
+    if not trained_in_traffic:
+        return config
+    config = dataclasses.replace(config, traffic=True)
+    validate(config)
     return config
 
 

@@ -479,3 +479,18 @@ def test_circuit_corners_and_width_zones_reach_the_generator():
     for bad in ({"circuit_corner_share": 1.5}, {"track_width_zones": -1.0}, {"track_brake_zone_share": 2.0}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             config_for_mode("base", **bad)
+
+
+def test_a_finetune_of_a_base_trained_in_traffic_trains_in_traffic(tmp_path):
+    from agents.train import config_from_args
+
+    sidecar = json.loads((REPO / "assets/models/base.json").read_text())
+    sidecar["config"]["traffic"] = True
+    (tmp_path / "base.json").write_text(json.dumps(sidecar))
+    track = str(REPO / "tracks/norisring.json")
+    shipped = config_from_args(["finetune", "--track", track])  # the shipped base raced alone
+    assert not shipped.traffic
+    in_traffic = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip")])
+    assert in_traffic.traffic
+    asked = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip"), "--no-traffic"])
+    assert not asked.traffic
