@@ -1,6 +1,7 @@
 """One markdown table from many ``python -m agents.race_bench --json`` files, a row per file, and the goals' tally.
 
     python -m agents.race_bench.table runs/cands/v3/*.json [--label v3] ...
+    python -m agents.race_bench.table --summary runs/cands/v3 runs/cands/stage2 ...   (one row per folder)
 
 Each file is one track's two races (the field race, the slow car on pole). The tally under the table counts the
 races that meet issue 14's goals: all 7 rivals past the slow car, at least 90% of passes clean, at most 8 contacts
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,31 @@ def tally(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+SUMMARY_HEADER = (
+    "| driver | races | field: contacts, median (max) | races <= 8 | rescues | slow car: contacts, median "
+    "| rescues | rivals past, mean | all 7 past | passes | clean |\n|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def summary_row(results: list[dict[str, Any]], label: str) -> str:
+    """One row for a driver over many races: medians, sums and the goals' counts."""
+    field = [r["field"]["contacts"] for r in results]
+    slow = [r["slow_car"]["contacts"] for r in results]
+    past = [r["slow_car"]["rivals_past"] for r in results]
+    t = tally(results)
+    share = "-" if t["clean_share"] is None else f"{t['clean_share']:.0%}"
+    return (
+        f"| {label} | {len(results)} | {statistics.median(field):g} ({max(field)}) "
+        f"| {t['field_contacts_within_goal']} | {sum(r['field']['rescues'] for r in results)} "
+        f"| {statistics.median(slow):g} | {sum(r['slow_car']['rescues'] for r in results)} "
+        f"| {statistics.mean(past):.2f} | {t['all_rivals_past']} | {t['passes']} | {share} |"
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 HEADER = (
     "| track | driver | field: contacts | rescues | passes (clean) | lap / ref | slow car: contacts | rescues "
     "| passes (clean) | rivals past | slow car finish |\n|---|---|---|---|---|---|---|---|---|---|---|"
@@ -59,16 +86,27 @@ HEADER = (
 def main(argv: list[str] | None = None) -> int:
     """Print the table of the files given; 2 when one cannot be read."""
     parser = argparse.ArgumentParser(prog="python -m agents.race_bench.table", description=__doc__.split("\n")[0])
-    parser.add_argument("files", nargs="+", type=Path, help="race_bench --json outputs")
+    parser.add_argument("files", nargs="+", type=Path, help="race_bench --json outputs (folders of them: --summary)")
     parser.add_argument("--label", default="", help="the driver column [default: the model's folder]")
+    parser.add_argument("--summary", action="store_true", help="one row per folder of .json files, over its races")
     args = parser.parse_args(argv)
-    results = []
-    for path in args.files:
-        try:
-            results.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            print(f"error: {path}: {exc}", file=sys.stderr)
+    try:
+        if args.summary:
+            groups = {path.name: [_read(f) for f in sorted(path.glob("*.json"))] for path in args.files}
+        else:
+            results = [_read(path) for path in args.files]
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.summary:
+        empty = [name for name, rows in groups.items() if not rows]
+        if empty:
+            print(f"error: no .json files in {', '.join(empty)}", file=sys.stderr)
             return 2
+        print(SUMMARY_HEADER)
+        for name, rows in groups.items():
+            print(summary_row(rows, name))
+        return 0
     print(HEADER)
     for result in results:
         label = args.label or Path(str(result.get("model") or "-")).parent.name

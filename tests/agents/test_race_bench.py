@@ -270,5 +270,8 @@ def test_the_table_tallies_the_goals_over_tracks(tmp_path, capsys):
     assert "| A | m | 8 | 0 | 10 (10) | 1.100-1.200 |" in out
     assert "all 7 past the slow car on 1, field contacts <= 8 on 1, no rescue in either race on 1" in out
     assert "clean passes 30 of 40 (75%)" in out
+    assert table_main(["--summary", str(tmp_path)]) == 0
+    assert "| " + tmp_path.name + " | 2 | 8.5 (9) | 1 | 1 | 8.5 | 0 | 5.00 | 1 | 40 | 75% |" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text("{")
     assert table_main([str(tmp_path / "bad.json")]) == 2
+    assert table_main(["--summary", str(tmp_path / "empty")]) == 2
