@@ -4,6 +4,8 @@
 * ``slow_ahead``: each learner on the move with a slower opponent a little ahead of it: get past.
 * ``fast_behind``: each learner on the move with a faster opponent close behind: hold it off or let it by.
 * ``solo``: learners alone, far apart: pace is not lost to traffic.
+* ``slow_pole``: a standing start from the grid with a slow opponent on pole: the whole field must get past it, as
+  rivals must get past a slow player (off by default; ``--traffic-scenarios`` turns it on).
 
 A lineup says where every car stands, which cars learn, and the pace of each opponent. Learners are always the
 first ``n_learners`` rows of the field, so a slot of the vector env is always the same row.
@@ -20,13 +22,14 @@ from game.sim.grid import GRID_SLOTS, grid_slot
 from game.sim.physics import GRAVITY
 from game.sim.track import Track, widths_at
 
-SCENARIOS = ("pack", "slow_ahead", "fast_behind", "solo")
+SCENARIOS = ("pack", "slow_ahead", "fast_behind", "solo", "slow_pole")
 DEFAULT_SCENARIO_WEIGHTS = {"pack": 0.35, "slow_ahead": 0.3, "fast_behind": 0.15, "solo": 0.2}
 MAX_RANDOM_START_SPEED = 50.0  # [m/s]
 SLOW_PACE = (0.55, 0.85)  # range of a slow opponent's pace
 SLOW_GAP = (15.0, 45.0)  # [m] range of its lead
 FAST_GAP = (10.0, 30.0)  # [m] range of a fast opponent's distance behind
 PACK_PACE = (0.85, 1.0)  # range of the opponents' pace on the grid
+SLOW_POLE_PACE = (0.7, 0.85)  # range of the pace of the slow car on pole (slow_pole)
 
 
 @dataclass
@@ -94,8 +97,10 @@ def lineup(
     """
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r} (one of {', '.join(SCENARIOS)})")
-    if scenario == "pack" or (scenario in ("slow_ahead", "fast_behind") and n_opponents == 0):
+    if scenario == "pack" or (scenario in ("slow_ahead", "fast_behind", "slow_pole") and n_opponents == 0):
         return _pack(track, n_learners, n_opponents, rng)
+    if scenario == "slow_pole":
+        return _pack(track, n_learners, n_opponents, rng, slow_pole=True)
     spacing = track.length / n_learners
     first = float(rng.uniform(0.0, track.length))
     learners = [
@@ -122,11 +127,18 @@ def lineup(
     return Lineup(scenario, learners + opponents, paces)
 
 
-def _pack(track: Track, n_learners: int, n_opponents: int, rng: np.random.Generator) -> Lineup:
+def _pack(track: Track, n_learners: int, n_opponents: int, rng: np.random.Generator, slow_pole: bool = False) -> Lineup:
     n_cars = n_learners + n_opponents
     if n_cars > GRID_SLOTS:
         raise ValueError(f"a pack start has {GRID_SLOTS} grid slots, not {n_cars}")
     slots = rng.permutation(GRID_SLOTS)[:n_cars]
-    placements = [Placement(*grid_slot(track, int(slot))) for slot in slots]
     paces = [float(rng.uniform(*PACK_PACE)) for _ in range(n_opponents)]
-    return Lineup("pack", placements, paces, standing=True)
+    if slow_pole:  # the first opponent takes pole (a car drawn there takes its slot), slowly
+        pole = n_learners
+        holder = np.flatnonzero(slots == 0)
+        if holder.size:
+            slots[holder[0]] = slots[pole]
+        slots[pole] = 0
+        paces[0] = float(rng.uniform(*SLOW_POLE_PACE))
+    placements = [Placement(*grid_slot(track, int(slot))) for slot in slots]
+    return Lineup("slow_pole" if slow_pole else "pack", placements, paces, standing=True)

@@ -8,7 +8,7 @@ import pytest
 from agents.reward import RewardConfig, pass_reward
 from agents.traffic.field import TrafficField
 from agents.traffic.opponents import Opponents
-from agents.traffic.scenarios import FAST_GAP, SLOW_GAP, SLOW_PACE, lineup
+from agents.traffic.scenarios import FAST_GAP, PACK_PACE, SLOW_GAP, SLOW_PACE, SLOW_POLE_PACE, lineup
 from agents.traffic.vec_env import TrafficVecEnv
 from game.drivers.actor import Actor
 from game.sim.grid import grid_slot
@@ -36,6 +36,12 @@ def test_scenarios_place_the_cars_as_they_say(twisty_track):
     pack = lineup("pack", twisty_track, 3, 5, rng, DEFAULT_CAR.grip)
     slots = {grid_slot(twisty_track, k) for k in range(8)}
     assert pack.standing and {(p.arc, p.lateral) for p in pack.placements} == slots
+    for seed in range(10):  # whoever the draw put there, the slow opponent takes pole and every slot is filled once
+        pole = lineup("slow_pole", twisty_track, 4, 4, np.random.default_rng(seed), DEFAULT_CAR.grip)
+        assert (pole.placements[4].arc, pole.placements[4].lateral) == grid_slot(twisty_track, 0)[:2]
+        assert {(p.arc, p.lateral) for p in pole.placements} == slots and pole.standing
+        assert SLOW_POLE_PACE[0] <= pole.paces[0] <= SLOW_POLE_PACE[1]
+        assert all(PACK_PACE[0] <= pace <= PACK_PACE[1] for pace in pole.paces[1:])
     solo = lineup("solo", twisty_track, 4, 4, rng, DEFAULT_CAR.grip)
     assert len(solo.placements) == 4 and not solo.paces  # solo laps: no opponents
     with pytest.raises(ValueError, match="unknown scenario"):
