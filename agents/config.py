@@ -194,8 +194,10 @@ class TrainConfig:
     eval_every: int = 50_000
     """Env steps between evaluations (lap completion and ratio to the reference lap, logged to TensorBoard and
     to <model>.curve.csv); 0 for none."""
-    eval_episodes: int = 3
-    """Episodes (two laps each, from a perturbed grid start) per evaluation track."""
+    eval_episodes: int = GRID_SLOTS
+    """Episodes (two laps each, from a perturbed grid start) per evaluation track; episode i starts from grid slot
+    i mod 8, so the default sees every slot (with 3, a fine-tune kept a policy that lapped from slots 0-2 and left
+    the road from the others)."""
     eval_tracks: list[str] = field(default_factory=list)
     """Tracks for the periodic and final evaluation. Default: the training track (finetune, scratch), else
     the --tracks files, else --eval-generated generated tracks with fixed seeds."""
@@ -206,8 +208,9 @@ class TrainConfig:
     """Save the policy of the best periodic evaluation (highest lap completion, then lowest ratio to the
     reference lap) rather than the last one: SAC's deterministic policy near the grip limit can lap at one
     evaluation and crash at the next. The checkpoints in run_dir stay the last ones, for --resume."""
-    final_eval_episodes: int = 5
-    """Episodes per track of the evaluation written into the sidecar at the end."""
+    final_eval_episodes: int = GRID_SLOTS
+    """Episodes per track of the evaluation written into the sidecar at the end (and that --install compares):
+    by default one from each grid slot."""
     progress: bool = True
     """Show a progress bar."""
     status_file: str | None = None
