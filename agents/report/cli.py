@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--images", default=None, help="folder for the PNGs [default: images/ beside --out]")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first episode [default: 0]")
     parser.add_argument("--check", action="store_true", help="exit with status 1 unless every bar row passes")
+    parser.add_argument(
+        "--racing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="race every track with the race benchmark (a minute or two) [default: yes, no with --quick]",
+    )
     return parser
 
 
@@ -68,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
 
     report = collect(options, episodes, log)
     report.argv = argv
+    if options.racing if options.racing is not None else not options.quick:
+        from agents.report.racing import race_tracks
+
+        report.racing, report.racing_notes = race_tracks(report.shipped + report.circuits, Path(options.models), log)
     report.bar = bar_rows(report)
     report.images = write_plots(report, images_dir)
     atomic_write_text(out, render(report, out))

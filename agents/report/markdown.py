@@ -147,6 +147,7 @@ def render(report: Report, out: Path) -> str:
         _bar_section(report),
         _base_section(report),
         _finetuned_section(report),
+        _racing_section(report),
         ["", "## Learning curves", "", *_curve_lines(report, out)],
         _training_section(report),
         ["", "## Machine", "", f"This report ran on: {report_machine()}.", _MACHINE_NOTE],
@@ -157,6 +158,14 @@ def render(report: Report, out: Path) -> str:
 
 
 _MACHINE_NOTE = "The training machine of each model is in the table above, from its sidecar."
+
+
+def _racing_section(report: Report) -> list[str]:
+    if report.racing is None:
+        return []
+    from agents.report.racing import racing_lines
+
+    return racing_lines(report.racing, report.racing_notes)
 
 
 def _header(report: Report) -> list[str]:

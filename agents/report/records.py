@@ -94,6 +94,9 @@ class Report:
     images: dict[str, Path] = field(default_factory=dict)
     bar: list[BarRow] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
+    racing: list[dict[str, Any]] | None = None
+    """The race benchmark of every track (agents.report.racing), None when not raced (--quick, --no-racing)."""
+    racing_notes: list[str] = field(default_factory=list)
 
 
 # -- the bar --------------------------------------------------------------------------------------------------------

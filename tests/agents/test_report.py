@@ -199,3 +199,17 @@ def test_bar_pass_and_fail_thresholds(tmp_path):
     assert [r.note for r in rows[4:]] == ["aim met", "aim not met", "aim not met"]
     assert verdict(rows) == FAIL
     assert verdict([r for r in rows if r.status == PASS]) == PASS
+
+
+def test_racing_section_races_every_track_with_the_game_s_model(layout):
+    tmp_path, models, out, args = layout
+    write_model(models / "base", 1, "python -m agents.train base --steps 12000", "base")
+    write_model(models / "tracks" / "oval", 2, "python -m agents.train finetune --track oval.json", "finetune", "oval")
+    (tmp_path / "circuits" / "Broken.csv").write_text("# x_m,y_m,w_tr_right_m,w_tr_left_m\n0,0,5,5\n")
+    assert main([*args, "--racing"]) == 0
+    text = out.read_text()
+    racing = text[text.index("## Racing") : text.index("## Learning curves")]
+    assert "| Test Oval | oval.npz |" in racing  # the fine-tune races on its track, the base on the circuit
+    assert "| base.npz |" in racing and "Of 2 tracks:" in racing
+    assert "* Not raced: " in racing and "Broken.csv: only 1 point(s)" in racing
+    assert main(args) == 0 and "## Racing" not in out.read_text()  # --quick races nothing

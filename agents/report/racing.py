@@ -1,0 +1,82 @@
+"""The report's racing section: issue 14's race benchmark on every track the report measures.
+
+Each shipped track and validation circuit is raced twice with the driver the game would use there (the fine-tuned
+model, else the base), hard, 2 laps, from the game's grid (:func:`agents.race_bench.scenarios.run_scenarios`):
+an 8-car field race, and the same with the pole car at 80% pace. A circuit the editor's rules refuse is listed
+with the reason. The table's rows are :mod:`agents.race_bench.table`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from agents.report.records import TrackSpec
+
+RACE_LAPS = 2
+RACE_DIFFICULTY = "hard"
+
+
+def race_tracks(
+    specs: Sequence[TrackSpec], models_dir: Path, log: Callable[[str], None]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Race every track; returns (one race_bench JSON-like result per track, notes for tracks not raced)."""
+    from agents.evaluate import load_track_file, reference_lap_time
+    from agents.race_bench.scenarios import run_scenarios
+    from game.sim.track import TrackError
+
+    results, notes = [], []
+    for spec in specs:
+        try:
+            track = load_track_file(spec.path)
+        except TrackError as exc:
+            notes.append(f"Not raced: {exc}")
+            continue
+        reference = reference_lap_time(track)
+        run = run_scenarios(track, spec.path, RACE_LAPS, RACE_DIFFICULTY, reference, models_dir=models_dir)
+        driver = run.model_path.name if run.model_path is not None else run.driver
+        results.append(
+            {
+                "track": track.name,
+                "driver": driver,
+                "field": run.field.to_dict(),
+                "slow_car": run.slow_car.to_dict(),
+            }
+        )
+        log(
+            f"raced {spec.path.name} ({driver}): {run.field.contacts} contacts, {run.field.rescues} rescues; "
+            f"slow car: {run.slow_car.rivals_past} of 7 past"
+        )
+    return results, notes
+
+
+def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str]) -> list[str]:
+    """The markdown of the racing section."""
+    from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, row, tally
+
+    lines = [
+        "",
+        "## Racing",
+        "",
+        f"Issue 14's race benchmark (`python -m agents.race_bench --track T`): 8 AI cars with their characters, "
+        f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there. "
+        "Field: all 8 at their own pace; slow car: the same with the pole car at 80% pace. Definitions in "
+        "[RACING.md](RACING.md). Goals: every rival past the slow car, at least "
+        f"{CLEAN_SHARE_GOAL:.0%} of passes clean, at most {CONTACT_GOAL} contacts and no rescue in the field race.",
+        "",
+    ]
+    if not results:
+        return [*lines, "No track was raced.", *[f"* {note}" for note in notes]]
+    lines += HEADER.split("\n")
+    lines += [row(result, result["driver"]) for result in results]
+    t = tally(results)
+    share = "-" if t["clean_share"] is None else f"{t['clean_share']:.0%}"
+    lines += [
+        "",
+        f"Of {t['tracks']} tracks: all 7 rivals past the slow car on {t['all_rivals_past']}, at most {CONTACT_GOAL} "
+        f"field contacts on {t['field_contacts_within_goal']}, no rescue in either race on {t['no_rescue']}; "
+        f"{t['clean_passes']} of {t['passes']} passes clean ({share}).",
+    ]
+    lines += [f"* {note}" for note in notes]
+    return lines
