@@ -147,7 +147,7 @@ def render(report: Report, out: Path) -> str:
         _bar_section(report),
         _base_section(report),
         _finetuned_section(report),
-        _racing_section(report),
+        _racing_section(report, out),
         ["", "## Learning curves", "", *_curve_lines(report, out)],
         _training_section(report),
         ["", "## Machine", "", f"This report ran on: {report_machine()}.", _MACHINE_NOTE],
@@ -160,12 +160,14 @@ def render(report: Report, out: Path) -> str:
 _MACHINE_NOTE = "The training machine of each model is in the table above, from its sidecar."
 
 
-def _racing_section(report: Report) -> list[str]:
+def _racing_section(report: Report, out: Path) -> list[str]:
     if report.racing is None:
         return []
     from agents.report.racing import racing_lines
 
-    return racing_lines(report.racing, report.racing_notes)
+    picture = report.racing_picture
+    link = None if picture is None else Path(os.path.relpath(picture, out.parent)).as_posix()
+    return racing_lines(report.racing, report.racing_notes, link)
 
 
 def _header(report: Report) -> list[str]:

@@ -12,16 +12,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from agents.report.records import TrackSpec
+from agents.report.records import TrackSpec, display_path
 
 RACE_LAPS = 2
 RACE_DIFFICULTY = "hard"
 
 
+RACE_PNG = "race_positions.png"
+
+
 def race_tracks(
-    specs: Sequence[TrackSpec], models_dir: Path, log: Callable[[str], None]
+    specs: Sequence[TrackSpec], models_dir: Path, log: Callable[[str], None], picture: Path | None = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Race every track; returns (one race_bench JSON-like result per track, notes for tracks not raced)."""
+    """Race every track; returns (one race_bench JSON-like result per track, notes for tracks not raced).
+
+    ``picture``: draw the first track's two races there (race position over time, one line a car).
+    """
     from agents.evaluate import load_track_file, reference_lap_time
     from agents.race_bench.scenarios import run_scenarios
     from game.sim.track import TrackError
@@ -31,11 +37,18 @@ def race_tracks(
         try:
             track = load_track_file(spec.path)
         except TrackError as exc:
-            notes.append(f"Not raced: {exc}")
+            notes.append(f"Not raced: {str(exc).replace(str(spec.path), display_path(spec.path))}")
             continue
         reference = reference_lap_time(track)
         run = run_scenarios(track, spec.path, RACE_LAPS, RACE_DIFFICULTY, reference, models_dir=models_dir)
         driver = run.model_path.name if run.model_path is not None else run.driver
+        if picture is not None and not results:
+            from agents.race_bench.plots import plot_positions
+            from agents.race_bench.scenarios import SLOW_PACE
+
+            panels = [("field race", run.field_record, run.field)]
+            panels.append((f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car))
+            plot_positions(picture, panels, f"{track.name}: {RACE_LAPS} laps, {RACE_DIFFICULTY}, {driver}")
         results.append(
             {
                 "track": track.name,
@@ -51,8 +64,8 @@ def race_tracks(
     return results, notes
 
 
-def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str]) -> list[str]:
-    """The markdown of the racing section."""
+def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str], picture: str | None = None) -> list[str]:
+    """The markdown of the racing section (``picture``: the race picture's link, relative to the markdown)."""
     from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, row, tally
 
     lines = [
@@ -79,4 +92,6 @@ def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str]) -> lis
         f"{t['clean_passes']} of {t['passes']} passes clean ({share}).",
     ]
     lines += [f"* {note}" for note in notes]
+    if picture is not None:
+        lines += ["", f"The first track's two races, race position over time, one line a car: ![A race]({picture})"]
     return lines

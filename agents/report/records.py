@@ -97,6 +97,7 @@ class Report:
     racing: list[dict[str, Any]] | None = None
     """The race benchmark of every track (agents.report.racing), None when not raced (--quick, --no-racing)."""
     racing_notes: list[str] = field(default_factory=list)
+    racing_picture: Path | None = None
 
 
 # -- the bar --------------------------------------------------------------------------------------------------------

@@ -212,4 +212,6 @@ def test_racing_section_races_every_track_with_the_game_s_model(layout):
     assert "| Test Oval | oval.npz |" in racing  # the fine-tune races on its track, the base on the circuit
     assert "| base.npz |" in racing and "Of 2 tracks:" in racing
     assert "* Not raced: " in racing and "Broken.csv: only 1 point(s)" in racing
+    assert "![A race](images/race_positions.png)" in racing
+    assert (out.parent / "images" / "race_positions.png").read_bytes().startswith(PNG_MAGIC)
     assert main(args) == 0 and "## Racing" not in out.read_text()  # --quick races nothing
