@@ -494,3 +494,19 @@ def test_a_finetune_of_a_base_trained_in_traffic_trains_in_traffic(tmp_path):
     assert in_traffic.traffic
     asked = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip"), "--no-traffic"])
     assert not asked.traffic
+
+
+def test_export_writes_a_candidate_folder_and_never_the_shipped_one(base_model, tmp_path, capsys):
+    from agents.export import main as export_main
+    from game.paths import MODELS_DIR
+
+    assert export_main([str(base_model), "--out", str(tmp_path / "cand")]) == 0
+    actor = load_actor(tmp_path / "cand" / "base.npz")
+    assert actor.metadata["source"] == str(base_model) and actor.metadata["steps"] > 0
+    assert export_main([str(base_model), "--out", str(tmp_path / "cand"), "--track-model", "oval"]) == 0
+    assert (tmp_path / "cand" / "tracks" / "oval.npz").is_file()
+    before = sorted(p.name for p in MODELS_DIR.iterdir())
+    assert export_main([str(base_model), "--out", str(MODELS_DIR)]) == 2
+    assert "shipped models folder" in capsys.readouterr().err
+    assert sorted(p.name for p in MODELS_DIR.iterdir()) == before
+    assert export_main([str(tmp_path / "missing.zip"), "--out", str(tmp_path / "x")]) == 2
