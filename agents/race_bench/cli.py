@@ -188,17 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         "slow_pace": SLOW_PACE,
     }
     if args.plot:
-        from agents.race_bench.plots import plot_positions
+        from agents.race_bench.plots import plot_run
 
         try:
-            plot_positions(
-                args.plot,
-                [
-                    ("field race", run.field_record, run.field),
-                    (f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car),
-                ],
-                f"{track.name}: {args.laps} laps, {args.difficulty}, {Path(header['model'] or run.driver).name}",
-            )
+            plot_run(args.plot, run, track.name, args.laps, args.difficulty)
         except OSError as exc:
             print(f"error: cannot write {args.plot}: {exc}", file=sys.stderr)
             return 2

@@ -14,11 +14,20 @@ from collections.abc import Sequence
 import numpy as np
 
 from agents.race_bench.record import RaceRecord
-from agents.race_bench.scenarios import ScenarioResult
+from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult
 from game.sim.files import atomic_open
 
 PLOT_STEP_S = 0.1  # [s] one point of a line every this long (the record has one a tick)
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def plot_run(path: str | os.PathLike[str], run: BenchRun, track_name: str, laps: int, difficulty: str) -> None:
+    """Both races of a benchmark run side by side (the field race, the slow car on pole), titled with its setting."""
+    panels = [
+        ("field race", run.field_record, run.field),
+        (f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car),
+    ]
+    plot_positions(path, panels, f"{track_name}: {laps} laps, {difficulty}, {run.driver_name}")
 
 
 def plot_positions(

@@ -146,6 +146,11 @@ class BenchRun:
     driver: str
     model_path: Path | None
 
+    @property
+    def driver_name(self) -> str:
+        """The model file's name, or the kind of driver where there is no model."""
+        return self.model_path.name if self.model_path is not None else self.driver
+
 
 def run_scenarios(
     track: Track,

@@ -41,14 +41,11 @@ def race_tracks(
             continue
         reference = reference_lap_time(track)
         run = run_scenarios(track, spec.path, RACE_LAPS, RACE_DIFFICULTY, reference, models_dir=models_dir)
-        driver = run.model_path.name if run.model_path is not None else run.driver
+        driver = run.driver_name
         if picture is not None and not results:
-            from agents.race_bench.plots import plot_positions
-            from agents.race_bench.scenarios import SLOW_PACE
+            from agents.race_bench.plots import plot_run
 
-            panels = [("field race", run.field_record, run.field)]
-            panels.append((f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car))
-            plot_positions(picture, panels, f"{track.name}: {RACE_LAPS} laps, {RACE_DIFFICULTY}, {driver}")
+            plot_run(picture, run, track.name, RACE_LAPS, RACE_DIFFICULTY)
         results.append(
             {
                 "track": track.name,
