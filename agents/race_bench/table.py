@@ -52,6 +52,11 @@ def tally(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def clean_share_text(counts: dict[str, Any]) -> str:
+    """A tally's share of clean passes as a percentage, or "-" when there was no pass."""
+    return "-" if counts["clean_share"] is None else f"{counts['clean_share']:.0%}"
+
+
 SUMMARY_HEADER = (
     "| driver | races | field: contacts, median (max) | races <= 8 | rescues | slow car: contacts, median "
     "| rescues | rivals past, mean | all 7 past | passes | clean |\n|---|---|---|---|---|---|---|---|---|---|---|"
@@ -64,7 +69,7 @@ def summary_row(results: list[dict[str, Any]], label: str) -> str:
     slow = [r["slow_car"]["contacts"] for r in results]
     past = [r["slow_car"]["rivals_past"] for r in results]
     t = tally(results)
-    share = "-" if t["clean_share"] is None else f"{t['clean_share']:.0%}"
+    share = clean_share_text(t)
     return (
         f"| {label} | {len(results)} | {statistics.median(field):g} ({max(field)}) "
         f"| {t['field_contacts_within_goal']} | {sum(r['field']['rescues'] for r in results)} "
@@ -112,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         label = args.label or Path(str(result.get("model") or "-")).parent.name
         print(row(result, label))
     t = tally(results)
-    share = "-" if t["clean_share"] is None else f"{t['clean_share']:.0%}"
+    share = clean_share_text(t)
     print(
         f"\n{t['tracks']} tracks: all 7 past the slow car on {t['all_rivals_past']}, field contacts <= "
         f"{CONTACT_GOAL} on {t['field_contacts_within_goal']}, no rescue in either race on {t['no_rescue']}; "

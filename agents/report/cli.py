@@ -77,12 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.racing if options.racing is not None else not options.quick:
         from agents.report.racing import RACE_PNG, race_tracks
 
-        picture = images_dir / RACE_PNG
-        report.racing, report.racing_notes = race_tracks(
-            report.shipped + report.circuits, Path(options.models), log, picture
-        )
-        if picture.is_file():
-            report.racing_picture = picture
+        report.racing = race_tracks(report.shipped + report.circuits, Path(options.models), log, images_dir / RACE_PNG)
     report.bar = bar_rows(report)
     report.images = write_plots(report, images_dir)
     atomic_write_text(out, render(report, out))

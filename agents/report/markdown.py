@@ -165,9 +165,9 @@ def _racing_section(report: Report, out: Path) -> list[str]:
         return []
     from agents.report.racing import racing_lines
 
-    picture = report.racing_picture
+    picture = report.racing.picture
     link = None if picture is None else Path(os.path.relpath(picture, out.parent)).as_posix()
-    return racing_lines(report.racing, report.racing_notes, link)
+    return racing_lines(report.racing, link)
 
 
 def _header(report: Report) -> list[str]:

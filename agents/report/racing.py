@@ -9,6 +9,7 @@ with the reason. The table's rows are :mod:`agents.race_bench.table`'s.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,32 +22,39 @@ RACE_DIFFICULTY = "hard"
 RACE_PNG = "race_positions.png"
 
 
+@dataclass
+class Racing:
+    """The racing section's content: one race_bench JSON-like result per raced track."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # tracks not raced, and why
+    picture: Path | None = None  # the first raced track's two races, where drawn
+
+
 def race_tracks(
     specs: Sequence[TrackSpec], models_dir: Path, log: Callable[[str], None], picture: Path | None = None
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Race every track; returns (one race_bench JSON-like result per track, notes for tracks not raced).
-
-    ``picture``: draw the first track's two races there (race position over time, one line a car).
-    """
+) -> Racing:
+    """Race every track; ``picture``: draw the first raced track's two races there (one line a car)."""
     from agents.evaluate import load_track_file, reference_lap_time
     from agents.race_bench.scenarios import run_scenarios
     from game.sim.track import TrackError
 
-    results, notes = [], []
+    racing = Racing()
     for spec in specs:
         try:
             track = load_track_file(spec.path)
         except TrackError as exc:
-            notes.append(f"Not raced: {str(exc).replace(str(spec.path), display_path(spec.path))}")
+            racing.notes.append(f"Not raced: {str(exc).replace(str(spec.path), display_path(spec.path))}")
             continue
         reference = reference_lap_time(track)
         run = run_scenarios(track, spec.path, RACE_LAPS, RACE_DIFFICULTY, reference, models_dir=models_dir)
         driver = run.driver_name
-        if picture is not None and not results:
+        if picture is not None and racing.picture is None:
             from agents.race_bench.plots import plot_run
 
             plot_run(picture, run, track.name, RACE_LAPS, RACE_DIFFICULTY)
-        results.append(
+            racing.picture = picture
+        racing.results.append(
             {
                 "track": track.name,
                 "driver": driver,
@@ -58,13 +66,14 @@ def race_tracks(
             f"raced {spec.path.name} ({driver}): {run.field.contacts} contacts, {run.field.rescues} rescues; "
             f"slow car: {run.slow_car.rivals_past} of 7 past"
         )
-    return results, notes
+    return racing
 
 
-def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str], picture: str | None = None) -> list[str]:
+def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
     """The markdown of the racing section (``picture``: the race picture's link, relative to the markdown)."""
-    from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, row, tally
+    from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, clean_share_text, row, tally
 
+    results, notes = racing.results, racing.notes
     lines = [
         "",
         "## Racing",
@@ -81,7 +90,7 @@ def racing_lines(results: Sequence[dict[str, Any]], notes: Sequence[str], pictur
     lines += HEADER.split("\n")
     lines += [row(result, result["driver"]) for result in results]
     t = tally(results)
-    share = "-" if t["clean_share"] is None else f"{t['clean_share']:.0%}"
+    share = clean_share_text(t)
     lines += [
         "",
         f"Of {t['tracks']} tracks: all 7 rivals past the slow car on {t['all_rivals_past']}, at most {CONTACT_GOAL} "

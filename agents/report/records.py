@@ -7,12 +7,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents.evaluate import EvalResult
 from agents.report.plots import CurvePoint
 from game.drivers.actor import Actor
 from game.paths import CIRCUITS_DIR, MODELS_DIR, REPO_ROOT, TRACKS_DIR
+
+if TYPE_CHECKING:
+    from agents.report.racing import Racing
 
 DEFAULT_MODELS = MODELS_DIR
 DEFAULT_TRACKS = TRACKS_DIR
@@ -94,10 +97,8 @@ class Report:
     images: dict[str, Path] = field(default_factory=dict)
     bar: list[BarRow] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
-    racing: list[dict[str, Any]] | None = None
-    """The race benchmark of every track (agents.report.racing), None when not raced (--quick, --no-racing)."""
-    racing_notes: list[str] = field(default_factory=list)
-    racing_picture: Path | None = None
+    racing: Racing | None = None
+    """The race benchmark of every track, None when not raced (--quick, --no-racing)."""
 
 
 # -- the bar --------------------------------------------------------------------------------------------------------
