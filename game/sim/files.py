@@ -31,13 +31,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        try:  # keep the old file's permissions; a new file gets the usual ones (mkstemp makes it private)
-            mode_bits = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode_bits = 0o666 & ~umask
-        os.chmod(tmp_name, mode_bits)
+        _give_permissions(Path(tmp_name), target)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -192,6 +186,11 @@ def _fsync(temp: Path, target: Path) -> None:
     """Flush a finished temp file to disk and give it the target's permissions (or the usual ones)."""
     with open(temp, "rb+") as handle:
         os.fsync(handle.fileno())
+    _give_permissions(temp, target)
+
+
+def _give_permissions(temp: Path, target: Path) -> None:
+    """Give a temp file the permissions of the file it replaces, or a new file's usual ones (mkstemp's are private)."""
     try:
         mode_bits = target.stat().st_mode & 0o777
     except FileNotFoundError:
