@@ -107,21 +107,28 @@ class App:
         elif options.track is not None or options.watch:
             self._open_race()
 
+    def _track_to_open(self) -> Path | None:
+        """The --track file, else the first shipped track; None (with a message on screen) when there is none."""
+        from game.ui.scenes.message import MessageScene
+        from game.ui.tracklist import track_files
+
+        if self.options.track is not None:
+            return self.options.track
+        files = track_files()
+        if not files:
+            self.ctx.stack.push(MessageScene(self.ctx, "NO TRACKS", "No track files found in tracks/."))
+            return None
+        return files[0]
+
     def _open_race(self) -> None:
         from game.sim.race import RaceConfig
-        from game.ui.scenes.message import MessageScene
         from game.ui.scenes.race_scene import LoadingScene
-        from game.ui.tracklist import track_files
 
         options = self.options
         settings = self.ctx.settings
-        path = options.track
+        path = self._track_to_open()
         if path is None:
-            files = track_files()
-            if not files:
-                self.ctx.stack.push(MessageScene(self.ctx, "NO TRACKS", "No track files found in tracks/."))
-                return
-            path = files[0]
+            return
         rivals = options.rivals if options.rivals is not None else (7 if options.watch else settings.rivals)
         config = RaceConfig(
             laps=options.laps or settings.laps,
@@ -132,18 +139,12 @@ class App:
         self.ctx.stack.push(LoadingScene(self.ctx, path, config, track=options.race_track))
 
     def _open_time_trial(self) -> None:
-        from game.ui.scenes.message import MessageScene
-        from game.ui.scenes.time_trial import open_time_trial
-        from game.ui.tracklist import track_files
-
-        path = self.options.track
-        if path is None:
-            files = track_files()
-            if not files:
-                self.ctx.stack.push(MessageScene(self.ctx, "NO TRACKS", "No track files found in tracks/."))
-                return
-            path = files[0]
         from game.sim.rules import DIFFICULTY_PACE
+        from game.ui.scenes.time_trial import open_time_trial
+
+        path = self._track_to_open()
+        if path is None:
+            return
 
         pace = DIFFICULTY_PACE[self.options.difficulty] if self.options.difficulty else 1.0
         self.ctx.stack.push(open_time_trial(self.ctx, path, mode=self.options.ghost, autopilot_pace=pace))
