@@ -28,9 +28,7 @@ class TimeTrialSelectScene(TrackSelectScene):
         self.mode = GHOST_MODES[(GHOST_MODES.index(self.mode) + step) % len(GHOST_MODES)]
 
     def _start(self) -> None:
-        entry = self.entry
-        if entry is None or entry.load() is None:
+        entry = self._chosen()
+        if entry is None:
             return
-        self.settings.last_track = str(entry.path)
-        self.ctx.save_settings()
         self.ctx.stack.push(open_time_trial(self.ctx, entry.path, entry.load(), self.mode))

@@ -97,15 +97,22 @@ class TrackSelectScene(BackdropScene):
         entry = self.entry
         return entry is not None and entry.load() is not None
 
+    def _chosen(self) -> TrackEntry | None:
+        """The chosen track, remembered in the settings as the last one; None when it cannot be raced."""
+        if not self._startable():
+            return None
+        entry = self.entry
+        self.settings.last_track = str(entry.path)
+        self.ctx.save_settings()
+        return entry
+
     def _start(self) -> None:
         from game.sim.race import RaceConfig
         from game.ui.scenes.race_scene import LoadingScene
 
-        entry = self.entry
-        if entry is None or entry.load() is None:
+        entry = self._chosen()
+        if entry is None:
             return
-        self.settings.last_track = str(entry.path)
-        self.ctx.save_settings()
         config = RaceConfig(
             laps=self.settings.laps, rivals=self.settings.rivals, difficulty=self.settings.difficulty, watch=self.watch
         )
