@@ -20,7 +20,7 @@ from game.editor.draft import TrackDraft
 from game.editor.geometry import build_geometry
 from game.editor.simplify import SIMPLIFY_ABOVE, simplify_track
 from game.editor.validation import check_draft, refusal
-from game.sim.track import TrackError
+from game.sim.track import Track, TrackError
 from game.sim.track.io import load_track, save_track
 
 CSV_FOLDERS = ("tracks/circuits", "../shared/circuits", "circuits")  # relative to the repository: circuit CSVs
@@ -117,10 +117,7 @@ def save_draft(draft: TrackDraft, path: Path) -> str | None:
     source = draft.unchanged_source()
     if source is not None:
         if draft.path is None or Path(path).resolve() != draft.path.resolve() or not Path(path).is_file():
-            try:
-                save_track(source, path)
-            except OSError as exc:
-                return f"Cannot write {path}: {exc}"
+            return _write(draft, source, path)
         draft.mark_saved(path)
         return None
     crossing = next((p for p in problems if p.kind == "crossing"), None)
@@ -134,6 +131,11 @@ def save_draft(draft: TrackDraft, path: Path) -> str | None:
     if metadata != track.metadata:
         draft.set_metadata(metadata)
         track = draft.to_track()
+    return _write(draft, track, path)
+
+
+def _write(draft: TrackDraft, track: Track, path: Path) -> str | None:
+    """Save the track file atomically and mark the draft saved; returns why not when the file cannot be written."""
     try:
         save_track(track, path)
     except OSError as exc:
