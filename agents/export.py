@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from game.drivers.actor import ModelError
-from game.paths import MODELS_DIR
+from game.paths import base_model, in_models_dir, track_model
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--track-model", metavar="NAME", help="write tracks/NAME.npz instead of base.npz")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    if out.resolve() == MODELS_DIR.resolve() or MODELS_DIR.resolve() in out.resolve().parents:
-        print(
-            f"error: {out} is the shipped models folder; install with python -m agents.train --install", file=sys.stderr
-        )
+    if in_models_dir(out):
+        print(f"error: {out} is the shipped models folder (install with agents.train --install)", file=sys.stderr)
         return 2
-    target = out / "tracks" / f"{args.track_model}.npz" if args.track_model else out / "base.npz"
+    target = track_model(args.track_model, out) if args.track_model else base_model(out)
     from agents.models import export_actor, load_sb3
 
     try:

@@ -33,8 +33,8 @@ def check_outputs(config: TrainConfig) -> None:
     import game.paths
 
     out = Path(str(config.out))
-    models = Path(game.paths.MODELS_DIR).resolve()
-    if out.resolve().is_relative_to(models):
+    if game.paths.in_models_dir(out):
+        models = game.paths.MODELS_DIR.resolve()
         raise ValueError(
             f"--out {out} is in the models folder {models}: train into a run folder (the default) and add "
             "--install to install the finished, evaluated model (the files it replaces are kept)"

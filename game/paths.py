@@ -33,6 +33,11 @@ def track_model(track_stem: str, models_dir: Path | None = None, suffix: str = "
     return (MODELS_DIR if models_dir is None else Path(models_dir)) / TRACK_MODELS_FOLDER / f"{track_stem}{suffix}"
 
 
+def in_models_dir(path: str | Path) -> bool:
+    """Whether ``path`` is the shipped models folder or inside it (where only installing may write)."""
+    return Path(path).resolve().is_relative_to(MODELS_DIR.resolve())
+
+
 def model_backup_dir(name: str, models_dir: Path | None = None) -> Path:
     """A new folder name for the files that installing model ``name`` replaces: ``backup/<date-time>-<name>``."""
     import time
