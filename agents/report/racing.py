@@ -71,7 +71,8 @@ def race_tracks(
 
 def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
     """The markdown of the racing section (``picture``: the race picture's link, relative to the markdown)."""
-    from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, clean_share_text, row, tally
+    from agents.race_bench.scenarios import SLOW_PACE
+    from agents.race_bench.table import CLEAN_SHARE_GOAL, CONTACT_GOAL, HEADER, RIVALS, clean_share_text, row, tally
 
     results, notes = racing.results, racing.notes
     lines = [
@@ -80,7 +81,7 @@ def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
         "",
         f"Issue 14's race benchmark (`python -m agents.race_bench --track T`): 8 AI cars with their characters, "
         f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there. "
-        "Field: all 8 at their own pace; slow car: the same with the pole car at 80% pace. Definitions in "
+        f"Field: all 8 at their own pace; slow car: the same with the pole car at {SLOW_PACE:.0%} pace. Definitions in "
         "[RACING.md](RACING.md). Goals: every rival past the slow car, at least "
         f"{CLEAN_SHARE_GOAL:.0%} of passes clean, at most {CONTACT_GOAL} contacts and no rescue in the field race.",
         "",
@@ -93,8 +94,9 @@ def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
     share = clean_share_text(t)
     lines += [
         "",
-        f"Of {t['tracks']} tracks: all 7 rivals past the slow car on {t['all_rivals_past']}, at most {CONTACT_GOAL} "
-        f"field contacts on {t['field_contacts_within_goal']}, no rescue in either race on {t['no_rescue']}; "
+        f"Of {t['tracks']} tracks: all {RIVALS} rivals past the slow car on {t['all_rivals_past']}, "
+        f"at most {CONTACT_GOAL} field contacts on {t['field_contacts_within_goal']}, "
+        f"no rescue in either race on {t['no_rescue']}; "
         f"{t['clean_passes']} of {t['passes']} passes clean ({share}).",
     ]
     lines += [f"* {note}" for note in notes]
