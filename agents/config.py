@@ -86,6 +86,9 @@ class TrainConfig:
     # -- SAC hyperparameters (the original design's unless noted) ---------------------------------------------------
     learning_rate: float = 3e-4
     """Adam learning rate of actor, critics and entropy coefficient (finetune: 1e-4)."""
+    learning_rate_end: float | None = None
+    """If set, the learning rate falls linearly from learning_rate at step 0 to this at --steps (a resumed run
+    goes on down the same line); else it stays constant."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -365,6 +368,9 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+    end = config.learning_rate_end
+    if end is not None and not (0 < end <= config.learning_rate and math.isfinite(end)):
+        raise ValueError(f"learning_rate_end must be positive and at most learning_rate, got {end}")
     if config.start not in ("grid", "random", "mixed"):
         raise ValueError(f"start must be grid, random or mixed, got {config.start!r}")
     if config.device not in ("auto", "cpu", "cuda") and not config.device.startswith("cuda:"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,29 @@ def _schedule(value: float) -> Any:
         return constant_fn(value)
 
 
+@dataclass(frozen=True)
+class LinearRate:
+    """A learning rate falling in a straight line from ``start`` (progress remaining 1) to ``end`` (0).
+
+    SB3 calls it with the share of the run still to go, ``1 - num_timesteps / total``; a resumed run's total is
+    its ``--steps``, so it goes on down the same line.
+    """
+
+    start: float
+    end: float
+
+    def __call__(self, progress_remaining: float) -> float:
+        remaining = min(max(progress_remaining, 0.0), 1.0)
+        return self.end + (self.start - self.end) * remaining
+
+
+def learning_rate_schedule(config: TrainConfig) -> Any:
+    """The run's learning rate for SB3: constant, or :class:`LinearRate` down to ``--learning-rate-end``."""
+    if config.learning_rate_end is None:
+        return _schedule(config.learning_rate)
+    return _schedule(LinearRate(config.learning_rate, config.learning_rate_end))
+
+
 def optimizers(model: Any) -> list[Any]:
     """Actor, critic and (when learned) entropy-coefficient optimisers of a SAC model."""
     found = [model.actor.optimizer, model.critic.optimizer]
@@ -31,16 +55,17 @@ def optimizers(model: Any) -> list[Any]:
     return found
 
 
-def set_learning_rate(model: Any, learning_rate: float) -> None:
-    """Make every optimiser of a SAC model run at ``learning_rate``, now and in every later update.
+def set_learning_rate(model: Any, learning_rate: float, schedule: Any = None) -> None:
+    """Make every optimiser of a SAC model run at ``learning_rate`` now, and by ``schedule`` (default: the same
+    rate) in every later update.
 
     Setting ``model.learning_rate`` alone changes nothing: SB3 takes the rate from ``model.lr_schedule`` at each
     update, and a loaded model's optimisers keep the rate saved in their state until then.
     """
     from stable_baselines3.common.utils import update_learning_rate
 
-    model.learning_rate = learning_rate
-    model.lr_schedule = _schedule(learning_rate)
+    model.learning_rate = learning_rate if schedule is None else schedule
+    model.lr_schedule = _schedule(learning_rate) if schedule is None else schedule
     for optimizer in optimizers(model):
         update_learning_rate(optimizer, learning_rate)
 
@@ -71,9 +96,10 @@ def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
     """
     from agents.models import load_sb3
 
-    custom = {"learning_rate": config.learning_rate, "lr_schedule": _schedule(config.learning_rate)}
+    schedule = learning_rate_schedule(config)
+    custom = {"learning_rate": schedule, "lr_schedule": schedule}
     model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
-    set_learning_rate(model, config.learning_rate)
+    set_learning_rate(model, config.learning_rate, schedule)
     if config.target_entropy is not None:
         model.target_entropy = float(config.target_entropy)  # read at every update
     return model
@@ -86,7 +112,7 @@ def new_model(venv: Any, config: TrainConfig) -> Any:
     return SAC(
         "MlpPolicy",
         venv,
-        learning_rate=config.learning_rate,
+        learning_rate=learning_rate_schedule(config),
         ent_coef=_ent_coef(config.ent_coef),
         target_entropy="auto" if config.target_entropy is None else float(config.target_entropy),
         policy_kwargs={"net_arch": list(config.net_arch)},
@@ -105,6 +131,7 @@ def hyperparameters(model: Any, config: TrainConfig) -> dict[str, Any]:
         "algorithm": "SAC",
         "policy": "MlpPolicy",
         "learning_rate": float(model.lr_schedule(1.0)),
+        "learning_rate_end": None if config.learning_rate_end is None else float(model.lr_schedule(0.0)),
         "optimizer_learning_rates": [group["lr"] for opt in optimizers(model) for group in opt.param_groups],
         "buffer_size": int(model.buffer_size),
         "batch_size": int(model.batch_size),

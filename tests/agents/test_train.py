@@ -284,6 +284,27 @@ def test_finetune_optimisers_run_at_1e_4(base_model, work):
     assert model.lr_schedule(1.0) == model.lr_schedule(0.0) == 1e-4
 
 
+def test_learning_rate_end_makes_the_rate_fall_along_the_run(base_model, work):
+    model = tiny_finetune_model(base_model, work, learning_rate=2e-4, learning_rate_end=5e-5)
+    assert model.lr_schedule(1.0) == 2e-4 and model.lr_schedule(0.5) == pytest.approx(1.25e-4)
+    assert model.lr_schedule(0.0) == 5e-5
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    class StopAt(BaseCallback):
+        def _on_step(self):
+            return self.num_timesteps < 64
+
+    model.learn(128, callback=StopAt())  # interrupted half-way through a run of 128 steps
+    assert all(1.2e-4 <= lr <= 1.35e-4 for lr in lrs(model))
+    model.learn(64, reset_num_timesteps=False)  # resumed as agents.train resumes: the steps left, same line
+    assert all(5e-5 <= lr <= 5.5e-5 for lr in lrs(model))
+
+
+def test_learning_rate_end_must_not_exceed_the_start():
+    with pytest.raises(ValueError, match="learning_rate_end"):
+        config_for_mode("base", learning_rate_end=1e-3)
+
+
 def test_finetune_target_entropy_steers_the_entropy_coefficient(base_model, work):
     assert tiny_finetune_model(base_model, work).target_entropy == -2.0  # the saved one: minus the action size
     # A squashed 2-D action has at most 2 ln 2 of entropy and this policy far more than -6, so the coefficient
