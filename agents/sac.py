@@ -36,6 +36,7 @@ class LinearRate:
     end: float
 
     def __call__(self, progress_remaining: float) -> float:
+        """The rate with ``progress_remaining`` (1 at the start, 0 at the end) of the run to go."""
         remaining = min(max(progress_remaining, 0.0), 1.0)
         return self.end + (self.start - self.end) * remaining
 
@@ -56,9 +57,9 @@ def optimizers(model: Any) -> list[Any]:
 
 
 def set_learning_rate(model: Any, learning_rate: float, schedule: Any = None) -> None:
-    """Make every optimiser of a SAC model run at ``learning_rate`` now, and by ``schedule`` (default: the same
-    rate) in every later update.
+    """Make every optimiser of a SAC model run at ``learning_rate`` now, and by ``schedule`` in later updates.
 
+    Without a schedule the rate stays ``learning_rate``.
     Setting ``model.learning_rate`` alone changes nothing: SB3 takes the rate from ``model.lr_schedule`` at each
     update, and a loaded model's optimisers keep the rate saved in their state until then.
     """
