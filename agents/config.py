@@ -89,6 +89,10 @@ class TrainConfig:
     learning_rate_end: float | None = None
     """If set, the learning rate falls linearly from learning_rate at step 0 to this at --steps (a resumed run
     goes on down the same line); else it stays constant."""
+    policy_average_steps: int = 0
+    """If > 0, evaluations, --keep-best and the saved model drive with a moving average of the policy's weights
+    over about this many env steps (Polyak averaging; agents/callbacks/averaging.py), not its latest weights.
+    The learner and the critics go on with their own; checkpoints keep the average for --resume. 0: off."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -368,6 +372,8 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+    if config.policy_average_steps < 0:
+        raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end
     if end is not None and not (0 < end <= config.learning_rate and math.isfinite(end)):
         raise ValueError(f"learning_rate_end must be positive and at most learning_rate, got {end}")

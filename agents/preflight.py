@@ -50,6 +50,30 @@ def check_outputs(config: TrainConfig) -> None:
         problem = _unwritable(folder)
         if problem:
             raise ValueError(f"{option}: cannot write to {folder} ({problem})")
+    _check_inputs_kept(config, out)
+
+
+def _check_inputs_kept(config: TrainConfig, out: Path) -> None:
+    """Refuse a run whose outputs would overwrite one of its inputs.
+
+    ``--out tracks/oval.zip`` writes its sidecar to ``tracks/oval.json``, the track file it trains on.
+
+    Raises:
+        ValueError: Naming the input and the option that would overwrite it.
+    """
+    from agents.models import ModelPaths
+
+    paths = ModelPaths.of(out)
+    written = {p.resolve(): "--out" for p in (paths.zip, paths.npz, paths.sidecar, paths.curve)}
+    if config.status_file:
+        written[Path(config.status_file).resolve()] = "--status-file"
+    inputs = [("--track", config.track), ("--base", config.base if config.mode == "finetune" else None)]
+    inputs += [("--tracks", t) for t in config.tracks] + [("--eval-tracks", t) for t in config.eval_tracks]
+    inputs += [("--opponents", t) for t in config.opponents] + [("--init-from", config.init_from)]
+    for option, name in inputs:
+        if name and Path(name).resolve() in written:
+            clash = written[Path(name).resolve()]
+            raise ValueError(f"{clash} would overwrite {option} {name}: choose another --out (or --status-file)")
 
 
 def _unwritable(folder: Path) -> str | None:

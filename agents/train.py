@@ -189,7 +189,7 @@ def _run(
     if status is not None:
         status.clock = clock
     parts = RunParts(config, model, venv, run_name, clock, status, paths, eval_tracks)
-    callbacks = parts.callbacks(on_evaluation)
+    callbacks = parts.callbacks(on_evaluation, state)
     interrupted = parts.learn(callbacks, state)
     return parts.finish(interrupted, argv)
 
@@ -272,6 +272,7 @@ class RunParts:
     eval_tracks: list[Track]
     progress: Any = None
     evaluator: Any = None
+    average: Any = None
 
     def checkpoint(self) -> None:
         """Save a checkpoint of the model (and its replay buffer) into the run folder."""
@@ -286,11 +287,15 @@ class RunParts:
             self.clock.seconds(),
             with_replay_buffer=config.save_replay_buffer,
             keep=config.keep_checkpoints,
+            policy_average=self.average.state() if self.average is not None else None,
         )
 
-    def callbacks(self, on_evaluation: Callable[[int, list[Any]], None] | None) -> list[Any]:
-        """Progress, warm-up, opponent snapshots, checkpoints and periodic evaluation, as configured."""
-        from agents.callbacks.checkpoints import CheckpointCallback
+    def callbacks(self, on_evaluation: Callable[[int, list[Any]], None] | None, state: Any = None) -> list[Any]:
+        """Progress, warm-up, opponent snapshots, policy average, checkpoints and periodic evaluation.
+
+        Each as configured; a resumed run (``state``, its checkpoint) goes on with the checkpoint's policy average.
+        """
+        from agents.callbacks.checkpoints import CheckpointCallback, load_policy_average
         from agents.callbacks.evaluation import EvalCallback
         from agents.callbacks.progress import ProgressCallback
         from agents.callbacks.warmup import PolicyWarmupCallback
@@ -304,6 +309,14 @@ class RunParts:
             from agents.traffic.training import OpponentSnapshotCallback, pool_of
 
             callbacks.append(OpponentSnapshotCallback(pool_of(self.venv), config.opponent_snapshot_every))
+        if config.policy_average_steps > 0:
+            from agents.callbacks.averaging import PolicyAverage
+
+            self.average = PolicyAverage(config.policy_average_steps)
+            saved = load_policy_average(config.run_dir, state) if state is not None else None
+            if saved is not None:
+                self.average.restore(saved)
+            callbacks.append(self.average)
         if config.checkpoint_every > 0:
             callbacks.append(CheckpointCallback(config.checkpoint_every, self.checkpoint))
         if config.eval_every > 0 and self.eval_tracks:
@@ -315,6 +328,7 @@ class RunParts:
                 self.clock,
                 status=self.status,
                 on_result=on_evaluation,
+                policy_average=self.average,
             )
             callbacks.append(self.evaluator)
         return callbacks
@@ -353,6 +367,8 @@ class RunParts:
         model, config = self.model, self.config
         with sigterm_as_interrupt():
             selected_steps = model.num_timesteps
+            if self.average is not None:
+                self.average.apply_for_good()  # the checkpoints keep the learner's own weights
             if config.keep_best and self.evaluator is not None:
                 selected_steps = select_best_policy(model, self.evaluator, evaluate_last=not interrupted)
             evaluation: list[dict[str, Any]] = []

@@ -1,6 +1,7 @@
 """Checkpoints in the run folder, written atomically, ``checkpoint.json`` last; the run's wall clock.
 
-A checkpoint is ``ckpt_<steps>.zip`` (the model), ``ckpt_<steps>_replay.pkl`` (the replay buffer) and
+A checkpoint is ``ckpt_<steps>.zip`` (the model), ``ckpt_<steps>_replay.pkl`` (the replay buffer),
+``ckpt_<steps>_average.pt`` (the policy average of ``--policy-average-steps``, when the run keeps one) and
 ``ckpt_<steps>.json`` (what ``checkpoint.json`` says about it, so that a damaged ``checkpoint.json`` does not lose
 the run); ``checkpoint.json`` points at the latest. :func:`checkpoint_candidates` lists the usable ones, latest
 first, so that ``--resume`` can fall back to the one before when the latest cannot be loaded.
@@ -21,7 +22,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 from game.sim.files import atomic_open, atomic_write_text
 
 CHECKPOINT_STATE = "checkpoint.json"
-CHECKPOINT_NAME = re.compile(r"^(ckpt_\d+)(\.zip|\.json|_replay\.pkl)$")
+CHECKPOINT_NAME = re.compile(r"^(ckpt_\d+)(\.zip|\.json|_replay\.pkl|_average\.pt)$")
 
 
 class CheckpointError(ValueError):
@@ -53,6 +54,7 @@ class CheckpointState:
     config: dict[str, Any]
     command: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    policy_average: str | None = None
 
 
 def save_checkpoint(
@@ -63,8 +65,9 @@ def save_checkpoint(
     wall_time_s: float,
     with_replay_buffer: bool = True,
     keep: int = 2,
+    policy_average: dict[str, Any] | None = None,
 ) -> CheckpointState:
-    """Write model (and replay buffer) atomically, then point ``checkpoint.json`` at them; prune old ones."""
+    """Write model (replay buffer, policy average) atomically, then point ``checkpoint.json`` at them; prune."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     stem = f"ckpt_{model.num_timesteps:09d}"
@@ -75,6 +78,13 @@ def save_checkpoint(
         replay = f"{stem}_replay.pkl"
         with atomic_open(run_dir / replay, "wb") as handle:
             model.save_replay_buffer(handle)
+    average = None
+    if policy_average is not None:
+        import torch
+
+        average = f"{stem}_average.pt"
+        with atomic_open(run_dir / average, "wb") as handle:
+            torch.save(policy_average, handle)
     from agents.models import command_line, package_versions
 
     state = CheckpointState(
@@ -86,6 +96,7 @@ def save_checkpoint(
         config,
         command_line(),
         package_versions(),
+        average,
     )
     text = json.dumps(state.__dict__, indent=1) + "\n"
     atomic_write_text(run_dir / f"{stem}.json", text)
@@ -152,11 +163,32 @@ def read_checkpoint(run_dir: str | Path) -> CheckpointState | None:
     return None
 
 
+def load_policy_average(run_dir: str | Path, state: CheckpointState) -> dict[str, Any] | None:
+    """The policy average a checkpoint kept, or None when it kept none.
+
+    Raises:
+        CheckpointError: The file is missing or cannot be read.
+    """
+    if not state.policy_average:
+        return None
+    import torch
+
+    path = Path(run_dir) / state.policy_average
+    try:
+        average = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001  # a damaged file raises almost anything
+        raise CheckpointError(f"checkpoint {state.policy_average}: unreadable ({type(exc).__name__})") from None
+    if not isinstance(average, dict):
+        raise CheckpointError(f"checkpoint {state.policy_average}: not a policy average")
+    return average
+
+
 def _prune(run_dir: Path, keep: int, current: str) -> None:
     stems = sorted({m.group(1) for p in run_dir.glob("ckpt_*") if (m := CHECKPOINT_NAME.match(p.name))})
     stale = [s for s in stems if s != current][: max(0, len(stems) - keep)]
     for stem in stale:
-        for path in (run_dir / f"{stem}.zip", run_dir / f"{stem}_replay.pkl", run_dir / f"{stem}.json"):
+        for suffix in (".zip", "_replay.pkl", "_average.pt", ".json"):
+            path = run_dir / f"{stem}{suffix}"
             path.unlink(missing_ok=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Sequence
@@ -51,8 +52,10 @@ class EvalCallback(BaseCallback):
         seed: int = 10_000,
         status: StatusFile | None = None,
         on_result: Callable[[int, list[Any]], None] | None = None,
+        policy_average: Any = None,
     ) -> None:
         super().__init__()
+        self.policy_average = policy_average  # agents.callbacks.averaging.PolicyAverage: evaluate the average
         self.status = status
         self.on_result = on_result
         self.tracks = list(tracks)
@@ -84,7 +87,9 @@ class EvalCallback(BaseCallback):
         from agents.models import actor_from_model
 
         wall_min = self.clock.seconds() / 60.0
-        actor = actor_from_model(self.model)
+        with self.policy_average.applied() if self.policy_average is not None else contextlib.nullcontext():
+            actor = actor_from_model(self.model)
+            policy = {k: v.detach().clone() for k, v in self.model.policy.state_dict().items()}
         results = []
         for i, track in enumerate(self.tracks):
             if i not in self._references:
@@ -114,7 +119,7 @@ class EvalCallback(BaseCallback):
         if self.best_score is None or score > self.best_score:
             self.best_score = score
             self.best_steps = self.num_timesteps
-            self.best_policy = {k: v.detach().clone() for k, v in self.model.policy.state_dict().items()}
+            self.best_policy = policy
         if self.status is not None:  # written with the next progress report
             self.status.update(
                 last_eval=evaluation_summary(

@@ -213,6 +213,18 @@ def test_unwritable_outputs_are_refused_before_training(tmp_path, oval_file, cap
     assert "error:" in err and "a_file" in err
 
 
+def test_an_output_that_would_overwrite_an_input_is_refused_before_training(tmp_path, capsys, oval_track):
+    """--out beside the track with the track's stem wrote the sidecar over the track file it trained on."""
+    track = tmp_path / "oval.json"
+    save_track(oval_track, track)
+    before = track.read_bytes()
+    argv = scratch(track, tmp_path / "run", "--checkpoint-every", "0", "--out", str(tmp_path / "oval.zip"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--out would overwrite --track" in err and "oval.json" in err
+    assert track.read_bytes() == before and not (tmp_path / "oval.zip").exists()
+
+
 # -- 11: settings that cannot work are refused ------------------------------------------------------------------
 @pytest.mark.parametrize(
     "options, message",
