@@ -72,6 +72,10 @@ class EvalResult:
     stuck_episodes: int = 0
     max_episode_steps: int = 0
     wall_time_s: float = 0.0
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    """Where each episode that left the track or got stuck ended: ``episode``, grid ``slot``, ``kind`` ("off
+    track" or "stuck"), ``lap`` (laps completed before), ``at_m`` (distance along the lap from the start line)
+    and ``speed_m_s``. The same corner in every episode is a driving failure there, not bad luck."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -93,7 +97,33 @@ class EvalResult:
             + (f"   ratio {self.ratio:.3f}" if self.ratio is not None else ""),
             f"  left the track   {self.off_track_episodes}/{self.episodes} episodes; stuck {self.stuck_episodes}",
         ]
+        if self.incidents:
+            lines.append(f"  where            {incident_places(self.incidents)}")
         return "\n".join(lines)
+
+
+def incident_places(incidents: list[dict[str, Any]], limit: int = 3, within_m: float = 15.0) -> str:
+    """Where episodes ended, grouped by place: "off track at 263 m x8 (130 km/h); stuck at 1907 m x1 (12 km/h)".
+
+    Incidents of one kind within ``within_m`` of each other are one place (the first one's); the most frequent
+    ``limit`` places are named, with their mean speed, and the number of other places.
+    """
+    places: list[list[dict[str, Any]]] = []
+    for incident in sorted(incidents, key=lambda i: (i["kind"], i["at_m"])):
+        last = places[-1] if places else None
+        if last and last[0]["kind"] == incident["kind"] and incident["at_m"] - last[-1]["at_m"] <= within_m:
+            last.append(incident)
+        else:
+            places.append([incident])
+    places.sort(key=lambda group: -len(group))
+    text = [
+        f"{group[0]['kind']} at {group[0]['at_m']:.0f} m x{len(group)}"
+        f" ({3.6 * statistics.fmean(i['speed_m_s'] for i in group):.0f} km/h)"
+        for group in places[:limit]
+    ]
+    if len(places) > limit:
+        text.append(f"{len(places) - limit} other places")
+    return "; ".join(text)
 
 
 def load_track_file(path: str | os.PathLike[str], rules: bool = True) -> Track:
@@ -201,6 +231,7 @@ def evaluate(
     lap_times: list[list[float]] = [[] for _ in range(episodes)]
     off_track = np.zeros(episodes, dtype=bool)
     stuck = np.zeros(episodes, dtype=bool)
+    incidents: list[dict[str, Any]] = []
     while running.any():
         idx = np.flatnonzero(running)
         actions = actor.act(obs[idx])
@@ -211,6 +242,8 @@ def evaluate(
                 running[i] = False
                 off_track[i] = info["off_track"]
                 stuck[i] = info["stuck"]
+                if off_track[i] or stuck[i]:
+                    incidents.append(_incident(i, info, track))
     flying = [times[1] for times in lap_times if len(times) >= 2]
     laps_completed = sum(len(times) for times in lap_times)
     if reference_lap_s is None and with_reference:
@@ -235,7 +268,19 @@ def evaluate(
         stuck_episodes=int(stuck.sum()),
         max_episode_steps=limit,
         wall_time_s=time.perf_counter() - started,
+        incidents=sorted(incidents, key=lambda incident: incident["episode"]),
     )
+
+
+def _incident(episode: int, info: dict[str, Any], track: Track) -> dict[str, Any]:
+    return {
+        "episode": int(episode),
+        "slot": int(episode) % GRID_SLOTS,
+        "kind": "off track" if info["off_track"] else "stuck",
+        "lap": int(info["laps"]),
+        "at_m": round(float(info["progress"]) % track.length, 1),
+        "speed_m_s": round(float(info["speed"]), 2),
+    }
 
 
 def _at_least_one(text: str) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agents.evaluate import LAPS_PER_EPISODE
+from agents.evaluate import LAPS_PER_EPISODE, incident_places
 from agents.models import git_revision
 from agents.report.records import (
     COMPLETION_BAR,
@@ -58,9 +58,16 @@ def _result_cells(run: Run | None) -> list[str]:
         format_seconds(result.mean_lap_s),
         format_seconds(result.reference_lap_s),
         "-" if result.ratio is None else f"{result.ratio:.3f}",
-        f"{result.off_track_episodes}/{result.episodes}",
-        f"{result.stuck_episodes}/{result.episodes}",
+        _ended(result.off_track_episodes, result, "off track"),
+        _ended(result.stuck_episodes, result, "stuck"),
     ]
+
+
+def _ended(count: int, result: Any, kind: str) -> str:
+    """ "3/8", and where they ended: "3/8: at 263 m x3 (130 km/h)"."""
+    cell = f"{count}/{result.episodes}"
+    places = [i for i in result.incidents if i["kind"] == kind]
+    return cell + ": " + incident_places(places, limit=2).replace(f"{kind} at ", "at ") if places else cell
 
 
 def _duration(seconds: float) -> str:
@@ -282,7 +289,8 @@ def _method_section(report: Report) -> list[str]:
         "the flying lap. *Best* and *mean lap* are over flying laps. The *reference lap* (`game.sim.reference`) is "
         "the fastest lap the car's physics allow on a minimum-curvature line; *ratio* is the best flying lap over "
         "it (1.0 would be perfect; slightly below 1 is possible). *Off track* and *stuck* count episodes that "
-        "ended that way.",
+        "ended that way, and say where: the distance along the lap from the start line, how many episodes ended "
+        "there and their mean speed.",
         "",
     ]
 

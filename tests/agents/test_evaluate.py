@@ -6,7 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from agents.evaluate import EvalResult, as_actor, episode_step_limit, evaluate, load_track_file, main
+from agents.evaluate import (
+    EvalResult,
+    as_actor,
+    episode_step_limit,
+    evaluate,
+    incident_places,
+    load_track_file,
+    main,
+)
 from game.drivers.actor import Actor, save_actor
 from game.sim.observation_layout import OBSERVATION_SIZE
 from game.sim.track.io import save_track
@@ -72,6 +80,28 @@ def test_a_crashing_driver_reports_off_track_and_no_laps(oval_track):
     assert result.laps_completed == 0 and result.completion_rate == 0.0
     assert result.flying_lap_times_s == [] and result.best_lap_s is None and result.ratio is None
     assert result.off_track_episodes == 2 and result.off_track_rate == 1.0
+    # where: both at the oval's first corner (straight on from the grid), at speed
+    assert [(i["episode"], i["slot"], i["kind"], i["lap"]) for i in result.incidents] == [
+        (0, 0, "off track", 0),
+        (1, 1, "off track", 0),
+    ]
+    assert all(0.0 <= i["at_m"] < oval_track.length and i["speed_m_s"] > 10.0 for i in result.incidents)
+    assert abs(result.incidents[0]["at_m"] - result.incidents[1]["at_m"]) < 15.0
+    first = min(i["at_m"] for i in result.incidents)
+    assert incident_places(result.incidents).startswith(f"off track at {first:.0f} m x2")
+
+
+def test_incident_places_group_by_kind_and_place():
+    incidents = [
+        {"kind": "off track", "at_m": 100.0, "speed_m_s": 30.0},
+        {"kind": "off track", "at_m": 110.0, "speed_m_s": 40.0},
+        {"kind": "off track", "at_m": 900.0, "speed_m_s": 20.0},
+        {"kind": "stuck", "at_m": 105.0, "speed_m_s": 0.0},
+    ]
+    assert incident_places(incidents) == (
+        "off track at 100 m x2 (126 km/h); off track at 900 m x1 (72 km/h); stuck at 105 m x1 (0 km/h)"
+    )
+    assert incident_places(incidents, limit=1) == "off track at 100 m x2 (126 km/h); 2 other places"
 
 
 def test_step_limit_allows_two_slow_laps(oval_track):
