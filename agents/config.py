@@ -180,6 +180,9 @@ class TrainConfig:
     pass_bonus: float | None = None
     """GT Sophy's passing bonus in traffic: reward per metre gained on a car within 20 m behind to 40 m ahead
     (and cost per metre lost to it) while neither has touched a car for 2 s; default: the env's (0, off)."""
+    retry_share: float = 0.0
+    """In traffic: the share of the learners that leave the track that are put back 80-250 m before the place,
+    on the racing line near the pace speed, to drive that corner again (else where they stopped, standing)."""
     init_from: str | None = None
     """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
     widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""
@@ -372,6 +375,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+    if not 0.0 <= config.retry_share <= 1.0:
+        raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
+    if config.retry_share > 0.0 and not config.traffic:
+        raise ValueError("retry_share is for training in traffic (--traffic)")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end

@@ -64,7 +64,7 @@ def _result_cells(run: Run | None) -> list[str]:
 
 
 def _ended(count: int, result: Any, kind: str) -> str:
-    """ "3/8", and where they ended: "3/8: at 263 m x3 (130 km/h)"."""
+    """The cell of episodes that ended one way, and where: "3/8: at 263 m x3 (130 km/h)"."""
     cell = f"{count}/{result.episodes}"
     places = [i for i in result.incidents if i["kind"] == kind]
     return cell + ": " + incident_places(places, limit=2).replace(f"{kind} at ", "at ") if places else cell

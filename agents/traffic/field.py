@@ -6,6 +6,11 @@ every car for :data:`FRAME_SKIP` physics ticks with contact, observes every car 
 v4) and scores every car with :func:`agents.reward.car_reward`. Every episode starts from a scenario
 (:mod:`agents.traffic.scenarios`); a learner that leaves the track or gets stuck ends its episode and is put back
 on the road where it was, standing, for its next one; the whole field starts again after ``max_episode_steps``.
+
+With ``retry_share``, that share of the learners that leave the track are put back :data:`RETRY_BACK` metres
+before the place instead, on the racing line at about the pace speed there, to drive the corner that beat them
+again: a random track shows each hard corner once, and the base left the road on the circuits at corners of kinds
+it had met and not mastered (docs/RACING.md).
 """
 
 from __future__ import annotations
@@ -38,14 +43,17 @@ from game.sim.physics import (
     CarParams,
     new_cars,
 )
-from game.sim.racing_line import line_table
+from game.sim.racing_line import LINE_HEADING, LINE_OFFSET, line_table
 from game.sim.simulation import advance_in_traffic, place_car
-from game.sim.track import Track
+from game.sim.track import COL_HEADING, Track
 
 # Columns of the field's scratch array, one row per car.
 S_CONTACT, S_REAR_IMPACT, S_BEFORE, S_BEST_PROGRESS, S_BEST_TIME, S_REWARD, S_DONE, S_LAST_CONTACT = range(8)
 N_SCRATCH = 8
 NEVER = -1e9  # [s] the last contact of a car that has had none
+RETRY_BACK = (80.0, 250.0)  # [m] how far before the place it left the track a retrying learner starts
+RETRY_PACE = (0.8, 1.0)  # its speed, as a share of the pace speed there
+RETRY_CLEARANCE = 15.0  # [m] no other car this near along the track, or it restarts where it stopped
 
 
 @njit(cache=True)
@@ -123,6 +131,7 @@ class TrafficField:
         generator: Random track settings (``game.sim.track.generator.GeneratorSettings``).
         episodes_per_track: Episodes on one random track before the next.
         seed: Seeds the field's random generator.
+        retry_share: Share of the learners that leave the track that retry the corner (see the module docstring).
     """
 
     def __init__(
@@ -139,6 +148,7 @@ class TrafficField:
         generator: Any = None,
         episodes_per_track: int = 1,
         seed: int | None = None,
+        retry_share: float = 0.0,
     ) -> None:
         if n_learners < 1:
             raise ValueError(f"n_learners must be at least 1, got {n_learners}")
@@ -162,6 +172,9 @@ class TrafficField:
         self.standing_start_prob = standing_start_prob
         self.generator = generator
         self.episodes_per_track = episodes_per_track
+        if not 0.0 <= retry_share <= 1.0:
+            raise ValueError(f"retry_share must be in [0, 1], got {retry_share}")
+        self.retry_share = retry_share
         self.rng = np.random.default_rng(seed)
         self.track: Track | None = None
         self._line_of: Track | None = None  # the track whose racing line and reference speed are in hand
@@ -232,15 +245,43 @@ class TrafficField:
             self._line_of = self.track
 
     def respawn(self, car: int) -> None:
-        """Put a car back on the road where it is, standing, pointing along the track (a new episode for it)."""
+        """Put a car back on the road where it is, standing, pointing along the track (a new episode for it).
+
+        A learner that left the track retries the corner instead, with probability ``retry_share``, when the road
+        before it is clear (:meth:`_retry_start`).
+        """
         track = self.track
         arc = float(self.cars[car, CAR_SEGMENT]) * track.spacing
         progress = self.cars[car, CAR_PROGRESS]
-        place_car(self.cars, car, track, arc, 0.0, 0.0, 0.0)
-        self.cars[car, CAR_PROGRESS] = progress  # its race goes on from where it was
+        retry = None
+        if car < self.n_learners and self.cars[car, CAR_OFF_TRACK] > 0.5 and self.retry_share > 0.0:
+            if self.rng.random() < self.retry_share:
+                retry = self._retry_start(car, arc)
+        if retry is None:
+            place_car(self.cars, car, track, arc, 0.0, 0.0, 0.0)
+        else:
+            back, segment, speed = retry
+            line_heading = self._line[segment, LINE_HEADING]
+            heading = math.remainder(line_heading - track.table[segment, COL_HEADING], 2.0 * math.pi)
+            place_car(self.cars, car, track, arc - back, self._line[segment, LINE_OFFSET], speed, heading)
+            progress -= back
+        self.cars[car, CAR_PROGRESS] = progress  # its race goes on from where it was (or from before it)
         self._scratch[car, S_BEST_PROGRESS] = progress
         self._scratch[car, S_BEST_TIME] = self.time
         self._observe()
+
+    def _retry_start(self, car: int, arc: float) -> tuple[float, int, float] | None:
+        """(metres back, segment, speed) of a retry before ``arc``, or None when another car is near there."""
+        track = self.track
+        back = float(self.rng.uniform(*RETRY_BACK))
+        start = (arc - back) % track.length
+        for other in range(self.n_cars):
+            gap = float(self.cars[other, CAR_SEGMENT]) * track.spacing - start
+            gap -= track.length * math.floor(gap / track.length + 0.5)
+            if other != car and abs(gap) < RETRY_CLEARANCE:
+                return None
+        segment = int(start / track.spacing) % track.n_samples
+        return back, segment, float(self._reference[segment] * self.rng.uniform(*RETRY_PACE))
 
     # -- steps --------------------------------------------------------------------------------------------------
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -50,6 +50,7 @@ def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: An
             generator=None if tracks else generator,
             episodes_per_track=config.episodes_per_track,
             seed=config.seed * 1000 + k,
+            retry_share=config.retry_share,
         )
         for k in range(config.n_envs // config.traffic_learners)
     ]

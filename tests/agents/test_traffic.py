@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from agents.reward import RewardConfig, pass_reward
-from agents.traffic.field import TrafficField
+from agents.traffic.field import RETRY_BACK, TrafficField
 from agents.traffic.opponents import Opponents
 from agents.traffic.scenarios import FAST_GAP, PACK_PACE, SLOW_GAP, SLOW_PACE, SLOW_POLE_PACE, lineup
 from agents.traffic.vec_env import TrafficVecEnv
 from game.drivers.actor import Actor
 from game.sim.grid import grid_slot
 from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_PRESENCE
-from game.sim.physics import CAR_ARC_LENGTH, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
+from game.sim.physics import CAR_ARC_LENGTH, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
 from game.sim.simulation import place_car
 
 
@@ -177,3 +177,33 @@ def test_parallel_env_passes_the_pettingzoo_api_test(oval_track, monkeypatch):
     parallel_api_test(env, num_cycles=100)
     observations, _ = env.reset(seed=1)
     assert set(observations) == {"car_0", "car_1", "car_2"}
+
+
+def crash(field):
+    """Full lock at full throttle until the learner leaves the road; returns its progress there."""
+    for _ in range(400):
+        _, _, terminated, _ = field.step(np.array([[1.0, 1.0]]))
+        if terminated[0]:
+            assert field.cars[0, CAR_OFF_TRACK] > 0.5
+            return float(field.cars[0, CAR_PROGRESS])
+    pytest.fail("the learner never left the road")
+
+
+@pytest.mark.parametrize("retry_share", [0.0, 1.0])
+def test_a_learner_that_left_the_track_retries_the_corner_from_before_it(twisty_track, retry_share):
+    field = TrafficField([twisty_track], 1, 0, scenario_weights={"solo": 1.0}, seed=3, retry_share=retry_share)
+    field.reset(seed=3)
+    for _ in range(3):  # several crashes: each retry starts 80-250 m back, on the line, at pace; or stands
+        left_at = crash(field)
+        field.respawn(0)
+        car = field.cars[0]
+        speed = float(np.hypot(car[CAR_VX], car[CAR_VY]))
+        back = left_at - float(car[CAR_PROGRESS])
+        assert car[CAR_OFF_TRACK] == 0.0
+        if retry_share:
+            assert RETRY_BACK[0] - 3.0 <= back <= RETRY_BACK[1] + 3.0  # the segment, not the exact point
+            assert speed > 5.0
+        else:
+            assert abs(back) < 3.0 and speed == 0.0
+    with pytest.raises(ValueError, match="retry_share"):
+        TrafficField([twisty_track], 1, 0, retry_share=1.5)
