@@ -377,8 +377,6 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if not 0.0 <= config.retry_share <= 1.0:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
-    if config.retry_share > 0.0 and not config.traffic:
-        raise ValueError("retry_share is for training in traffic (--traffic)")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end
@@ -388,6 +386,16 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"start must be grid, random or mixed, got {config.start!r}")
     if config.device not in ("auto", "cpu", "cuda") and not config.device.startswith("cuda:"):
         raise ValueError(f"device must be auto, cpu or cuda, got {config.device!r}")
+
+
+def validate_combination(config: TrainConfig) -> None:
+    """Check settings that only work together, on the final config (a resumed run's comes from its checkpoint).
+
+    Raises:
+        ValueError: Naming the settings.
+    """
+    if config.retry_share > 0.0 and not config.traffic:
+        raise ValueError("retry_share is for training in traffic (--traffic)")
 
 
 def resolve_update_ratio(n_envs: int, updates_per_step: float) -> tuple[int, int]:

@@ -50,6 +50,7 @@ from agents.config import (
     resolved,
     to_dict,
     validate,
+    validate_combination,
 )
 from agents.install import install_model
 from agents.preflight import check_device, check_outputs
@@ -139,6 +140,7 @@ def train(
 
     config = resolved(config)
     validate(config)
+    validate_combination(config)
     check_device(config.device)
     check_outputs(config)
     status = StatusFile(config.status_file, config.mode, config.steps) if config.status_file else None

@@ -242,6 +242,12 @@ def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, mes
         main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", *options, steps=100))
 
 
+def test_retries_without_traffic_are_refused(tmp_path, oval_file, capsys):
+    assert main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", "--retry-share", "0.5")) == 2
+    assert "retry_share is for training in traffic" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists() or not list((tmp_path / "run").glob("*.zip"))
+
+
 def test_net_arch_for_a_finetune_is_refused(tmp_path, oval_file, tiny_base, capsys):
     """--net-arch 64 64 for a fine-tune of a 32 x 32 base was ignored without a word."""
     argv = ["finetune", "--track", str(oval_file), "--base", str(tiny_base), "--run-dir", str(tmp_path / "run")]
