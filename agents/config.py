@@ -26,6 +26,7 @@ from typing import Any
 
 from game.jobs.presets import FINETUNE_STEPS
 from game.paths import RUNS_DIR, base_model, track_model
+from game.sim.observation_layout import MAX_LINE_CLEARANCE
 from game.sim.rules import MAX_CARS as GRID_SLOTS
 
 MODES = ("base", "finetune", "scratch")
@@ -180,6 +181,11 @@ class TrainConfig:
     pass_bonus: float | None = None
     """GT Sophy's passing bonus in traffic: reward per metre gained on a car within 20 m behind to 40 m ahead
     (and cost per metre lost to it) while neither has touched a car for 2 s; default: the env's (0, off)."""
+    line_clearance: float | None = None
+    """The racing line the driver reads its observation along keeps half the car's width plus this from each
+    edge [m]; the driver file records it, and the game drives the model on that line. Default: a fine-tune its
+    base's, else 0.15 (the reference lap's line). A wider line gives a driver room for its errors: the shipped
+    base, trained on 0.15, lapped 10 of the 15 validation circuits on it and all 15 on 1.0 (docs/RACING.md)."""
     retry_share: float = 0.0
     """In traffic: the share of the learners that leave the track that are put back 80-250 m before the place,
     on the racing line near the pace speed, to drive that corner again (else where they stopped, standing)."""
@@ -375,6 +381,8 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+    if config.line_clearance is not None and not 0.0 <= config.line_clearance <= MAX_LINE_CLEARANCE:
+        raise ValueError(f"line_clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {config.line_clearance}")
     if not 0.0 <= config.retry_share <= 1.0:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
     if config.policy_average_steps < 0:

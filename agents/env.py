@@ -17,6 +17,8 @@ from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.sim.laps import LapTimer
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
 from game.sim.observation_layout import (
+    LINE_CLEARANCE,
+    MAX_LINE_CLEARANCE,
     OBSERVATION_VERSION,
     READABLE_VERSIONS,
     observation_size,
@@ -96,6 +98,10 @@ class RetroRacerEnv(gym.Env):
     ``options={"slot": k}`` starts from the game's grid slot ``k``; ``options={"perturb": True}`` adds small random
     perturbations to a grid start (for evaluation).
 
+    ## Racing line
+    The racing line the observation is read along keeps half the car's width plus ``line_clearance`` from each
+    edge (default 0.15 m, the reference lap's line); a driver file records the clearance it drives with.
+
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
     (by 1 m) for 3 s. Truncated after ``max_episode_steps`` actions.
@@ -134,6 +140,7 @@ class RetroRacerEnv(gym.Env):
         generator: GeneratorSettings | None = None,
         grid_slots: int = 0,
         observation_version: int = OBSERVATION_VERSION,
+        line_clearance: float = LINE_CLEARANCE,
     ) -> None:
         if observation_version not in READABLE_VERSIONS:
             raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
@@ -149,6 +156,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"standing_start_prob must be in [0, 1], got {standing_start_prob}")
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
+        if not 0.0 <= line_clearance <= MAX_LINE_CLEARANCE:
+            raise ValueError(f"line_clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {line_clearance}")
         sources = ([track] if track is not None else []) + list(tracks or [])
         if randomize_track is None:
             randomize_track = not sources
@@ -171,6 +180,7 @@ class RetroRacerEnv(gym.Env):
         self.car = car
         self.render_mode = render_mode
         self.observation_version = observation_version
+        self.line_clearance = float(line_clearance)
         size = observation_size(observation_version)
         self.observation_space = gym.spaces.Box(OBSERVATION_LOW[:size], OBSERVATION_HIGH[:size], dtype=np.float32)
         self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
@@ -212,7 +222,7 @@ class RetroRacerEnv(gym.Env):
         self._steps = 0
         self._best = np.array([car[CAR_PROGRESS], 0.0])  # best progress [m] and when [s]: the stuck rule
         self._lap_timer = LapTimer(self.track.length, car[CAR_PROGRESS], standing_start=start == "grid")
-        self._line = line_table(self.track)
+        self._line = line_table(self.track, self.line_clearance)
         observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
         return self._obs.copy(), self._info(stuck=False)
 

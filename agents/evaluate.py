@@ -38,7 +38,7 @@ import numpy as np
 from agents.env import FRAME_SKIP, RetroRacerEnv
 from game.drivers.actor import Actor, ModelError, load_actor
 from game.sim.grid import GRID_SLOTS
-from game.sim.observation_layout import OBSERVATION_VERSION
+from game.sim.observation_layout import LINE_CLEARANCE, OBSERVATION_VERSION
 from game.sim.physics import DEFAULT_CAR, PHYSICS_DT, CarParams
 from game.sim.track import Track, TrackError
 
@@ -217,8 +217,16 @@ def evaluate(
         track = load_track_file(track)
     limit = episode_step_limit(track)
     version = getattr(actor, "observation_version", OBSERVATION_VERSION)  # a v3 driver gets v3 observations
+    clearance = getattr(actor, "line_clearance", LINE_CLEARANCE)  # the line the driver drives on
     envs = [
-        RetroRacerEnv(track=track, start="grid", max_episode_steps=limit, car=car, observation_version=version)
+        RetroRacerEnv(
+            track=track,
+            start="grid",
+            max_episode_steps=limit,
+            car=car,
+            observation_version=version,
+            line_clearance=clearance,
+        )
         for _ in range(episodes)
     ]
     obs = np.stack(

@@ -22,6 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("model", help="an SB3 .zip (a trained model or a checkpoint of a run folder)")
     parser.add_argument("--out", required=True, help="a models folder laid out like assets/models")
     parser.add_argument("--track-model", metavar="NAME", help="write tracks/NAME.npz instead of base.npz")
+    parser.add_argument(
+        "--line-clearance",
+        type=float,
+        metavar="M",
+        help="drive on a racing line this far beyond half the car's width from each edge [m] (default: what the "
+        "model was trained on: its own setting, else 0.15, the reference lap's line)",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     if in_models_dir(out):
@@ -32,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         model = load_sb3(args.model, device="cpu")
+        metadata = {"source": str(args.model), "steps": int(model.num_timesteps)}
+        if args.line_clearance is not None:
+            model.line_clearance = args.line_clearance
+            metadata["line_clearance"] = args.line_clearance
         target.parent.mkdir(parents=True, exist_ok=True)
-        export_actor(model, target, {"source": str(args.model), "steps": int(model.num_timesteps)})
+        export_actor(model, target, metadata)
     except (ModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -32,6 +32,7 @@ import numpy as np
 from game.drivers.actor import ACTOR_VERSION, Actor, ModelError, save_actor
 from game.sim.files import atomic_write_text
 from game.sim.observation_layout import (
+    LINE_CLEARANCE,
     OBSERVATION_VERSION,
     READABLE_VERSIONS,
     UNVERSIONED_OBSERVATION_VERSION,
@@ -108,6 +109,7 @@ def actor_from_model(
         action_high=np.asarray(space.high, np.float32),
         metadata=metadata,
         observation_version=observation_version or model_observation_version(model),
+        line_clearance=getattr(model, "line_clearance", LINE_CLEARANCE),  # set by agents.train, saved with it
     )
 
 

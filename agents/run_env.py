@@ -78,10 +78,31 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
             grid_slots=config.grid_slots,
             standing_start_prob=config.standing_start_share,
             observation_version=observation_version or OBSERVATION_VERSION,
+            line_clearance=line_clearance_of(config),
         )
         return Monitor(env)
 
     return DummyVecEnv([make for _ in range(config.n_envs)])
+
+
+def line_clearance_of(config: TrainConfig) -> float:
+    """The run's line clearance [m].
+
+    ``--line-clearance``; else a fine-tune's base's (its driver file says); else the reference lap's line's.
+    """
+    from game.sim.observation_layout import LINE_CLEARANCE
+
+    if config.line_clearance is not None:
+        return float(config.line_clearance)
+    if config.mode == "finetune" and config.base:
+        from agents.models import ModelPaths
+        from game.drivers.actor import ModelError, load_actor
+
+        try:
+            return load_actor(ModelPaths.of(config.base).npz, observation_version=None).line_clearance
+        except (ModelError, OSError):
+            return LINE_CLEARANCE  # a base without a readable driver file was trained on the reference line
+    return LINE_CLEARANCE
 
 
 def reward_config(config: TrainConfig) -> Any:
@@ -105,6 +126,7 @@ def environment_settings(config: TrainConfig, observation_version: int) -> dict[
     return {
         "observation_size": observation_size(observation_version),
         "observation_version": observation_version,
+        "line_clearance": line_clearance_of(config),
         "frame_skip": FRAME_SKIP,
         "physics_dt": PHYSICS_DT,
         "start": config.start,

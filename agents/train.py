@@ -58,6 +58,7 @@ from agents.run_env import (
     FINAL_EVAL_SEED,
     environment_settings,
     evaluation_tracks,
+    line_clearance_of,
     make_vec_env,
     observation_version_to_train,
     training_tracks,
@@ -176,6 +177,7 @@ def _run(
     from agents.models import ModelPaths
 
     torch.set_num_threads(config.torch_threads)
+    config = dataclasses.replace(config, line_clearance=line_clearance_of(config))  # the sidecar says which
     paths = ModelPaths.of(config.out)
     candidates = checkpoints_to_resume(config, paths)
     seed = run_seed(config, candidates[0] if candidates else None)
@@ -185,6 +187,7 @@ def _run(
     first = candidates[0] if candidates else None
     venv = make_vec_env(config, train_tracks, observation_version_to_train(config, first))
     model, state, config = model_to_train(config, candidates, venv)
+    model.line_clearance = config.line_clearance  # saved with the model; its driver files drive on that line
     model.set_random_seed(run_seed(config, state))  # the envs and the action space: the one other seed
     run_name = state.run_name if state is not None else config.run_name or default_run_name(config)
     clock = WallClock(state.wall_time_s if state is not None else 0.0)

@@ -26,7 +26,7 @@ from agents.reward import RewardConfig, car_reward, pass_reward
 from agents.traffic.opponents import Opponents
 from agents.traffic.scenarios import DEFAULT_SCENARIO_WEIGHTS, Lineup, lineup
 from game.sim.observation import observe_cars
-from game.sim.observation_layout import OBSERVATION_SIZE
+from game.sim.observation_layout import LINE_CLEARANCE, OBSERVATION_SIZE
 from game.sim.pace import apply_pace, reference_speed
 from game.sim.physics import (
     CAR_OFF_TRACK,
@@ -132,6 +132,8 @@ class TrafficField:
         episodes_per_track: Episodes on one random track before the next.
         seed: Seeds the field's random generator.
         retry_share: Share of the learners that leave the track that retry the corner (see the module docstring).
+        line_clearance: The racing line every car reads its observation along keeps half the car's width plus
+            this from each edge [m].
     """
 
     def __init__(
@@ -149,6 +151,7 @@ class TrafficField:
         episodes_per_track: int = 1,
         seed: int | None = None,
         retry_share: float = 0.0,
+        line_clearance: float = LINE_CLEARANCE,
     ) -> None:
         if n_learners < 1:
             raise ValueError(f"n_learners must be at least 1, got {n_learners}")
@@ -175,6 +178,7 @@ class TrafficField:
         if not 0.0 <= retry_share <= 1.0:
             raise ValueError(f"retry_share must be in [0, 1], got {retry_share}")
         self.retry_share = retry_share
+        self.line_clearance = float(line_clearance)
         self.rng = np.random.default_rng(seed)
         self.track: Track | None = None
         self._line_of: Track | None = None  # the track whose racing line and reference speed are in hand
@@ -240,7 +244,7 @@ class TrafficField:
             self._episodes_on_track = 0
         self._episodes_on_track += 1
         if self._line_of is not self.track:
-            self._line = line_table(self.track)
+            self._line = line_table(self.track, self.line_clearance)
             self._reference = reference_speed(self.track, self.car)
             self._line_of = self.track
 

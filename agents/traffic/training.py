@@ -34,7 +34,7 @@ def opponent_pool(config: TrainConfig) -> Opponents:
 
 def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: Any) -> TrafficVecEnv:
     """``n_envs / traffic_learners`` fields, each on its own random tracks (or ``tracks``), sharing one pool."""
-    from agents.run_env import reward_config
+    from agents.run_env import line_clearance_of, reward_config
 
     pool = opponent_pool(config)
     fields = [
@@ -51,6 +51,7 @@ def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: An
             episodes_per_track=config.episodes_per_track,
             seed=config.seed * 1000 + k,
             retry_share=config.retry_share,
+            line_clearance=line_clearance_of(config),
         )
         for k in range(config.n_envs // config.traffic_learners)
     ]

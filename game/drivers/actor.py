@@ -14,6 +14,8 @@ A driver file is an ``.npz`` archive (``numpy.savez``) read with ``allow_pickle=
 ``action_low``         float32 (2,) action bounds (the env's: -1, 1)
 ``action_high``        float32 (2,)
 ``metadata``           optional JSON string (model kind, track, steps); the full record is the .json sidecar
+``line_clearance``     optional float64 [m]: the racing line it follows keeps half the car's width plus this
+                       from each edge (absent: ``LINE_CLEARANCE``, the reference lap's line)
 =====================  ============================================================================
 
 Weights are stored (inputs, outputs), the transpose of PyTorch's ``Linear.weight``, so a layer is
@@ -38,6 +40,8 @@ import numpy as np
 
 from game.sim.files import atomic_open
 from game.sim.observation_layout import (
+    LINE_CLEARANCE,
+    MAX_LINE_CLEARANCE,
     OBSERVATION_VERSION,
     UNVERSIONED_OBSERVATION_VERSION,
     observation_size,
@@ -70,6 +74,7 @@ class Actor:
         action_high: Upper action bounds.
         metadata: Free-form description (kind, track, steps).
         observation_version: The observation layout it was trained on (:mod:`game.sim.observation_layout`).
+        line_clearance: How far beyond half the car's width from each edge the racing line it reads keeps [m].
     """
 
     def __init__(
@@ -81,7 +86,11 @@ class Actor:
         action_high: np.ndarray | None = None,
         metadata: dict[str, Any] | None = None,
         observation_version: int = OBSERVATION_VERSION,
+        line_clearance: float = LINE_CLEARANCE,
     ) -> None:
+        if not 0.0 <= line_clearance <= MAX_LINE_CLEARANCE:
+            raise ModelError(f"line clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {line_clearance}")
+        self.line_clearance = float(line_clearance)
         self.hidden = [(np.ascontiguousarray(w, np.float32), np.ascontiguousarray(b, np.float32)) for w, b in hidden]
         self.mu = (np.ascontiguousarray(mu[0], np.float32), np.ascontiguousarray(mu[1], np.float32))
         self.activation = activation
@@ -140,6 +149,7 @@ def save_actor(actor: Actor, path: str | os.PathLike[str]) -> None:
         "observation_version": np.array(actor.observation_version, dtype=np.int64),
         "activation": np.array(actor.activation),
         "metadata": np.array(json.dumps(actor.metadata, sort_keys=True, allow_nan=False)),
+        "line_clearance": np.array(actor.line_clearance, dtype=np.float64),
         **actor._arrays(),
     }
     with atomic_open(path, "wb") as handle:
@@ -256,6 +266,9 @@ def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
             raise ModelError(f"malformed 'metadata' entry ({exc.msg})") from None
         if not isinstance(metadata, dict):
             raise ModelError("'metadata' must be a JSON object")
+    clearance = entries.get("line_clearance", np.array(LINE_CLEARANCE))
+    if clearance.shape != () or clearance.dtype.kind != "f" or not np.isfinite(clearance):
+        raise ModelError("malformed 'line_clearance' entry (expected a number of metres)")
     arrays = {name: entries[name] for name in required}
     _check_arrays(arrays, seen)
     hidden = [(arrays[f"layer{i}_weight"], arrays[f"layer{i}_bias"]) for i in range(n_layers)]
@@ -267,6 +280,7 @@ def actor_from_arrays(entries: Mapping[str, np.ndarray]) -> Actor:
         action_high=arrays["action_high"],
         metadata=metadata,
         observation_version=seen,
+        line_clearance=float(clearance),
     )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from game.drivers.actor import Actor
 from game.sim.observation import observe_cars
-from game.sim.observation_layout import observation_size
+from game.sim.observation_layout import LINE_CLEARANCE, observation_size
 from game.sim.physics import CarParams
 from game.sim.racing_line import line_table
 from game.sim.track import Track
@@ -23,7 +23,7 @@ class ActorDriver:
         self.actor = actor
         self.track = track
         self.params = params.as_array()
-        self.line = line_table(track)
+        self.line = line_table(track, getattr(actor, "line_clearance", LINE_CLEARANCE))  # the line it drives on
         self.size = observation_size(actor.observation_version)  # a v3 driver reads the first 22 numbers
         self._obs = np.zeros((8, self.size), dtype=np.float32)
 

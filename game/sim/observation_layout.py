@@ -27,6 +27,12 @@ READABLE_VERSIONS = (3, 4)  # layouts whose numbers are a prefix of this one: dr
 UNVERSIONED_OBSERVATION_VERSION = 3  # driver files from before versions were stored
 N_LOOKAHEAD = 8  # look-ahead windows (game.sim.track.LOOKAHEAD_DISTANCES)
 
+# The racing line a driver reads its directions, corners and offset along (game.sim.racing_line.line_table) keeps
+# half the car's width plus a clearance from each edge. The clearance is the driver's own (its file says, within
+# MAX_LINE_CLEARANCE); a driver file that does not say drives on LINE_CLEARANCE, the line the reference lap uses.
+LINE_CLEARANCE = 0.15  # [m]
+MAX_LINE_CLEARANCE = 3.0  # [m]
+
 # Indices into the observation (v3, and the first 22 numbers of v4).
 OBS_SPEED = 0  # longitudinal speed / 90 m/s
 OBS_SLIP = 1  # sideways speed / 20 m/s, positive to the left

@@ -28,10 +28,11 @@ from numba import njit
 from scipy import sparse
 
 from game.sim.cyclic_banded import CyclicBandedMatrix
+from game.sim.observation_layout import LINE_CLEARANCE, MAX_LINE_CLEARANCE
 from game.sim.physics import DEFAULT_CAR, GRAVITY, CarParams
 from game.sim.track import LOOKAHEAD_DISTANCES, Track, smooth_periodic, window_extreme
 
-EDGE_CLEARANCE = 0.15  # [m] kept between the car's side and the track edge, beyond half the car width
+EDGE_CLEARANCE = LINE_CLEARANCE  # [m] kept between the car's side and the edge by the reference lap's line
 MAX_INSIDE_FRACTION = 0.8  # an offset to the inside of a corner stays below this fraction of its radius
 LINE_ITERATIONS = 6  # Gauss-Newton re-linearisations of the curvature after the elastic band
 LINE_STEP_LIMIT = 1.0  # [m] largest change of an offset in one re-linearisation (trust region)
@@ -47,19 +48,30 @@ LINE_WINDOW_CURVATURE = 2  # first of len(LOOKAHEAD_DISTANCES) columns: signed m
 N_LINE_COLUMNS = LINE_WINDOW_CURVATURE + len(LOOKAHEAD_DISTANCES)
 
 
-def default_margin(params: CarParams = DEFAULT_CAR) -> float:
-    """Distance the racing line keeps from each edge: half the car's width plus EDGE_CLEARANCE [m]."""
-    return 0.5 * params.width + EDGE_CLEARANCE
+def default_margin(params: CarParams = DEFAULT_CAR, clearance: float = EDGE_CLEARANCE) -> float:
+    """Distance the racing line keeps from each edge: half the car's width plus ``clearance`` [m]."""
+    return 0.5 * params.width + clearance
+
+
+def line_table(track: Track, clearance: float = EDGE_CLEARANCE) -> np.ndarray:
+    """The racing line of the default car as a read-only (n, N_LINE_COLUMNS) table (see the ``LINE_*`` columns).
+
+    The line keeps half the car's width plus ``clearance`` from each edge: the driver's own clearance
+    (``Actor.line_clearance``); the default is the reference lap's line. Memoised per track and clearance (tracks
+    are immutable and compare by identity); the first call on a track takes about 0.1-0.2 s (a 2-6 km track on
+    the development machine).
+
+    Raises:
+        ValueError: A clearance below 0 or above MAX_LINE_CLEARANCE.
+    """
+    if not 0.0 <= clearance <= MAX_LINE_CLEARANCE:
+        raise ValueError(f"line clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {clearance}")
+    return _line_table(track, float(clearance))
 
 
 @functools.lru_cache(maxsize=64)
-def line_table(track: Track) -> np.ndarray:
-    """The racing line of the default car as a read-only (n, N_LINE_COLUMNS) table (see the ``LINE_*`` columns).
-
-    Memoised per track (tracks are immutable and compare by identity); the first call on a track takes about
-    0.1-0.2 s (a 2-6 km track on the development machine).
-    """
-    offsets = racing_line_offsets(track, default_margin())
+def _line_table(track: Track, clearance: float) -> np.ndarray:
+    offsets = racing_line_offsets(track, default_margin(clearance=clearance))
     line = track.centerline + track.normals * offsets[:, None]
     _, _, curvature = line_geometry(line)
     curvature = smooth_periodic(curvature, track.spacing)

@@ -3,6 +3,7 @@
 Tiny settings throughout (2 envs, small nets and buffers, a few hundred steps): the point is the plumbing.
 """
 
+import dataclasses
 import json
 import os
 import signal
@@ -531,3 +532,21 @@ def test_export_writes_a_candidate_folder_and_never_the_shipped_one(base_model, 
     assert "shipped models folder" in capsys.readouterr().err
     assert sorted(p.name for p in MODELS_DIR.iterdir()) == before
     assert export_main([str(tmp_path / "missing.zip"), "--out", str(tmp_path / "x")]) == 2
+
+
+# -- the racing line a driver follows -------------------------------------------------------------------------------
+def test_a_run_drives_on_its_line_clearance_and_a_finetune_takes_its_bases(work):
+    from agents.run_env import line_clearance_of
+    from game.sim.observation_layout import LINE_CLEARANCE
+
+    out = work / "wide" / "base.zip"
+    argv = f"base --steps 100 --out {out} --run-dir {work / 'run-wide'} --line-clearance 0.8".split()
+    assert main([*argv, *TINY, *QUIET, *STARTS, "--final-eval-episodes", "0"]) == 0
+    assert load_actor(out.with_suffix(".npz")).line_clearance == 0.8
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert sidecar["config"]["line_clearance"] == 0.8 and sidecar["environment"]["line_clearance"] == 0.8
+    assert load_sb3(out).line_clearance == 0.8  # saved with the SB3 model too
+    finetune = config_for_mode("finetune", track=str(work / "oval.json"), base=str(out))
+    assert line_clearance_of(finetune) == 0.8
+    assert line_clearance_of(dataclasses.replace(finetune, line_clearance=0.3)) == 0.3
+    assert line_clearance_of(config_for_mode("base")) == LINE_CLEARANCE

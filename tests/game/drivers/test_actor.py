@@ -263,3 +263,40 @@ def test_random_bytes_say_not_a_model_file(tmp_path, seed):
         load_actor(path)
     message = str(caught.value)
     assert "noise.npz" in message and "not a model file" in message and "pickle" not in message
+
+
+# -- the racing line a driver follows -------------------------------------------------------------------------------
+def test_the_file_records_the_line_clearance_and_older_files_drive_on_the_reference_line(tmp_path, sac_model):
+    from game.sim.observation_layout import LINE_CLEARANCE
+
+    entries = entries_of(v3_actor_file(tmp_path))
+    assert float(entries["line_clearance"]) == LINE_CLEARANCE  # the default, written out
+    del entries["line_clearance"]
+    write_entries(tmp_path / "older.npz", entries)
+    assert load_actor(tmp_path / "older.npz").line_clearance == LINE_CLEARANCE
+    sac_model.line_clearance = 1.0  # agents.train sets it on the model; the export carries it
+    try:
+        export_actor(sac_model, tmp_path / "wide.npz")
+    finally:
+        del sac_model.line_clearance
+    assert load_actor(tmp_path / "wide.npz").line_clearance == 1.0
+
+
+@pytest.mark.parametrize("value", [np.array(-0.5), np.array(99.0), np.array(np.nan), np.array("1.0")])
+def test_a_bad_line_clearance_is_refused(tmp_path, value):
+    entries = entries_of(v3_actor_file(tmp_path))
+    entries["line_clearance"] = value
+    write_entries(tmp_path / "bad.npz", entries)
+    with pytest.raises(ModelError, match="line clearance|line_clearance"):
+        load_actor(tmp_path / "bad.npz")
+
+
+def test_the_game_drives_a_model_on_its_own_line(tmp_path, oval_track):
+    from game.drivers.model import ActorDriver
+    from game.sim.physics import DEFAULT_CAR
+    from game.sim.racing_line import line_table
+
+    actor = load_actor(v3_actor_file(tmp_path))
+    actor.line_clearance = 1.0
+    driver = ActorDriver(actor, oval_track, DEFAULT_CAR)
+    assert driver.line is line_table(oval_track, 1.0) and driver.line is not line_table(oval_track)

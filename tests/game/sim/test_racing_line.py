@@ -53,3 +53,13 @@ def test_car_on_the_line_observes_zero_offset_and_heading_error(twisty_track: Tr
         assert abs(obs[6]) < 0.02, i
         assert abs(obs[4]) * math.pi < 0.02, i
         assert np.all(obs >= OBSERVATION_LOW) and np.all(obs <= OBSERVATION_HIGH)
+
+
+def test_a_wider_clearance_keeps_the_line_further_from_the_edges(twisty_track: Track):
+    narrow, wide = line_table(twisty_track), line_table(twisty_track, 1.0)
+    assert line_table(twisty_track, 1.0) is wide and wide is not narrow  # memoised per clearance
+    lower, upper = offset_bounds(twisty_track, default_margin(clearance=1.0))
+    assert np.all(wide[:, LINE_OFFSET] >= lower - 1e-6) and np.all(wide[:, LINE_OFFSET] <= upper + 1e-6)
+    assert np.max(np.abs(wide[:, LINE_OFFSET])) < np.max(np.abs(narrow[:, LINE_OFFSET]))
+    with pytest.raises(ValueError, match="clearance"):
+        line_table(twisty_track, -1.0)
