@@ -223,13 +223,21 @@ def _bar_section(report: Report) -> list[str]:
 def _base_section(report: Report) -> list[str]:
     base = report.base
     lines = ["", "## Base model on every track", ""]
-    lines.append(f"Model `{display_path(base.npz)}`" + (f": **{base.problem}**." if base.problem else "."))
+    lines.append(f"Model `{display_path(base.npz)}`" + (f": **{base.problem}**." if base.problem else _line(base)))
     if base.runs:
         lines += [""] + _table(
             ["track", "source", "laps completed", "best lap", "mean lap", "reference", "ratio", "off track", "stuck"],
             [[f"`{display_path(r.track.path)}`", r.track.source, *_result_cells(r)] for r in base.runs],
         )
     return lines
+
+
+def _line(model: Any) -> str:
+    """The sentence's end: the racing line the model follows (its own line clearance), or just "."."""
+    clearance = getattr(model.actor, "line_clearance", None)
+    if clearance is None:
+        return "."
+    return f", on a racing line that keeps the car's side {clearance:.2f} m from the edges."
 
 
 def _finetuned_section(report: Report) -> list[str]:

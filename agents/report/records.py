@@ -13,6 +13,7 @@ from agents.evaluate import EvalResult
 from agents.report.plots import CurvePoint
 from game.drivers.actor import Actor
 from game.paths import CIRCUITS_DIR, MODELS_DIR, REPO_ROOT, TRACKS_DIR
+from game.sim.grid import GRID_SLOTS
 
 if TYPE_CHECKING:
     from agents.report.racing import Racing
@@ -21,7 +22,7 @@ DEFAULT_MODELS = MODELS_DIR
 DEFAULT_TRACKS = TRACKS_DIR
 DEFAULT_CIRCUITS = CIRCUITS_DIR
 DEFAULT_OUT = REPO_ROOT / "docs" / "RESULTS.md"
-DEFAULT_EPISODES = 5
+DEFAULT_EPISODES = GRID_SLOTS  # one from each grid slot: the game may start a driver from any of them
 QUICK_EPISODES = 1
 COMPLETION_BAR = 0.95  # base model: share of laps completed on every track
 RATIO_BAR = 1.10  # fine-tuned model: best flying lap / reference lap on its own track
