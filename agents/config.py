@@ -183,9 +183,10 @@ class TrainConfig:
     (and cost per metre lost to it) while neither has touched a car for 2 s; default: the env's (0, off)."""
     line_clearance: float | None = None
     """The racing line the driver reads its observation along keeps half the car's width plus this from each
-    edge [m]; the driver file records it, and the game drives the model on that line. Default: a fine-tune its
-    base's, else 0.15 (the reference lap's line). A wider line gives a driver room for its errors: the shipped
-    base, trained on 0.15, lapped 10 of the 15 validation circuits on it and all 15 on 1.0 (docs/RACING.md)."""
+    edge [m]; the driver file records it, and the game drives the model on that line. Default: a fine-tune the
+    line its base was trained on (the base's .zip says), else 0.15 (the reference lap's line). A wider line gives
+    a driver room for its errors: the shipped base, trained on 0.15, laps 10 of the 15 validation circuits on it
+    and all 15 on 1.0, the line its driver file gives it in the game (docs/RACING.md)."""
     retry_share: float = 0.0
     """In traffic: the share of the learners that leave the track that are put back 80-250 m before the place,
     on the racing line near the pace speed, to drive that corner again (else where they stopped, standing)."""

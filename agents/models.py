@@ -17,12 +17,14 @@ import datetime as _dt
 import hashlib
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import shlex
 import subprocess
 import sys
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +113,20 @@ def actor_from_model(
         observation_version=observation_version or model_observation_version(model),
         line_clearance=getattr(model, "line_clearance", LINE_CLEARANCE),  # set by agents.train, saved with it
     )
+
+
+def trained_line_clearance(path: str | os.PathLike[str]) -> float:
+    """The line clearance an SB3 model file was trained on (``agents.train`` saves it with the model) [m].
+
+    Read from the zip's JSON, unpickling nothing; a model that does not say (or a file that cannot be read)
+    was trained on the reference lap's line, :data:`LINE_CLEARANCE`.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            value = json.loads(archive.read("data")).get("line_clearance")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return LINE_CLEARANCE
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else LINE_CLEARANCE
 
 
 def model_observation_version(model: Any) -> int:

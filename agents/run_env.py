@@ -88,20 +88,17 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
 def line_clearance_of(config: TrainConfig) -> float:
     """The run's line clearance [m].
 
-    ``--line-clearance``; else a fine-tune's base's (its driver file says); else the reference lap's line's.
+    ``--line-clearance``; else, for a fine-tune, the line its base was trained on (the SB3 model says, not the
+    driver file, which may have been put on a wider line for the game); else the reference lap's line's.
     """
     from game.sim.observation_layout import LINE_CLEARANCE
 
     if config.line_clearance is not None:
         return float(config.line_clearance)
     if config.mode == "finetune" and config.base:
-        from agents.models import ModelPaths
-        from game.drivers.actor import ModelError, load_actor
+        from agents.models import trained_line_clearance
 
-        try:
-            return load_actor(ModelPaths.of(config.base).npz, observation_version=None).line_clearance
-        except (ModelError, OSError):
-            return LINE_CLEARANCE  # a base without a readable driver file was trained on the reference line
+        return trained_line_clearance(config.base)
     return LINE_CLEARANCE
 
 

@@ -536,6 +536,7 @@ def test_export_writes_a_candidate_folder_and_never_the_shipped_one(base_model, 
 
 # -- the racing line a driver follows -------------------------------------------------------------------------------
 def test_a_run_drives_on_its_line_clearance_and_a_finetune_takes_its_bases(work):
+    from agents.export import main as export_main
     from agents.run_env import line_clearance_of
     from game.sim.observation_layout import LINE_CLEARANCE
 
@@ -547,6 +548,10 @@ def test_a_run_drives_on_its_line_clearance_and_a_finetune_takes_its_bases(work)
     assert sidecar["config"]["line_clearance"] == 0.8 and sidecar["environment"]["line_clearance"] == 0.8
     assert load_sb3(out).line_clearance == 0.8  # saved with the SB3 model too
     finetune = config_for_mode("finetune", track=str(work / "oval.json"), base=str(out))
+    assert line_clearance_of(finetune) == 0.8
+    # put on a wider line for the game, the base's driver file does not change the line its fine-tunes train on
+    assert export_main([str(out), "--out", str(out.parent), "--line-clearance", "1.3"]) == 0
+    assert load_actor(out.with_suffix(".npz")).line_clearance == 1.3
     assert line_clearance_of(finetune) == 0.8
     assert line_clearance_of(dataclasses.replace(finetune, line_clearance=0.3)) == 0.3
     assert line_clearance_of(config_for_mode("base")) == LINE_CLEARANCE
