@@ -94,8 +94,8 @@ def frame_times(
     os.environ.setdefault("RETRORACER_DATA_DIR", tempfile.mkdtemp(prefix="retroracer-bench-"))
     import pygame
 
+    from game.editor.track_files import load_race_track
     from game.sim.race import RaceConfig
-    from game.sim.track.io import load_track
     from game.ui.audio import Audio
     from game.ui.controls import Controls
     from game.ui.render import LOW_HEIGHT, LOW_WIDTH
@@ -110,7 +110,7 @@ def frame_times(
     pygame.display.init()
     window = pygame.display.set_mode((LOW_WIDTH * 2, LOW_HEIGHT * 2))
     ctx = Context(Settings(muted=True), BestLaps(), Audio(muted=True), Controls(), autopilot=True)
-    track = load_track(track_path)
+    track = load_race_track(track_path)
     config = RaceConfig(laps=50, rivals=7, difficulty="hard")
     if ghost:
         scene = ghost_race_scene(ctx, track, track_path, config)
@@ -188,6 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         if not files:
             parser.error("no track files in tracks/: give --track")
         track = files[0]
+    from game.editor.track_files import load_race_track
+    from game.sim.track import TrackError
+
+    try:
+        load_race_track(track)  # a track JSON or circuit CSV the game can race
+    except TrackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     menu = time_to_first_frame(["--frames", "1"], args.runs)
     race_args = ["--track", str(track), "--frames", "3", "--rivals", "7"]
     race_start = time_to_first_frame(race_args, args.runs, "first-race-frame")
