@@ -72,6 +72,8 @@ class EvalResult:
     stuck_episodes: int = 0
     max_episode_steps: int = 0
     wall_time_s: float = 0.0
+    line_clearance: float = LINE_CLEARANCE
+    """[m] The racing line the driver followed kept the car's side this far from the edges (the driver's own)."""
     incidents: list[dict[str, Any]] = field(default_factory=list)
     """Where each episode that left the track or got stuck ended: ``episode``, grid ``slot``, ``kind`` ("off
     track" or "stuck"), ``lap`` (laps completed before), ``at_m`` (distance along the lap from the start line)
@@ -93,6 +95,7 @@ class EvalResult:
             f" {self.episodes_finished} episodes finished",
             f"  flying laps      {', '.join(f'{t:.2f}' for t in self.flying_lap_times_s) or '-'}",
             f"  best / mean lap  {fmt(self.best_lap_s)} / {fmt(self.mean_lap_s)}",
+            f"  racing line      the car's side {self.line_clearance:.2f} m from the edges",
             f"  reference lap    {fmt(self.reference_lap_s)}"
             + (f"   ratio {self.ratio:.3f}" if self.ratio is not None else ""),
             f"  left the track   {self.off_track_episodes}/{self.episodes} episodes; stuck {self.stuck_episodes}",
@@ -276,6 +279,7 @@ def evaluate(
         stuck_episodes=int(stuck.sum()),
         max_episode_steps=limit,
         wall_time_s=time.perf_counter() - started,
+        line_clearance=float(clearance),
         incidents=sorted(incidents, key=lambda incident: incident["episode"]),
     )
 

@@ -186,3 +186,21 @@ def test_cli_rejects_episodes_below_one(tmp_path, capsys, episodes):
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert "error:" in err and "--episodes" in err and "Traceback" not in err
+
+
+def test_a_driver_is_evaluated_on_its_own_racing_line(oval_track, monkeypatch):
+    import agents.evaluate as evaluation
+
+    lines = []
+    real_env = evaluation.RetroRacerEnv
+
+    def spy(*args, **kwargs):
+        lines.append(kwargs["line_clearance"])
+        return real_env(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "RetroRacerEnv", spy)
+    actor = straight_ahead_actor()
+    actor.line_clearance = 1.0
+    result = evaluate(actor, oval_track, episodes=2, with_reference=False)
+    assert lines == [1.0, 1.0] and result.line_clearance == 1.0
+    assert evaluate(straight_ahead_actor(), oval_track, episodes=1, with_reference=False).line_clearance == 0.15
