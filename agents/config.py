@@ -189,7 +189,8 @@ class TrainConfig:
     and all 15 on 1.0, the line its driver file gives it in the game (docs/RACING.md)."""
     retry_share: float = 0.0
     """In traffic: the share of the learners that leave the track that are put back 80-250 m before the place,
-    on the racing line near the pace speed, to drive that corner again (else where they stopped, standing)."""
+    on the racing line near the pace speed, to drive that corner again (else where they stopped, standing).
+    Measured once (docs/RACING.md), 0.5 made the driver worse."""
     init_from: str | None = None
     """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
     widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""
