@@ -26,7 +26,7 @@ from typing import Any
 
 from game.jobs.presets import FINETUNE_STEPS
 from game.paths import RUNS_DIR, base_model, track_model
-from game.sim.observation_layout import MAX_LINE_CLEARANCE
+from game.sim.observation_layout import checked_line_clearance
 from game.sim.rules import MAX_CARS as GRID_SLOTS
 
 MODES = ("base", "finetune", "scratch")
@@ -383,8 +383,8 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"track_width_zones must not be negative, got {config.track_width_zones}")
     if not (config.learning_rate > 0 and math.isfinite(config.learning_rate)):
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
-    if config.line_clearance is not None and not 0.0 <= config.line_clearance <= MAX_LINE_CLEARANCE:
-        raise ValueError(f"line_clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {config.line_clearance}")
+    if config.line_clearance is not None:
+        checked_line_clearance(config.line_clearance, "line_clearance")
     if not 0.0 <= config.retry_share <= 1.0:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
     if config.policy_average_steps < 0:

@@ -18,9 +18,9 @@ from game.sim.laps import LapTimer
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
 from game.sim.observation_layout import (
     LINE_CLEARANCE,
-    MAX_LINE_CLEARANCE,
     OBSERVATION_VERSION,
     READABLE_VERSIONS,
+    checked_line_clearance,
     observation_size,
 )
 from game.sim.physics import (
@@ -156,8 +156,6 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"standing_start_prob must be in [0, 1], got {standing_start_prob}")
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
-        if not 0.0 <= line_clearance <= MAX_LINE_CLEARANCE:
-            raise ValueError(f"line_clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {line_clearance}")
         sources = ([track] if track is not None else []) + list(tracks or [])
         if randomize_track is None:
             randomize_track = not sources
@@ -180,7 +178,7 @@ class RetroRacerEnv(gym.Env):
         self.car = car
         self.render_mode = render_mode
         self.observation_version = observation_version
-        self.line_clearance = float(line_clearance)
+        self.line_clearance = checked_line_clearance(line_clearance, "line_clearance")
         size = observation_size(observation_version)
         self.observation_space = gym.spaces.Box(OBSERVATION_LOW[:size], OBSERVATION_HIGH[:size], dtype=np.float32)
         self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)

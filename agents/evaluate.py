@@ -105,11 +105,14 @@ class EvalResult:
         return "\n".join(lines)
 
 
-def incident_places(incidents: list[dict[str, Any]], limit: int = 3, within_m: float = 15.0) -> str:
+def incident_places(
+    incidents: list[dict[str, Any]], limit: int = 3, within_m: float = 15.0, with_kind: bool = True
+) -> str:
     """Where episodes ended, grouped by place: "off track at 263 m x8 (130 km/h); stuck at 1907 m x1 (12 km/h)".
 
     Incidents of one kind within ``within_m`` of each other are one place (the first one's); the most frequent
-    ``limit`` places are named, with their mean speed, and the number of other places.
+    ``limit`` places are named, with their mean speed, and the number of other places. Without ``with_kind``
+    (incidents all of one kind) a place reads "at 263 m x8 (130 km/h)".
     """
     places: list[list[dict[str, Any]]] = []
     for incident in sorted(incidents, key=lambda i: (i["kind"], i["at_m"])):
@@ -120,7 +123,7 @@ def incident_places(incidents: list[dict[str, Any]], limit: int = 3, within_m: f
             places.append([incident])
     places.sort(key=lambda group: -len(group))
     text = [
-        f"{group[0]['kind']} at {group[0]['at_m']:.0f} m x{len(group)}"
+        f"{group[0]['kind'] + ' ' if with_kind else ''}at {group[0]['at_m']:.0f} m x{len(group)}"
         f" ({3.6 * statistics.fmean(i['speed_m_s'] for i in group):.0f} km/h)"
         for group in places[:limit]
     ]

@@ -45,8 +45,6 @@ class PolicyAverage(BaseCallback):
     def _on_step(self) -> bool:
         import torch
 
-        if self.average is None:
-            self.average = self._weights()
         share = 1.0 - math.exp(-self.model.n_envs / self.steps)
         with torch.no_grad():
             for name, tensor in self.model.actor.state_dict().items():

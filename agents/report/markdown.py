@@ -67,7 +67,7 @@ def _ended(count: int, result: Any, kind: str) -> str:
     """The cell of episodes that ended one way, and where: "3/8: at 263 m x3 (130 km/h)"."""
     cell = f"{count}/{result.episodes}"
     places = [i for i in result.incidents if i["kind"] == kind]
-    return cell + ": " + incident_places(places, limit=2).replace(f"{kind} at ", "at ") if places else cell
+    return f"{cell}: {incident_places(places, limit=2, with_kind=False)}" if places else cell
 
 
 def _duration(seconds: float) -> str:

@@ -41,9 +41,9 @@ import numpy as np
 from game.sim.files import atomic_open
 from game.sim.observation_layout import (
     LINE_CLEARANCE,
-    MAX_LINE_CLEARANCE,
     OBSERVATION_VERSION,
     UNVERSIONED_OBSERVATION_VERSION,
+    checked_line_clearance,
     observation_size,
     readable,
 )
@@ -88,9 +88,10 @@ class Actor:
         observation_version: int = OBSERVATION_VERSION,
         line_clearance: float = LINE_CLEARANCE,
     ) -> None:
-        if not 0.0 <= line_clearance <= MAX_LINE_CLEARANCE:
-            raise ModelError(f"line clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {line_clearance}")
-        self.line_clearance = float(line_clearance)
+        try:
+            self.line_clearance = checked_line_clearance(line_clearance)
+        except ValueError as exc:
+            raise ModelError(str(exc)) from None
         self.hidden = [(np.ascontiguousarray(w, np.float32), np.ascontiguousarray(b, np.float32)) for w, b in hidden]
         self.mu = (np.ascontiguousarray(mu[0], np.float32), np.ascontiguousarray(mu[1], np.float32))
         self.activation = activation

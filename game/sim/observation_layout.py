@@ -90,3 +90,14 @@ def version_for_size(size: int) -> int:
         if OBSERVATION_SIZES[version] == size:
             return version
     raise ValueError(f"no observation layout this code reads has {size} numbers")
+
+
+def checked_line_clearance(value: float, name: str = "line clearance") -> float:
+    """``value`` as a line clearance [m], checked to be 0 to :data:`MAX_LINE_CLEARANCE` (NaN is not).
+
+    Raises:
+        ValueError: Naming ``name``.
+    """
+    if not 0.0 <= value <= MAX_LINE_CLEARANCE:
+        raise ValueError(f"{name} must be 0 to {MAX_LINE_CLEARANCE} m, got {value}")
+    return float(value)

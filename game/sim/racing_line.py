@@ -28,7 +28,7 @@ from numba import njit
 from scipy import sparse
 
 from game.sim.cyclic_banded import CyclicBandedMatrix
-from game.sim.observation_layout import LINE_CLEARANCE, MAX_LINE_CLEARANCE
+from game.sim.observation_layout import LINE_CLEARANCE, checked_line_clearance
 from game.sim.physics import DEFAULT_CAR, GRAVITY, CarParams
 from game.sim.track import LOOKAHEAD_DISTANCES, Track, smooth_periodic, window_extreme
 
@@ -64,9 +64,7 @@ def line_table(track: Track, clearance: float = EDGE_CLEARANCE) -> np.ndarray:
     Raises:
         ValueError: A clearance below 0 or above MAX_LINE_CLEARANCE.
     """
-    if not 0.0 <= clearance <= MAX_LINE_CLEARANCE:
-        raise ValueError(f"line clearance must be 0 to {MAX_LINE_CLEARANCE} m, got {clearance}")
-    return _line_table(track, float(clearance))
+    return _line_table(track, checked_line_clearance(clearance))
 
 
 @functools.lru_cache(maxsize=64)

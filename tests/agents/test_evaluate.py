@@ -102,6 +102,7 @@ def test_incident_places_group_by_kind_and_place():
         "off track at 100 m x2 (126 km/h); off track at 900 m x1 (72 km/h); stuck at 105 m x1 (0 km/h)"
     )
     assert incident_places(incidents, limit=1) == "off track at 100 m x2 (126 km/h); 2 other places"
+    assert incident_places(incidents[:2], with_kind=False) == "at 100 m x2 (126 km/h)"
 
 
 def test_step_limit_allows_two_slow_laps(oval_track):
