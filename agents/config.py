@@ -33,6 +33,8 @@ MODES = ("base", "finetune", "scratch")
 REWARD_OVERRIDES = (  # settings that override agents.reward.RewardConfig's term of the same name
     "line_penalty",
     "overspeed_penalty",
+    "edge_penalty",
+    "edge_zone",
     "off_track_penalty",
     "stuck_penalty",
     "contact_penalty",
@@ -128,6 +130,15 @@ class TrainConfig:
     """Random starts: share from a standstill (a user's track may put its grid just before a hairpin)."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
+    edge_penalty: float | None = None
+    """Reward penalty per step for driving near the edge of the road: times ((|road position| - edge_zone) /
+    (1 - edge_zone))^2 where the car's road position (half widths from the middle, 1 at the edge) is past
+    edge_zone, so 1 step with the car's centre on the edge costs this much; default: the env's (0, off). The
+    drivers that leave the road drift to the edge over a second or more first (docs/RACING.md); this term lets
+    them feel the edge coming before the off-track penalty ends the episode."""
+    edge_zone: float | None = None
+    """Road position where the edge penalty starts, in [0, 1); default: the env's (0.8: the outer tenth of the
+    road's width on each side)."""
     off_track_penalty: float | None = None
     """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
     overspeed_penalty: float | None = None
@@ -367,6 +378,8 @@ def validate(config: TrainConfig) -> None:
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")
+    if config.edge_zone is not None and not 0 <= config.edge_zone < 1:
+        raise ValueError(f"edge_zone must be in [0, 1), got {config.edge_zone}")
     if not 0 <= config.grid_slots <= GRID_SLOTS:
         raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
     if not 0 <= config.standing_start_share <= 1:

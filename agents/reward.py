@@ -1,7 +1,7 @@
 """The reward of a driver, per action step: one definition for the single-car env and the race in traffic.
 
-Progress along the track pays; leaving the racing line, being too fast for the corners ahead, leaving the track
-and getting stuck cost. In traffic two terms join, after GT Sophy's lesson (Wurman et al., Nature 2022) that
+Progress along the track pays; leaving the racing line, driving near the edge of the road (off by default), being
+too fast for the corners ahead, leaving the track and getting stuck cost. In traffic two terms join, after GT Sophy's lesson (Wurman et al., Nature 2022) that
 fine-grained fault rules get exploited: a light penalty for any contact, and a larger one for running into a car
 ahead. A push earns no progress (the simulation relocates a pushed car without progress), so shoving a car out of
 the way never pays. A third, GT Sophy's passing bonus (:func:`pass_reward`, off by default), pays for ground gained
@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass
 import numpy as np
 from numba import njit
 
-from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET
+from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBS_ROAD_OFFSET
 from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CONTACT_EVENT_DV
 
 
@@ -36,6 +36,8 @@ class RewardConfig:
     pass_window_behind: float = 20.0  # [m] a car this far behind or less counts for the passing bonus
     pass_window_ahead: float = 40.0  # [m] a car this far ahead or less counts
     pass_clean_time: float = 2.0  # [s] a car that touched another this recently earns and gives no bonus
+    edge_penalty: float = 0.0  # per step, times ((|road position| - edge_zone) / (1 - edge_zone))^2 in the zone
+    edge_zone: float = 0.8  # road position (half widths from the middle) where the edge zone starts
 
     def as_array(self) -> np.ndarray:
         """The terms as a float64 vector, in field order, for the kernel (see ``R_*``)."""
@@ -57,7 +59,9 @@ class RewardConfig:
     R_PASS_BEHIND,
     R_PASS_AHEAD,
     R_PASS_CLEAN_TIME,
-) = range(13)
+    R_EDGE,
+    R_EDGE_ZONE,
+) = range(15)
 
 
 @njit(cache=True)
@@ -91,6 +95,10 @@ def car_reward(
     reward = cfg[R_PROGRESS] * (progress - progress_before) - cfg[R_LINE] * offset * offset
     if cfg[R_OVERSPEED] > 0.0:
         reward -= cfg[R_OVERSPEED] * max(obs[OBS_BRAKING_MARGIN], 0.0)
+    if cfg[R_EDGE] > 0.0:
+        into_zone = (abs(obs[OBS_ROAD_OFFSET]) - cfg[R_EDGE_ZONE]) / (1.0 - cfg[R_EDGE_ZONE])
+        if into_zone > 0.0:
+            reward -= cfg[R_EDGE] * min(into_zone, 1.0) ** 2
     if contact_dv >= CONTACT_EVENT_DV:
         reward -= cfg[R_CONTACT]
     if rear_impact >= CONTACT_EVENT_DV:

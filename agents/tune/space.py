@@ -103,10 +103,11 @@ DEFAULT_SPACE: tuple[Param, ...] = (
     Param("circuit_corner_share", "float", 0.0, 0.6),
     Param("track_width_zones", "float", 0.0, 6.0),
     Param("track_brake_zone_share", "float", 0.0, 1.0),
-    # reward weights (agents.env.RewardConfig; the env's defaults: 0.01, 5, 0)
+    # reward weights (agents.env.RewardConfig; the env's defaults: 0.01, 5, 0, 0)
     Param("line_penalty", "float", 0.0, 0.03),
     Param("off_track_penalty", "float", 2.0, 30.0, log=True),
     Param("overspeed_penalty", "float", 0.0, 0.05),
+    Param("edge_penalty", "float", 0.0, 2.0),
 )
 
 

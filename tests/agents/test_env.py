@@ -291,6 +291,25 @@ def test_overspeed_penalty_costs_only_when_too_fast_for_the_corners_ahead(twisty
     assert rewards[2.0][1] == pytest.approx(rewards[0.0][1] - 2.0 * obs[3])
 
 
+def test_edge_penalty_costs_only_in_the_zone_by_the_edge(oval_track):
+    from game.sim.simulation import place_car
+
+    half = 0.5 * float(oval_track.width_left[0] + oval_track.width_right[0])
+    rewards = {}
+    for penalty in (0.0, 2.0):
+        env = RetroRacerEnv(track=oval_track, reward=RewardConfig(edge_penalty=penalty, edge_zone=0.8))
+        env.reset(seed=0, options={"start": "grid"})
+        rewards[penalty] = []
+        for lateral in (0.0, 0.9 * half):
+            place_car(env.cars, 0, oval_track, 20.0, lateral, 10.0, 0.0)
+            obs, reward, _, _, _ = env.step(np.zeros(2, dtype=np.float32))
+            rewards[penalty].append((abs(obs[5]), reward))
+    (middle, free), (near_edge, charged) = rewards[2.0]
+    assert middle < 0.8 < near_edge < 1.0
+    assert free == rewards[0.0][0][1]
+    assert charged == pytest.approx(rewards[0.0][1][1] - 2.0 * ((near_edge - 0.8) / 0.2) ** 2)
+
+
 def test_bad_options_are_refused(oval_track, tmp_path):
     with pytest.raises(ValueError, match="start"):
         RetroRacerEnv(track=oval_track, start="sideways")

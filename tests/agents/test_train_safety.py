@@ -235,6 +235,8 @@ def test_an_output_that_would_overwrite_an_input_is_refused_before_training(tmp_
         (["--buffer-size", "10"], "buffer_size"),
         (["--net-arch", "0"], "net_arch"),
         (["--learning-rate", "inf"], "learning_rate"),
+        (["--edge-zone", "1"], "edge_zone"),
+        (["--edge-penalty", "-1"], "edge_penalty"),
     ],
 )
 def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, message):
