@@ -80,14 +80,14 @@ class RetroRacerEnv(gym.Env):
     fine-tuning a model made for that layout.
 
     ## Rewards
-    Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going
-    backwards; cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for
-    leaving the racing line (offset in half widths of the road, game.sim.racing_line), minus
-    ``overspeed_penalty`` (default 0) times the braking look-ahead above 0 (observation 3: too fast to brake for
-    the corners ahead), minus ``edge_penalty`` (default 0) times ((|road position| - 0.8) / 0.2)^2 with the car in
-    the outer tenth of the road (observation 5 past ``edge_zone``), minus 5 once if the car leaves the track or gets stuck. The same function
-    (``agents.reward.car_reward``) scores cars in traffic, where a contact costs ``contact_penalty`` and running
-    into a car ahead ``rear_end_penalty`` more; alone, neither can happen.
+    Per step (see :class:`RewardConfig`): ``0.1`` per metre of progress along the track (negative when going backwards;
+    cutting across the grass earns only what the car really drove), minus ``0.01 * offset^2`` for leaving the racing
+    line (offset in half widths of the road, game.sim.racing_line), minus ``overspeed_penalty`` (default 0) times the
+    braking look-ahead above 0 (observation 3: too fast to brake for the corners ahead), minus ``edge_penalty`` (default
+    0) times ((|road position| - 0.8) / 0.2)^2 with the car in the outer tenth of the road (observation 5 past
+    ``edge_zone``), minus 5 once if the car leaves the track or gets stuck. The same function
+    (``agents.reward.car_reward``) scores cars in traffic, where a contact costs ``contact_penalty`` and running into a
+    car ahead ``rear_end_penalty`` more; alone, neither can happen.
 
     ## Starting State
     ``start="grid"``: standing start in the middle of the road at pole position, just behind the start/finish

@@ -1,11 +1,12 @@
 """The reward of a driver, per action step: one definition for the single-car env and the race in traffic.
 
-Progress along the track pays; leaving the racing line, driving near the edge of the road (off by default), being
-too fast for the corners ahead, leaving the track and getting stuck cost. In traffic two terms join, after GT Sophy's lesson (Wurman et al., Nature 2022) that
-fine-grained fault rules get exploited: a light penalty for any contact, and a larger one for running into a car
-ahead. A push earns no progress (the simulation relocates a pushed car without progress), so shoving a car out of
-the way never pays. A third, GT Sophy's passing bonus (:func:`pass_reward`, off by default), pays for ground gained
-on the cars close around, and charges for ground lost to them, while neither car has touched another lately.
+Progress along the track pays; leaving the racing line, driving near the edge of the road (off by default), being too
+fast for the corners ahead, leaving the track and getting stuck cost. In traffic two terms join, after GT Sophy's lesson
+(Wurman et al., Nature 2022) that fine-grained fault rules get exploited: a light penalty for any contact, and a larger
+one for running into a car ahead. A push earns no progress (the simulation relocates a pushed car without progress), so
+shoving a car out of the way never pays. A third, GT Sophy's passing bonus (:func:`pass_reward`, off by default), pays
+for ground gained on the cars close around, and charges for ground lost to them, while neither car has touched another
+lately.
 """
 
 from __future__ import annotations
