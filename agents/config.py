@@ -96,6 +96,10 @@ class TrainConfig:
     """If > 0, evaluations, --keep-best and the saved model drive with a moving average of the policy's weights
     over about this many env steps (Polyak averaging; agents/callbacks/averaging.py), not its latest weights.
     The learner and the critics go on with their own; checkpoints keep the average for --resume. 0: off."""
+    anchor_weight: float = 0.0
+    """If > 0, every actor update also pulls the policy towards the driver the run started from (--init-from, or
+    finetune's base): this weight times the mean squared distance of their actions on replayed states
+    (agents/callbacks/anchor.py), so that more training keeps the driving while the critics learn. 0: off."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -400,6 +404,8 @@ def validate(config: TrainConfig) -> None:
         checked_line_clearance(config.line_clearance, "line_clearance")
     if not 0.0 <= config.retry_share <= 1.0:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
+    if not (config.anchor_weight >= 0 and math.isfinite(config.anchor_weight)):
+        raise ValueError(f"anchor_weight must not be negative, got {config.anchor_weight}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end
@@ -417,6 +423,8 @@ def validate_combination(config: TrainConfig) -> None:
     Raises:
         ValueError: Naming the settings.
     """
+    if config.anchor_weight > 0.0 and not (config.init_from or config.mode == "finetune"):
+        raise ValueError("anchor_weight pulls towards the driver a run starts from: give --init-from (or finetune)")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

@@ -296,7 +296,7 @@ class RunParts:
         )
 
     def callbacks(self, on_evaluation: Callable[[int, list[Any]], None] | None, state: Any = None) -> list[Any]:
-        """Progress, warm-up, opponent snapshots, policy average, checkpoints and periodic evaluation.
+        """Progress, warm-up, opponent snapshots, policy average, anchor, checkpoints and periodic evaluation.
 
         Each as configured; a resumed run (``state``, its checkpoint) goes on with the checkpoint's policy average.
         """
@@ -322,6 +322,12 @@ class RunParts:
             if saved is not None:
                 self.average.restore(saved)
             callbacks.append(self.average)
+        if config.anchor_weight > 0:
+            from agents.callbacks.anchor import ActorAnchor, anchor_actor
+
+            source = config.init_from or config.base
+            anchor = anchor_actor(self.model, str(source), device=config.device)
+            callbacks.append(ActorAnchor(anchor, config.anchor_weight, config.batch_size))
         if config.checkpoint_every > 0:
             callbacks.append(CheckpointCallback(config.checkpoint_every, self.checkpoint))
         if config.eval_every > 0 and self.eval_tracks:

@@ -58,22 +58,21 @@ def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: An
     return TrafficVecEnv(fields)
 
 
-def widen_model(model: Any, source: Any) -> None:
-    """Copy ``source``'s weights into ``model`` (same architecture), widening a layout v3 input layer to v4.
+def widened_state(source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    """``source``'s policy weights shaped as ``target``'s, a layout v3 input layer widened to v4.
 
     The actor's and critics' first layers of ``source`` read 22 observation numbers (critics: then 2 actions);
-    ``model``'s read 42. The 22 go to the same columns, the critics' action columns after the 42, and the 20 new
-    columns (the cars around) start at 0, so ``model`` computes exactly what ``source`` did on any observation.
-    The entropy coefficient comes along; the optimiser states start fresh.
+    ``target``'s read 42. The 22 go to the same columns, the critics' action columns after the 42, and the 20 new
+    columns (the cars around) start at 0, so the widened weights compute exactly what ``source`` did on any
+    observation.
 
     Raises:
-        ValueError: The two models differ other than in the observation size.
+        ValueError: The two state dicts differ other than in the observation size.
     """
     import torch as th
 
-    target = model.policy.state_dict()
     widened = {}
-    for name, value in source.policy.state_dict().items():
+    for name, value in source.items():
         want = target[name]
         if value.shape == want.shape:
             widened[name] = value.clone()
@@ -85,7 +84,20 @@ def widen_model(model: Any, source: Any) -> None:
             widened[name] = grown
         else:
             raise ValueError(f"cannot widen {name}: {tuple(value.shape)} into {tuple(want.shape)}")
-    model.policy.load_state_dict(widened)
+    return widened
+
+
+def widen_model(model: Any, source: Any) -> None:
+    """Copy ``source``'s weights into ``model`` (same architecture), widened by :func:`widened_state`.
+
+    The entropy coefficient comes along; the optimiser states start fresh.
+
+    Raises:
+        ValueError: The two models differ other than in the observation size.
+    """
+    import torch as th
+
+    model.policy.load_state_dict(widened_state(source.policy.state_dict(), model.policy.state_dict()))
     if getattr(source, "log_ent_coef", None) is not None and getattr(model, "log_ent_coef", None) is not None:
         with th.no_grad():
             model.log_ent_coef.copy_(source.log_ent_coef.detach().to(model.log_ent_coef.device))

@@ -237,6 +237,7 @@ def test_an_output_that_would_overwrite_an_input_is_refused_before_training(tmp_
         (["--learning-rate", "inf"], "learning_rate"),
         (["--edge-zone", "1"], "edge_zone"),
         (["--edge-penalty", "-1"], "edge_penalty"),
+        (["--anchor-weight", "-1"], "anchor_weight"),
     ],
 )
 def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, message):
@@ -248,6 +249,11 @@ def test_retries_without_traffic_are_refused(tmp_path, oval_file, capsys):
     assert main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", "--retry-share", "0.5")) == 2
     assert "retry_share is for training in traffic" in capsys.readouterr().err
     assert not (tmp_path / "run").exists() or not list((tmp_path / "run").glob("*.zip"))
+
+
+def test_an_anchor_without_a_driver_to_start_from_is_refused(tmp_path, oval_file, capsys):
+    assert main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", "--anchor-weight", "1")) == 2
+    assert "give --init-from" in capsys.readouterr().err
 
 
 def test_net_arch_for_a_finetune_is_refused(tmp_path, oval_file, tiny_base, capsys):

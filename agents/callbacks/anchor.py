@@ -1,0 +1,76 @@
+"""A pull towards the driver a run started from, so that more training keeps its driving while the critics learn.
+
+Each actor update's loss gains ``weight * mean(|a(s) - a0(s)|^2)``: ``a`` the learner's deterministic action, ``a0``
+the starting driver's, on states drawn from the replay buffer. The critics' gradient still moves the policy where
+it is strong (a car ahead, a new reward term), while the small drifts of critics that have not yet learnt the new
+inputs are held back: TD3+BC's behaviour term (Fujimoto and Gu, 2021), with the starting driver as the behaviour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stable_baselines3.common.callbacks import BaseCallback
+
+
+class ActorAnchor(BaseCallback):
+    """Adds the pull to every step of the actor's optimiser, through a step pre-hook, while training runs.
+
+    ``anchor`` is the starting driver's actor (an SB3 ``Actor`` reading the learner's observation); it is frozen.
+    """
+
+    def __init__(self, anchor: Any, weight: float, batch_size: int) -> None:
+        super().__init__()
+        self.anchor = anchor
+        self.weight = weight
+        self.batch_size = batch_size
+        self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
+        self._hook: Any = None
+        for parameter in self.anchor.parameters():
+            parameter.requires_grad_(False)
+
+    def _on_training_start(self) -> None:
+        self.anchor.to(self.model.device).set_training_mode(False)
+        self._hook = self.model.actor.optimizer.register_step_pre_hook(self._pull)
+
+    def _on_training_end(self) -> None:
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _pull(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        """Add the pull's gradient to the actor's (SB3 has just back-propagated its own loss)."""
+        import torch as th
+
+        replay = self.model.replay_buffer
+        if replay is None or replay.size() == 0:
+            return
+        observations = replay.sample(self.batch_size).observations
+        with th.no_grad():
+            target = self.anchor(observations, deterministic=True)
+        action = self.model.actor(observations, deterministic=True)
+        distance = ((action - target) ** 2).sum(dim=1).mean()
+        (self.weight * distance).backward()
+        self.last_pull = float(distance.detach())
+        self.logger.record("train/anchor_distance", self.last_pull)
+
+
+def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
+    """The actor of the SB3 model file ``source`` as ``model``'s actor (widened to its observation if need be).
+
+    Raises:
+        ModelError: ``source`` cannot be loaded.
+        ValueError: ``source``'s network differs from ``model``'s other than in the observation size.
+    """
+    import copy
+
+    from agents.models import load_sb3
+    from agents.traffic.training import widened_state
+
+    policy = copy.deepcopy(model.policy)
+    loaded = load_sb3(source, device=device)
+    policy.load_state_dict(widened_state(loaded.policy.state_dict(), policy.state_dict()))
+    return policy.actor

@@ -1,0 +1,81 @@
+"""The anchor (agents/callbacks/anchor.py): a run started from a driver stays near its actions, by the weight's
+measure, and the pull's gradient joins the actor's own in the same optimiser step."""
+
+import numpy as np
+import pytest
+import torch
+from stable_baselines3.common.logger import configure
+
+from agents.callbacks.anchor import ActorAnchor, anchor_actor
+from agents.models import load_sb3
+from agents.train import main
+from game.sim.track.io import save_track
+
+TINY = [
+    "--n-envs", "2", "--buffer-size", "2000", "--batch-size", "32", "--net-arch", "16", "16", "--logdir", "",
+    "--no-progress", "--final-eval-episodes", "0", "--eval-every", "0", "--checkpoint-every", "0",
+    "--max-episode-steps", "60",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def oval_file(tmp_path_factory, oval_track):
+    path = tmp_path_factory.mktemp("tracks") / "oval.json"
+    save_track(oval_track, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def start_driver(tmp_path_factory, oval_file):
+    folder = tmp_path_factory.mktemp("start")
+    argv = ["scratch", "--track", str(oval_file), "--steps", "150", "--learning-starts", "50"]
+    assert main([*argv, "--out", str(folder / "start.zip"), "--run-dir", str(folder), *TINY]) == 0
+    return folder / "start.zip"
+
+
+def action_distance(path_a, path_b, observations):
+    a, b = load_sb3(path_a), load_sb3(path_b)
+    with torch.no_grad():
+        obs = torch.as_tensor(observations)
+        return float(((a.actor(obs, deterministic=True) - b.actor(obs, deterministic=True)) ** 2).sum(1).mean())
+
+
+def test_an_anchored_run_stays_nearer_the_driver_it_started_from(tmp_path, oval_file, start_driver):
+    observations = np.random.default_rng(0).uniform(-1, 1, (512, load_sb3(start_driver).observation_space.shape[0]))
+    observations = observations.astype(np.float32)
+    distances = {}
+    for weight in ("0", "50"):
+        out = tmp_path / f"w{weight}.zip"
+        argv = ["scratch", "--track", str(oval_file), "--steps", "400", "--init-from", str(start_driver)]
+        argv += ["--learning-rate", "3e-3", "--seed", "3", "--anchor-weight", weight, "--policy-warmup-steps", "0"]
+        assert main([*argv, "--out", str(out), "--run-dir", str(tmp_path / f"run{weight}"), *TINY]) == 0
+        distances[weight] = action_distance(start_driver, out, observations)
+    assert distances["0"] > 0.001  # a high learning rate moves the free run's driving
+    assert distances["50"] < 0.3 * distances["0"]
+
+
+def test_the_pull_adds_its_gradient_before_the_actor_steps(start_driver):
+    model = load_sb3(start_driver)
+    model.set_logger(configure(None, []))
+    model.replay_buffer = type("Replay", (), {})()  # four standing states, always
+    states = torch.zeros((4, model.observation_space.shape[0]))
+    model.replay_buffer.size = lambda: 4
+    model.replay_buffer.sample = lambda n: type("Batch", (), {"observations": states})()
+    anchor = anchor_actor(model, str(start_driver), device="cpu")
+    with torch.no_grad():
+        anchor.mu.bias.add_(0.5)  # the driver to keep to steers and throttles a little more
+    pull = ActorAnchor(anchor, weight=1.0, batch_size=4)
+    pull.init_callback(model)
+    pull.on_training_start({}, {})
+    before = model.actor(states, deterministic=True).detach()
+    model.actor.optimizer.zero_grad()
+    model.actor.optimizer.step()  # no loss of its own: the step follows the pull alone
+    after = model.actor(states, deterministic=True).detach()
+    target = anchor(states, deterministic=True)
+    assert ((after - target) ** 2).sum() < ((before - target) ** 2).sum()
+    assert pull.last_pull > 0
+    pull.on_training_end()
+    model.actor.optimizer.zero_grad()
+    moved = model.actor(states, deterministic=True).detach()
+    model.actor.optimizer.step()  # the hook is gone: nothing moves
+    torch.testing.assert_close(model.actor(states, deterministic=True).detach(), moved)
