@@ -100,6 +100,8 @@ class TrainConfig:
     """If > 0, every actor update also pulls the policy towards the driver the run started from (--init-from, or
     finetune's base): this weight times the mean squared distance of their actions on replayed states
     (agents/callbacks/anchor.py), so that more training keeps the driving while the critics learn. 0: off."""
+    anchor_alone: bool = False
+    """The anchor pulls only on states with no other car in sight, leaving the driving among cars to the critics."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -425,6 +427,8 @@ def validate_combination(config: TrainConfig) -> None:
     """
     if config.anchor_weight > 0.0 and not (config.init_from or config.mode == "finetune"):
         raise ValueError("anchor_weight pulls towards the driver a run starts from: give --init-from (or finetune)")
+    if config.anchor_alone and config.anchor_weight <= 0.0:
+        raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

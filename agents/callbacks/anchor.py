@@ -12,18 +12,25 @@ from typing import Any
 
 from stable_baselines3.common.callbacks import BaseCallback
 
+from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, SLOT_PRESENCE
+
+PRESENCE = slice(OBS_CARS + SLOT_PRESENCE, None, N_CAR_FEATURES)  # the presence flags of the cars around
+
 
 class ActorAnchor(BaseCallback):
     """Adds the pull to every step of the actor's optimiser, through a step pre-hook, while training runs.
 
     ``anchor`` is the starting driver's actor (an SB3 ``Actor`` reading the learner's observation); it is frozen.
+    ``alone``: pull only on states with no other car in sight (of a layout v4 observation), so that the learner is
+    free where the cars matter and held where the starting driver, blind to them, already knew what to do.
     """
 
-    def __init__(self, anchor: Any, weight: float, batch_size: int) -> None:
+    def __init__(self, anchor: Any, weight: float, batch_size: int, alone: bool = False) -> None:
         super().__init__()
         self.anchor = anchor
         self.weight = weight
         self.batch_size = batch_size
+        self.alone = alone
         self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
         self._hook: Any = None
         for parameter in self.anchor.parameters():
@@ -52,9 +59,12 @@ class ActorAnchor(BaseCallback):
         with th.no_grad():
             target = self.anchor(observations, deterministic=True)
         action = self.model.actor(observations, deterministic=True)
-        distance = ((action - target) ** 2).sum(dim=1).mean()
-        (self.weight * distance).backward()
-        self.last_pull = float(distance.detach())
+        distance = ((action - target) ** 2).sum(dim=1)
+        if self.alone:
+            distance = distance * (observations[:, PRESENCE].sum(dim=1) == 0)
+        pull = distance.mean()  # over the whole batch: a weight means the same with or without ``alone``
+        (self.weight * pull).backward()
+        self.last_pull = float(pull.detach())
         self.logger.record("train/anchor_distance", self.last_pull)
 
 

@@ -9,6 +9,7 @@ from stable_baselines3.common.logger import configure
 from agents.callbacks.anchor import ActorAnchor, anchor_actor
 from agents.models import load_sb3
 from agents.train import main
+from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
 from game.sim.track.io import save_track
 
 TINY = [
@@ -54,17 +55,22 @@ def test_an_anchored_run_stays_nearer_the_driver_it_started_from(tmp_path, oval_
     assert distances["50"] < 0.3 * distances["0"]
 
 
-def test_the_pull_adds_its_gradient_before_the_actor_steps(start_driver):
+def anchored(start_driver, states, alone=False):
+    """The start driver as a model whose replay buffer always gives ``states``, a pull to a nudged copy of it."""
     model = load_sb3(start_driver)
     model.set_logger(configure(None, []))
-    model.replay_buffer = type("Replay", (), {})()  # four standing states, always
-    states = torch.zeros((4, model.observation_space.shape[0]))
-    model.replay_buffer.size = lambda: 4
+    model.replay_buffer = type("Replay", (), {})()
+    model.replay_buffer.size = lambda: len(states)
     model.replay_buffer.sample = lambda n: type("Batch", (), {"observations": states})()
     anchor = anchor_actor(model, str(start_driver), device="cpu")
     with torch.no_grad():
         anchor.mu.bias.add_(0.5)  # the driver to keep to steers and throttles a little more
-    pull = ActorAnchor(anchor, weight=1.0, batch_size=4)
+    return model, anchor, ActorAnchor(anchor, weight=1.0, batch_size=len(states), alone=alone)
+
+
+def test_the_pull_adds_its_gradient_before_the_actor_steps(start_driver):
+    states = torch.zeros((4, load_sb3(start_driver).observation_space.shape[0]))
+    model, anchor, pull = anchored(start_driver, states)
     pull.init_callback(model)
     pull.on_training_start({}, {})
     before = model.actor(states, deterministic=True).detach()
@@ -79,3 +85,23 @@ def test_the_pull_adds_its_gradient_before_the_actor_steps(start_driver):
     moved = model.actor(states, deterministic=True).detach()
     model.actor.optimizer.step()  # the hook is gone: nothing moves
     torch.testing.assert_close(model.actor(states, deterministic=True).detach(), moved)
+
+
+def test_alone_pulls_only_on_states_with_no_car_in_sight(start_driver):
+    states = torch.zeros((4, OBSERVATION_SIZE))
+    states[:2, OBS_CARS + SLOT_PRESENCE] = 1.0  # a car ahead in two of the four
+    states[:2, OBS_CARS + SLOT_GAP] = 0.2
+    model, _, alone = anchored(start_driver, states, alone=True)
+    everywhere = ActorAnchor(alone.anchor, weight=1.0, batch_size=4)
+    for pull in (alone, everywhere):
+        pull.init_callback(model)
+        pull._pull(None, (), {})
+    model_alone, _, alone_states = anchored(start_driver, states[2:].clone())
+    alone_states.init_callback(model_alone)
+    alone_states._pull(None, (), {})
+    # the pull of the two states alone, over the batch of four
+    assert alone.last_pull == pytest.approx(alone_states.last_pull / 2, rel=1e-5)
+    assert alone.last_pull < everywhere.last_pull
+    states[:, OBS_CARS + SLOT_PRESENCE] = 1.0  # a car in sight everywhere: no pull
+    alone._pull(None, (), {})
+    assert alone.last_pull == 0.0

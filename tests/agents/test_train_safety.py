@@ -256,6 +256,11 @@ def test_an_anchor_without_a_driver_to_start_from_is_refused(tmp_path, oval_file
     assert "give --init-from" in capsys.readouterr().err
 
 
+def test_anchor_alone_without_an_anchor_is_refused(tmp_path, oval_file, capsys):
+    assert main(scratch(oval_file, tmp_path / "run", "--checkpoint-every", "0", "--anchor-alone")) == 2
+    assert "give --anchor-weight" in capsys.readouterr().err
+
+
 def test_net_arch_for_a_finetune_is_refused(tmp_path, oval_file, tiny_base, capsys):
     """--net-arch 64 64 for a fine-tune of a 32 x 32 base was ignored without a word."""
     argv = ["finetune", "--track", str(oval_file), "--base", str(tiny_base), "--run-dir", str(tmp_path / "run")]
