@@ -102,6 +102,9 @@ class TrainConfig:
     (agents/callbacks/anchor.py), so that more training keeps the driving while the critics learn. 0: off."""
     anchor_alone: bool = False
     """The anchor pulls only on states with no other car in sight, leaving the driving among cars to the critics."""
+    keep_driving: bool = False
+    """Train only the actor's weights from the cars around (layout v4's car block; the critics train in full): with
+    no car in sight the driver drives exactly as the one the run started from (--init-from, or finetune's base)."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -429,6 +432,8 @@ def validate_combination(config: TrainConfig) -> None:
         raise ValueError("anchor_weight pulls towards the driver a run starts from: give --init-from (or finetune)")
     if config.anchor_alone and config.anchor_weight <= 0.0:
         raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
+    if config.keep_driving and not (config.init_from or config.mode == "finetune"):
+        raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

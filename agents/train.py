@@ -328,6 +328,10 @@ class RunParts:
             source = config.init_from or config.base
             anchor = anchor_actor(self.model, str(source), device=config.device)
             callbacks.append(ActorAnchor(anchor, config.anchor_weight, config.batch_size, alone=config.anchor_alone))
+        if config.keep_driving:
+            from agents.callbacks.anchor import KeepDriving
+
+            callbacks.append(KeepDriving())
         if config.checkpoint_every > 0:
             callbacks.append(CheckpointCallback(config.checkpoint_every, self.checkpoint))
         if config.eval_every > 0 and self.eval_tracks:

@@ -12,7 +12,7 @@ from typing import Any
 
 from stable_baselines3.common.callbacks import BaseCallback
 
-from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, SLOT_PRESENCE
+from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, OBSERVATION_SIZE, SLOT_PRESENCE
 
 PRESENCE = slice(OBS_CARS + SLOT_PRESENCE, None, N_CAR_FEATURES)  # the presence flags of the cars around
 
@@ -84,3 +84,36 @@ def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
     loaded = load_sb3(source, device=device)
     policy.load_state_dict(widened_state(loaded.policy.state_dict(), policy.state_dict()))
     return policy.actor
+
+
+class KeepDriving(BaseCallback):
+    """Train only the actor's weights from the cars around (the first layer's columns of the layout v4 car block).
+
+    Every other actor weight gets no gradient, so with no car in sight (the car block all 0) the actor computes
+    exactly what the starting driver did, however long it trains: its pace and its sureness alone are kept by
+    construction, and what it learns is how the cars around change its driving. The critics train in full.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hooks: list[Any] = []
+
+    def _on_training_start(self) -> None:
+        import torch as th
+
+        first = self.model.actor.latent_pi[0]
+        if first.in_features != OBSERVATION_SIZE:
+            raise ValueError(f"keep_driving needs a layout v4 actor, {OBSERVATION_SIZE} inputs: {first.in_features}")
+        mask = th.zeros_like(first.weight)
+        mask[:, OBS_CARS:] = 1.0
+        for parameter in self.model.actor.parameters():
+            keep = mask if parameter is first.weight else th.zeros_like(parameter)
+            self._hooks.append(parameter.register_hook(lambda grad, keep=keep: grad * keep))
+
+    def _on_training_end(self) -> None:
+        for hook in self._hooks:
+            hook.remove()
+        self._hooks = []
+
+    def _on_step(self) -> bool:
+        return True

@@ -105,3 +105,24 @@ def test_alone_pulls_only_on_states_with_no_car_in_sight(start_driver):
     states[:, OBS_CARS + SLOT_PRESENCE] = 1.0  # a car in sight everywhere: no pull
     alone._pull(None, (), {})
     assert alone.last_pull == 0.0
+
+
+def test_keep_driving_trains_only_the_weights_from_the_cars_around(tmp_path, oval_file, start_driver):
+    out = tmp_path / "kept.zip"
+    argv = ["scratch", "--track", str(oval_file), "--steps", "300", "--init-from", str(start_driver), "--keep-driving"]
+    argv += ["--learning-rate", "3e-3", "--seed", "3", "--policy-warmup-steps", "0"]
+    argv += ["--traffic", "--traffic-learners", "2"]
+    assert main([*argv, "--out", str(out), "--run-dir", str(tmp_path / "run"), *TINY]) == 0
+    start, kept = load_sb3(start_driver).actor.state_dict(), load_sb3(out).actor.state_dict()
+    for name, weights in start.items():
+        if name == "latent_pi.0.weight":
+            torch.testing.assert_close(kept[name][:, :OBS_CARS], weights[:, :OBS_CARS], rtol=0, atol=0)
+            assert not torch.equal(kept[name][:, OBS_CARS:], weights[:, OBS_CARS:])  # it learnt from the cars
+        else:
+            torch.testing.assert_close(kept[name], weights, rtol=0, atol=0)
+
+
+def test_keep_driving_without_a_driver_to_start_from_is_refused(tmp_path, oval_file, capsys):
+    argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--keep-driving", "--run-dir", str(tmp_path / "r")]
+    assert main([*argv, *TINY]) == 2
+    assert "give --init-from" in capsys.readouterr().err
