@@ -89,14 +89,16 @@ def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
 class KeepDriving(BaseCallback):
     """Train only the actor's weights from the cars around (the first layer's columns of the layout v4 car block).
 
-    Every other actor weight gets no gradient, so with no car in sight (the car block all 0) the actor computes
-    exactly what the starting driver did, however long it trains: its pace and its sureness alone are kept by
-    construction, and what it learns is how the cars around change its driving. The critics train in full.
+    After every step of the actor's optimiser every other actor weight is put back as it was when training started,
+    so with no car in sight (the car block all 0) the actor computes exactly what the starting driver did, however
+    long it trains and whatever the optimiser's state: its pace and its sureness alone are kept by construction, and
+    what it learns is how the cars around change its driving. The critics train in full.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._hooks: list[Any] = []
+        self._kept: list[tuple[Any, Any, Any]] = []  # (parameter, its values to keep, where it may learn)
+        self._hook: Any = None
 
     def _on_training_start(self) -> None:
         import torch as th
@@ -104,16 +106,25 @@ class KeepDriving(BaseCallback):
         first = self.model.actor.latent_pi[0]
         if first.in_features != OBSERVATION_SIZE:
             raise ValueError(f"keep_driving needs a layout v4 actor, {OBSERVATION_SIZE} inputs: {first.in_features}")
-        mask = th.zeros_like(first.weight)
-        mask[:, OBS_CARS:] = 1.0
+        self._kept = []
         for parameter in self.model.actor.parameters():
-            keep = mask if parameter is first.weight else th.zeros_like(parameter)
-            self._hooks.append(parameter.register_hook(lambda grad, keep=keep: grad * keep))
+            free = th.zeros_like(parameter, dtype=th.bool)
+            if parameter is first.weight:
+                free[:, OBS_CARS:] = True
+            self._kept.append((parameter, parameter.detach().clone(), free))
+        self._hook = self.model.actor.optimizer.register_step_post_hook(self._put_back)
+
+    def _put_back(self, optimizer: Any, args: Any, kwargs: Any) -> None:
+        import torch as th
+
+        with th.no_grad():
+            for parameter, kept, free in self._kept:
+                parameter.copy_(th.where(free, parameter, kept))
 
     def _on_training_end(self) -> None:
-        for hook in self._hooks:
-            hook.remove()
-        self._hooks = []
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
 
     def _on_step(self) -> bool:
         return True

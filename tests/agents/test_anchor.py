@@ -6,7 +6,7 @@ import pytest
 import torch
 from stable_baselines3.common.logger import configure
 
-from agents.callbacks.anchor import ActorAnchor, anchor_actor
+from agents.callbacks.anchor import ActorAnchor, KeepDriving, anchor_actor
 from agents.models import load_sb3
 from agents.train import main
 from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
@@ -126,3 +126,30 @@ def test_keep_driving_without_a_driver_to_start_from_is_refused(tmp_path, oval_f
     argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--keep-driving", "--run-dir", str(tmp_path / "r")]
     assert main([*argv, *TINY]) == 2
     assert "give --init-from" in capsys.readouterr().err
+
+
+def test_keep_driving_holds_the_driving_whatever_the_optimisers_state(start_driver):
+    """Adam with momentum from earlier steps moves weights even on a zero gradient: they are put back."""
+    model = load_sb3(start_driver)
+    states = torch.randn(8, OBSERVATION_SIZE)
+
+    def step():
+        model.actor.optimizer.zero_grad()
+        model.actor(states, deterministic=True).sum().backward()
+        model.actor.optimizer.step()
+
+    step()  # the optimiser now has momentum on every weight
+    before = {name: p.detach().clone() for name, p in model.actor.named_parameters()}
+    keep = KeepDriving()
+    keep.init_callback(model)
+    keep.on_training_start({}, {})
+    step()
+    for name, weights in model.actor.named_parameters():
+        if name == "latent_pi.0.weight":
+            torch.testing.assert_close(weights[:, :OBS_CARS], before[name][:, :OBS_CARS], rtol=0, atol=0)
+            assert not torch.equal(weights[:, OBS_CARS:], before[name][:, OBS_CARS:])
+        else:
+            torch.testing.assert_close(weights, before[name], rtol=0, atol=0)
+    keep.on_training_end()
+    step()  # free again
+    assert not torch.equal(model.actor.mu.weight, before["mu.weight"])
