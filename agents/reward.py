@@ -40,6 +40,10 @@ class RewardConfig:
     edge_penalty: float = 0.0  # per step, times ((|road position| - edge_zone) / (1 - edge_zone))^2 in the zone
     edge_zone: float = 0.8  # road position (half widths from the middle) where the edge zone starts
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.edge_zone < 1.0:  # the zone's penalty divides by 1 - edge_zone
+            raise ValueError(f"edge_zone must be in [0, 1), got {self.edge_zone}")
+
     def as_array(self) -> np.ndarray:
         """The terms as a float64 vector, in field order, for the kernel (see ``R_*``)."""
         return np.array(astuple(self), dtype=np.float64)

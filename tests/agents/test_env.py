@@ -321,3 +321,8 @@ def test_bad_options_are_refused(oval_track, tmp_path):
     bad.write_text("{")
     with pytest.raises(ValueError, match="bad.json"):
         RetroRacerEnv(track=bad)
+
+
+def test_an_edge_zone_that_reaches_the_edge_is_refused():
+    with pytest.raises(ValueError, match="edge_zone"):
+        RewardConfig(edge_zone=1.0)
