@@ -17,7 +17,23 @@ from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, OBSERVATION_SI
 PRESENCE = slice(OBS_CARS + SLOT_PRESENCE, None, N_CAR_FEATURES)  # the presence flags of the cars around
 
 
-class ActorAnchor(BaseCallback):
+class _OptimiserHook(BaseCallback):
+    """A callback whose work is a hook on the actor's optimiser, held from training start to training end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hook: Any = None
+
+    def _on_training_end(self) -> None:
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+
+    def _on_step(self) -> bool:
+        return True
+
+
+class ActorAnchor(_OptimiserHook):
     """Adds the pull to every step of the actor's optimiser, through a step pre-hook, while training runs.
 
     ``anchor`` is the starting driver's actor (an SB3 ``Actor`` reading the learner's observation); it is frozen.
@@ -32,21 +48,12 @@ class ActorAnchor(BaseCallback):
         self.batch_size = batch_size
         self.alone = alone
         self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
-        self._hook: Any = None
         for parameter in self.anchor.parameters():
             parameter.requires_grad_(False)
 
     def _on_training_start(self) -> None:
         self.anchor.to(self.model.device).set_training_mode(False)
         self._hook = self.model.actor.optimizer.register_step_pre_hook(self._pull)
-
-    def _on_training_end(self) -> None:
-        if self._hook is not None:
-            self._hook.remove()
-            self._hook = None
-
-    def _on_step(self) -> bool:
-        return True
 
     def _pull(self, optimizer: Any, args: Any, kwargs: Any) -> None:
         """Add the pull's gradient to the actor's (SB3 has just back-propagated its own loss)."""
@@ -86,7 +93,7 @@ def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
     return policy.actor
 
 
-class KeepDriving(BaseCallback):
+class KeepDriving(_OptimiserHook):
     """Train only the actor's weights from the cars around (the first layer's columns of the layout v4 car block).
 
     After every step of the actor's optimiser every other actor weight is put back as it was when training started,
@@ -98,7 +105,6 @@ class KeepDriving(BaseCallback):
     def __init__(self) -> None:
         super().__init__()
         self._kept: list[tuple[Any, Any, Any]] = []  # (parameter, its values to keep, where it may learn)
-        self._hook: Any = None
 
     def _on_training_start(self) -> None:
         import torch as th
@@ -120,11 +126,3 @@ class KeepDriving(BaseCallback):
         with th.no_grad():
             for parameter, kept, free in self._kept:
                 parameter.copy_(th.where(free, parameter, kept))
-
-    def _on_training_end(self) -> None:
-        if self._hook is not None:
-            self._hook.remove()
-            self._hook = None
-
-    def _on_step(self) -> bool:
-        return True
