@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.evaluate import load_track_file, reference_lap_time
+from agents.race_bench.counting import CLEAN_WINDOW_S
 from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_levels, run_scenarios
 from game.sim.characters import AUTOPILOT
 from game.sim.rules import DIFFICULTIES, DIFFICULTY_PACE, MAX_LAPS
@@ -70,6 +71,14 @@ def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
         f"{result.passes} passes ({result.clean_passes} clean), {result.finished} of {len(result.names)} finished "
         f"in {result.race_time_s:.1f} s" + ("" if result.complete else " (stopped: too slow to finish)")
     ]
+    if result.rescue_log:
+        off = sum(r["kind"] == "off track" for r in result.rescue_log)
+        knocked = sum(r["after_contact"] for r in result.rescue_log)
+        places = ", ".join(f"{r['at_m']:.0f} m" for r in result.rescue_log)
+        lines.append(
+            f"  rescues: {off} off the track, {len(result.rescue_log) - off} stuck; {knocked} within "
+            f"{CLEAN_WINDOW_S:.0f} s of a contact; at {places}"
+        )
     if result.slow_car is not None:
         rivals = len(result.names) - 1
         lines.append(

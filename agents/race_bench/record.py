@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.sim.physics import CAR_PROGRESS, CAR_X, CAR_Y, DEFAULT_CAR, CarParams
+from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CAR_X, CAR_Y, DEFAULT_CAR, CarParams
 from game.sim.race import CONTACT_RADIUS, FLAG_TIMEOUT, Driver, Race, RaceConfig
 from game.sim.rules import DIFFICULTY_PACE
 from game.sim.track import Track, widths_at
@@ -36,6 +36,7 @@ class RaceRecord:
         contacts: (time, car, velocity change [m/s]) of every contact event the race emitted (one per car).
         touches: (time, car a, car b), a < b, for every tick at which the two cars touched (any speed).
         rescues: (time, car) of every rescue.
+        rescue_kinds: Per rescue, "off track" (the car was off the track the tick before) or "stuck".
         laps: (time, car, lap time) of every lap completed before the car's flag.
         final_order: Car indices from first to last when the race ended.
         finished: Whether each car took the flag.
@@ -52,6 +53,7 @@ class RaceRecord:
     contacts: list[tuple[float, int, float]] = field(default_factory=list)
     touches: list[tuple[float, int, int]] = field(default_factory=list)
     rescues: list[tuple[float, int]] = field(default_factory=list)
+    rescue_kinds: list[str] = field(default_factory=list)
     laps: list[tuple[float, int, float]] = field(default_factory=list)
     final_order: list[int] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
@@ -147,8 +149,10 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
     contacts: list[tuple[float, int, float]] = []
     touches: list[tuple[float, int, int]] = []
     rescues: list[tuple[float, int]] = []
+    rescue_kinds: list[str] = []
     laps: list[tuple[float, int, float]] = []
     while not race.done and race.race_time < max_time:
+        off_track = race.cars[:, CAR_OFF_TRACK] > 0.5  # before the tick: a rescue puts the car back on the road
         race.step()
         events = race.pop_events()
         if not race.started:
@@ -159,6 +163,7 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
                 contacts.append((now, event.car, event.value))
             elif event.kind == "rescue":
                 rescues.append((now, event.car))
+                rescue_kinds.append("off track" if off_track[event.car] else "stuck")
             elif event.kind == "lap":
                 laps.append((now, event.car, event.value))
         xy = race.cars[:, CAR_X : CAR_Y + 1]
@@ -180,6 +185,7 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
         contacts=contacts,
         touches=touches,
         rescues=rescues,
+        rescue_kinds=rescue_kinds,
         laps=laps,
         final_order=race.order(),
         finished=[race.finished(i) for i in range(n)],

@@ -23,7 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from agents.race_bench.counting import count_bumps, find_passes, lap_ratios, mark_clean, rivals_ever_ahead, rivals_past
+from agents.race_bench.counting import (
+    CLEAN_WINDOW_S,
+    count_bumps,
+    find_passes,
+    lap_ratios,
+    mark_clean,
+    rivals_ever_ahead,
+    rivals_past,
+)
 from agents.race_bench.record import RaceRecord, make_race, record_race
 from game.drivers.catalogue import driver_for_track
 from game.sim.physics import DEFAULT_CAR, CarParams
@@ -54,6 +62,8 @@ class ScenarioResult:
         corner_pace: Per car, the cornering pace it raced at.
         contact_log: Every bump: race time [s], the two cars, and where (the first car's distance into its lap [m]).
         pass_log: Every pass: race time [s], the car that passed, the car passed, clean or not.
+        rescue_log: Every rescue: race time [s], the car, where (its distance into its lap [m]), "off track" or
+            "stuck", and whether the car had a contact in the ``CLEAN_WINDOW_S`` before (a knock, not its driving).
         slow_car: The held-back car (slow-car scenario only), else None.
         rivals_past: Rivals classified ahead of the slow car at the end (of 7), else None.
         rivals_ever_ahead: Rivals ever more than 2 m ahead of the slow car while racing, else None.
@@ -75,6 +85,7 @@ class ScenarioResult:
     corner_pace: list[float]
     contact_log: list[dict[str, Any]] = field(default_factory=list)
     pass_log: list[dict[str, Any]] = field(default_factory=list)
+    rescue_log: list[dict[str, Any]] = field(default_factory=list)
     slow_car: int | None = None
     rivals_past: int | None = None
     rivals_ever_ahead: int | None = None
@@ -87,6 +98,18 @@ class ScenarioResult:
             for key in ("slow_car", "rivals_past", "rivals_ever_ahead", "slow_car_position"):
                 del data[key]
         return data
+
+
+def rescue_log(record: RaceRecord, track_length: float) -> list[dict[str, Any]]:
+    """Every rescue of a race: when, which car, where on its lap, why, and whether a contact came just before."""
+    log = []
+    kinds = record.rescue_kinds or ["unknown"] * len(record.rescues)
+    for (time, car), kind in zip(record.rescues, kinds, strict=True):
+        tick = min(int(np.searchsorted(record.times, time)), len(record.times) - 1)
+        knocked = any(c == car and time - CLEAN_WINDOW_S <= t <= time for t, c, _ in record.contacts)
+        at = float(record.progress[tick, car]) % track_length  # a rescue keeps the car's progress
+        log.append({"time_s": round(time, 3), "car": car, "at_m": round(at, 1), "kind": kind, "after_contact": knocked})
+    return log
 
 
 def measure(
@@ -126,6 +149,7 @@ def measure(
         corner_pace=list(record.corner_pace),
         contact_log=contact_log,
         pass_log=[{"time_s": round(p.time, 3), "car": p.car, "passed": p.passed, "clean": p.clean} for p in passes],
+        rescue_log=rescue_log(record, track_length),
     )
     if slow_car is not None:
         result.slow_car = slow_car

@@ -18,8 +18,8 @@ from agents.race_bench.counting import (
     rivals_ever_ahead,
     rivals_past,
 )
-from agents.race_bench.record import make_race, record_race
-from agents.race_bench.scenarios import SLOW_PACE, measure
+from agents.race_bench.record import RaceRecord, make_race, record_race
+from agents.race_bench.scenarios import SLOW_PACE, measure, rescue_log
 from game.drivers.scripted import ScriptedDriver
 from game.sim.physics import PHYSICS_DT
 from game.sim.rules import DIFFICULTY_PACE
@@ -143,6 +143,24 @@ def test_lap_ratios():
 
 
 # -- a real race ------------------------------------------------------------------------------------------------
+def test_the_rescue_log_says_where_why_and_whether_a_knock_came_first():
+    times = np.array(ticks(0.0, 10.0))
+    progress = np.tile(np.array([[0.0, 0.0]]), (len(times), 1)) + times[:, None] * 10.0  # 10 m/s each
+    record = RaceRecord(
+        names=["A", "B"], times=times, progress=progress, positions=np.ones((len(times), 2), dtype=int),
+        racing=np.ones((len(times), 2), dtype=bool),
+        contacts=[(4.0, 1, 3.0)],
+        rescues=[(3.0, 0), (5.0, 1), (9.0, 1)], rescue_kinds=["off track", "stuck", "off track"],
+    )  # fmt: skip
+    log = rescue_log(record, track_length=60.0)
+    assert [(r["car"], r["kind"], r["after_contact"]) for r in log] == [
+        (0, "off track", False),
+        (1, "stuck", True),  # a knock 1 s before
+        (1, "off track", False),  # the knock was 5 s before
+    ]
+    assert [r["at_m"] for r in log] == pytest.approx([30.0, 50.0, 30.0], abs=0.2)  # 90 m into a 60 m lap: 30
+
+
 def test_a_recorded_race_with_a_slow_car(oval_track):
     race = make_race(oval_track, ScriptedDriver(oval_track), 1, "hard", 8, slow_car=0, slow_pace=SLOW_PACE)
     assert race.pace[0] == pytest.approx(SLOW_PACE * DIFFICULTY_PACE["hard"]) and race.pace[1] > 0.95
@@ -159,6 +177,7 @@ def test_a_recorded_race_with_a_slow_car(oval_track):
     assert result.contact_events >= result.contacts
     best = record.best_laps()
     assert result.best_lap_ratios[3] == pytest.approx(best[3] / 40.0)
+    assert len(result.rescue_log) == result.rescues == len(record.rescue_kinds)
 
 
 def test_the_same_seed_gives_the_same_race_and_no_seed_the_game_grid(oval_track):
