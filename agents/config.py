@@ -102,6 +102,9 @@ class TrainConfig:
     (agents/callbacks/anchor.py), so that more training keeps the driving while the critics learn. 0: off."""
     anchor_alone: bool = False
     """The anchor pulls only on states with no other car in sight, leaving the driving among cars to the critics."""
+    anchor_alone_within: float = 60.0
+    """[m] With --anchor-alone, a car further than this along the track counts as not there (60: any car in sight),
+    so that the cars' inputs learn to change the driving only where a car is this close."""
     keep_driving: bool = False
     """Train only the actor's weights from the cars around (layout v4's car block; the critics train in full): with
     no car in sight the driver drives exactly as the one the run started from (--init-from, or finetune's base)."""
@@ -411,6 +414,8 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
     if not (config.anchor_weight >= 0 and math.isfinite(config.anchor_weight)):
         raise ValueError(f"anchor_weight must not be negative, got {config.anchor_weight}")
+    if not (config.anchor_alone_within > 0 and math.isfinite(config.anchor_alone_within)):
+        raise ValueError(f"anchor_alone_within must be positive, got {config.anchor_alone_within}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end

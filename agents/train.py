@@ -327,7 +327,15 @@ class RunParts:
 
             source = config.init_from or config.base
             anchor = anchor_actor(self.model, str(source), device=config.device)
-            callbacks.append(ActorAnchor(anchor, config.anchor_weight, config.batch_size, alone=config.anchor_alone))
+            callbacks.append(
+                ActorAnchor(
+                    anchor,
+                    config.anchor_weight,
+                    config.batch_size,
+                    alone=config.anchor_alone,
+                    alone_within=config.anchor_alone_within,
+                )
+            )
         if config.keep_driving:
             from agents.callbacks.anchor import KeepDriving
 

@@ -12,9 +12,11 @@ from typing import Any
 
 from stable_baselines3.common.callbacks import BaseCallback
 
-from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, OBSERVATION_SIZE, SLOT_PRESENCE
+from game.sim.observation import CAR_GAP_SCALE
+from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
 
 PRESENCE = slice(OBS_CARS + SLOT_PRESENCE, None, N_CAR_FEATURES)  # the presence flags of the cars around
+GAP = slice(OBS_CARS + SLOT_GAP, None, N_CAR_FEATURES)  # their gaps along the track / CAR_GAP_SCALE
 
 
 class _OptimiserHook(BaseCallback):
@@ -38,15 +40,19 @@ class ActorAnchor(_OptimiserHook):
 
     ``anchor`` is the starting driver's actor (an SB3 ``Actor`` reading the learner's observation); it is frozen.
     ``alone``: pull only on states with no other car in sight (of a layout v4 observation), so that the learner is
-    free where the cars matter and held where the starting driver, blind to them, already knew what to do.
+    free where the cars matter and held where the starting driver, blind to them, already knew what to do;
+    ``alone_within`` [m]: a car further than this along the track counts as not there.
     """
 
-    def __init__(self, anchor: Any, weight: float, batch_size: int, alone: bool = False) -> None:
+    def __init__(
+        self, anchor: Any, weight: float, batch_size: int, alone: bool = False, alone_within: float = CAR_GAP_SCALE
+    ) -> None:
         super().__init__()
         self.anchor = anchor
         self.weight = weight
         self.batch_size = batch_size
         self.alone = alone
+        self.alone_within = alone_within
         self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
         for parameter in self.anchor.parameters():
             parameter.requires_grad_(False)
@@ -68,7 +74,8 @@ class ActorAnchor(_OptimiserHook):
         action = self.model.actor(observations, deterministic=True)
         distance = ((action - target) ** 2).sum(dim=1)
         if self.alone:
-            distance = distance * (observations[:, PRESENCE].sum(dim=1) == 0)
+            near = (observations[:, PRESENCE] > 0.5) & (observations[:, GAP].abs() * CAR_GAP_SCALE < self.alone_within)
+            distance = distance * ~near.any(dim=1)
         pull = distance.mean()  # over the whole batch: a weight means the same with or without ``alone``
         (self.weight * pull).backward()
         self.last_pull = float(pull.detach())

@@ -9,6 +9,7 @@ from stable_baselines3.common.logger import configure
 from agents.callbacks.anchor import ActorAnchor, KeepDriving, anchor_actor
 from agents.models import load_sb3
 from agents.train import main
+from game.sim.observation import CAR_GAP_SCALE
 from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
 from game.sim.track.io import save_track
 
@@ -153,3 +154,18 @@ def test_keep_driving_holds_the_driving_whatever_the_optimisers_state(start_driv
     keep.on_training_end()
     step()  # free again
     assert not torch.equal(model.actor.mu.weight, before["mu.weight"])
+
+
+def test_alone_within_counts_a_far_car_as_not_there(start_driver):
+    states = torch.zeros((4, OBSERVATION_SIZE))
+    states[:, OBS_CARS + SLOT_PRESENCE] = 1.0
+    states[:2, OBS_CARS + SLOT_GAP] = 10.0 / CAR_GAP_SCALE  # 10 m ahead: near
+    states[2:, OBS_CARS + SLOT_GAP] = 40.0 / CAR_GAP_SCALE  # 40 m ahead: far for a 20 m reach
+    model, anchor, _ = anchored(start_driver, states)
+    within = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
+    model_far, _, far_only = anchored(start_driver, states[2:].clone())
+    for pull, owner in ((within, model), (far_only, model_far)):
+        pull.init_callback(owner)
+        pull._pull(None, (), {})
+    assert within.last_pull == pytest.approx(far_only.last_pull / 2, rel=1e-5)  # the two far states, of four
+    assert within.last_pull > 0

@@ -238,6 +238,7 @@ def test_an_output_that_would_overwrite_an_input_is_refused_before_training(tmp_
         (["--edge-zone", "1"], "edge_zone"),
         (["--edge-penalty", "-1"], "edge_penalty"),
         (["--anchor-weight", "-1"], "anchor_weight"),
+        (["--anchor-alone-within", "0"], "anchor_alone_within"),
     ],
 )
 def test_settings_that_cannot_work_are_refused(tmp_path, oval_file, options, message):
