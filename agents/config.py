@@ -390,8 +390,9 @@ def validate(config: TrainConfig) -> None:
         value = getattr(config, name)
         if value is not None and not value >= 0:
             raise ValueError(f"{name} must not be negative, got {value}")
-    if config.edge_zone is not None and not 0 <= config.edge_zone < 1:
-        raise ValueError(f"edge_zone must be in [0, 1), got {config.edge_zone}")
+    from agents.run_env import reward_config
+
+    reward_config(config)  # the reward's own checks (edge_zone in [0, 1)), before anything is trained
     if not 0 <= config.grid_slots <= GRID_SLOTS:
         raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
     if not 0 <= config.standing_start_share <= 1:
@@ -433,11 +434,12 @@ def validate_combination(config: TrainConfig) -> None:
     Raises:
         ValueError: Naming the settings.
     """
-    if config.anchor_weight > 0.0 and not (config.init_from or config.mode == "finetune"):
+    starts_from_a_driver = bool(config.init_from) or config.mode == "finetune"
+    if config.anchor_weight > 0.0 and not starts_from_a_driver:
         raise ValueError("anchor_weight pulls towards the driver a run starts from: give --init-from (or finetune)")
     if config.anchor_alone and config.anchor_weight <= 0.0:
         raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
-    if config.keep_driving and not (config.init_from or config.mode == "finetune"):
+    if config.keep_driving and not starts_from_a_driver:
         raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")

@@ -94,10 +94,10 @@ def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
     from agents.models import load_sb3
     from agents.traffic.training import widened_state
 
-    policy = copy.deepcopy(model.policy)
+    actor = copy.deepcopy(model.actor)  # the actor alone: the critics are not needed to keep to its actions
     loaded = load_sb3(source, device=device)
-    policy.load_state_dict(widened_state(loaded.policy.state_dict(), policy.state_dict()))
-    return policy.actor
+    actor.load_state_dict(widened_state(loaded.actor.state_dict(), actor.state_dict()))
+    return actor
 
 
 class KeepDriving(_OptimiserHook):
