@@ -5,7 +5,7 @@ Definitions (the numbers of ``docs/RACING.md``):
 * **Contact** (a bump): one per *pair* of cars per touch. ``Race`` emits ``RaceEvent("contact", car, dv)`` for every
   car whose velocity a contact changed by ``CONTACT_EVENT_DV`` (1 m/s) or more in a tick, so a two-car knock is two
   events (one per car, equal masses) and cars leaning on each other emit events tick after tick. A *touch* of a
-  pair is a stretch of ticks in which the two touch at any speed (centres within ``2 * CONTACT_RADIUS`` plus
+  pair is a stretch of ticks in which the two touch at any speed (their capsules, ``game.sim.physics.car_gap``, within
   ``TOUCH_TOLERANCE``), gaps shorter than ``BUMP_GAP_S`` bridged; a touch in which either car emits a contact
   event is one bump, counted at its first event. A three-car pile-up is one bump per pair that touched. The raw
   per-car events are reported too (``contact_events``), as ``Race`` emits them.

@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CAR_X, CAR_Y, DEFAULT_CAR, CarParams
+from game.sim.physics import (
+    CAR_OFF_TRACK,
+    CAR_PROGRESS,
+    CAR_X,
+    CAR_Y,
+    CONTACT_HALF_LENGTH,
+    DEFAULT_CAR,
+    CarParams,
+    car_gap,
+)
 from game.sim.race import CONTACT_RADIUS, FLAG_TIMEOUT, Driver, Race, RaceConfig
 from game.sim.rules import DIFFICULTY_PACE
 from game.sim.track import Track, widths_at
 
-TOUCH_TOLERANCE = 0.05  # [m] two cars this close beyond 2 * CONTACT_RADIUS still touch (contacts leave them at it)
+TOUCH_TOLERANCE = 0.05  # [m] two cars this close beyond touching still touch (contacts leave them at it)
 MIN_AVERAGE_SPEED = 5.0  # [m/s] a race whose leader is slower than this on average is stopped (a broken driver)
 GRID_JITTER_ARC = 0.5  # [m] with a seed, each grid slot moves up to this far along the track...
 GRID_JITTER_LATERAL = 0.1  # ... and up to this share of the half-width across it (``make_race``)
@@ -141,6 +150,7 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
         max_time = race.config.laps * race.track.length / MIN_AVERAGE_SPEED + FLAG_TIMEOUT
     n = race.n_cars
     touch_distance = 2.0 * CONTACT_RADIUS + TOUCH_TOLERANCE
+    reach = touch_distance + 2.0 * CONTACT_HALF_LENGTH  # centres further apart cannot touch
     upper = np.triu(np.ones((n, n), dtype=bool), k=1)
     times: list[float] = []
     progress: list[np.ndarray] = []
@@ -168,8 +178,9 @@ def record_race(race: Race, max_time: float | None = None) -> RaceRecord:
                 laps.append((now, event.car, event.value))
         xy = race.cars[:, CAR_X : CAR_Y + 1]
         distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-        for a, b in zip(*np.nonzero((distance <= touch_distance) & upper), strict=True):
-            touches.append((now, int(a), int(b)))
+        for a, b in zip(*np.nonzero((distance <= reach) & upper), strict=True):
+            if car_gap(race.cars, int(a), int(b), CONTACT_HALF_LENGTH)[0] <= touch_distance:
+                touches.append((now, int(a), int(b)))
         position = np.empty(n, dtype=np.int64)
         position[race.order()] = np.arange(1, n + 1)
         times.append(now)

@@ -26,7 +26,7 @@ the line, not the middle of the road; the road's edges come in through feature 5
 22-41 the cars around, 5 slots of 4 numbers: the 3 nearest cars up to 60 m ahead (nearest first), then the 2
       nearest up to 30 m behind. Per slot: presence (1, or 0 for an empty slot, whose numbers are all 0), gap
       along the track / 60 m (+ ahead, - behind), its offset from the centre line minus ours / 4 m (+-2 at
-      most; 1 is just clear side by side), our speed along the track minus its / 20 m/s (+-1; + closing in)
+      most; 1 is two car widths), our speed along the track minus its / 20 m/s (+-1; + closing in)
 ====  ==========================================================================================
 
 Distances ahead are measured along the centre line. Every car is seen the same way, the player's included.
@@ -82,7 +82,7 @@ HAIRPIN_RADIUS = 12.0  # [m] curvature feature reads 1 here
 SENSE_AHEAD = 60.0  # [m] along the track: cars further ahead are not seen
 SENSE_BEHIND = 30.0  # [m]
 CAR_GAP_SCALE = 60.0  # [m]
-CAR_LATERAL_SCALE = 4.0  # [m] two cars side by side this far apart just clear each other
+CAR_LATERAL_SCALE = 4.0  # [m] scale of the offset between two cars (layout v4; two car widths)
 CAR_CLOSING_SCALE = 20.0  # [m/s]
 _LOOKAHEAD = np.array(LOOKAHEAD_DISTANCES)
 assert len(LOOKAHEAD_DISTANCES) == N_LOOKAHEAD

@@ -10,6 +10,7 @@ The model is an arcade car with a real grip limit:
   than ``v**2 / (grip * g)``, and the fastest possible lap is well defined (see game.sim.reference).
 * The engine force fades with speed (constant power), aerodynamic drag grows with speed squared, rolling
   resistance is constant. Off the track (grass) grip is lower and drag higher.
+* Cars touch as capsules of their length and width (``car_gap``) and are pushed apart, never turned.
 
 A car's state is one row of a float64 array, columns named by the ``CAR_*`` constants; the same kernel steps one
 car for the game or sixty-four for training. Same state and inputs always give the same next state.
@@ -29,7 +30,11 @@ GRAVITY = 9.81  # [m/s^2]
 AIR_DENSITY = 1.225  # [kg/m^3]
 PHYSICS_DT = 1.0 / 60.0  # [s] the fixed physics timestep, shared by the game and training
 FRAME_SKIP = 3  # physics ticks per driver decision: AI drivers decide at 20 Hz, in training and in the game
-CONTACT_RADIUS = 2.0  # [m] cars collide as circles of this radius (nose to tail, 4.4 m cars just touch)
+# Cars collide as capsules (stadium shapes) along their heading: a core segment of 2 * CONTACT_HALF_LENGTH with
+# CONTACT_RADIUS round it, so a 4.4 m by 1.9 m car is a 4.4 m by 2.0 m capsule: nose to tail they touch at 4.4 m
+# between centres, side by side at 2.0 m.
+CONTACT_RADIUS = 1.0  # [m]
+CONTACT_HALF_LENGTH = 1.2  # [m] from the car's centre to either end of its core segment
 CONTACT_RESTITUTION = 0.3
 REAR_END_ALIGNMENT = 0.7  # cos of the largest angle between a car's heading and a contact that rear-ends
 CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake, a penalty in training)
@@ -193,15 +198,71 @@ def step_car(car: np.ndarray, steer_cmd: float, throttle: float, on_grass: bool,
 
 
 @njit(cache=True)
-def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np.ndarray) -> None:
-    """Push touching cars apart (equal masses, circles of ``radius``) so that none overlap, in place.
+def car_gap(cars: np.ndarray, i: int, j: int, half_length: float) -> tuple[float, float, float]:
+    """Distance between the core segments of cars ``i`` and ``j`` and its direction (from ``i`` towards ``j``).
 
-    Overlapping pairs are separated along the line between their centres and their closing speed along that
-    line is reversed with ``restitution``; repeated until no pair overlaps. Who ran into whom is noted.
+    Each car's core runs ``half_length`` ahead of and behind its centre along its heading; two capsules of
+    radius r touch when this distance is below 2 r. The direction falls back to the line between the centres
+    where the segments cross (or the centres coincide: a fixed direction set by the pair).
+
+    Returns:
+        (distance [m], nx, ny) with (nx, ny) a unit vector.
+    """
+    ci = math.cos(cars[i, CAR_HEADING]) * half_length
+    si = math.sin(cars[i, CAR_HEADING]) * half_length
+    cj = math.cos(cars[j, CAR_HEADING]) * half_length
+    sj = math.sin(cars[j, CAR_HEADING]) * half_length
+    # Segment i: p1 + s d1, segment j: p2 + t d2, s and t in [0, 1] (Ericson, Real-Time Collision Detection 5.1.9).
+    p1x, p1y = cars[i, CAR_X] - ci, cars[i, CAR_Y] - si
+    p2x, p2y = cars[j, CAR_X] - cj, cars[j, CAR_Y] - sj
+    d1x, d1y = 2.0 * ci, 2.0 * si
+    d2x, d2y = 2.0 * cj, 2.0 * sj
+    rx, ry = p1x - p2x, p1y - p2y
+    a = d1x * d1x + d1y * d1y
+    e = d2x * d2x + d2y * d2y
+    f = d2x * rx + d2y * ry
+    s = 0.0
+    t = 0.0
+    if a > 1e-12 and e > 1e-12:
+        c = d1x * rx + d1y * ry
+        b = d1x * d2x + d1y * d2y
+        denom = a * e - b * b
+        if denom > 1e-12:
+            s = min(max((b * f - c * e) / denom, 0.0), 1.0)
+        t = (b * s + f) / e
+        if t < 0.0:
+            t = 0.0
+            s = min(max(-c / a, 0.0), 1.0)
+        elif t > 1.0:
+            t = 1.0
+            s = min(max((b - c) / a, 0.0), 1.0)
+    dx = (p2x + t * d2x) - (p1x + s * d1x)
+    dy = (p2y + t * d2y) - (p1y + s * d1y)
+    d = math.hypot(dx, dy)
+    if d > 1e-9:
+        return d, dx / d, dy / d
+    cx = cars[j, CAR_X] - cars[i, CAR_X]
+    cy = cars[j, CAR_Y] - cars[i, CAR_Y]
+    centres = math.hypot(cx, cy)
+    if centres > 1e-9:
+        return 0.0, cx / centres, cy / centres
+    n = cars.shape[0]
+    angle = 2.0 * math.pi * (j - i) / (n + 1)
+    return 0.0, math.cos(angle), math.sin(angle)
+
+
+@njit(cache=True)
+def collide(cars: np.ndarray, radius: float, half_length: float, restitution: float, rear_impact: np.ndarray) -> None:
+    """Push touching cars apart (equal masses, capsules: see :func:`car_gap`) so that none overlap, in place.
+
+    Overlapping pairs are separated along the line between the nearest points of their cores and their closing
+    speed along that line is reversed with ``restitution``; repeated until no pair overlaps. Who ran into whom
+    is noted. Cars are pushed, never turned.
 
     Args:
         cars: Car states, changed in place.
-        radius: [m] cars collide as circles of this radius.
+        radius: [m] the capsules' radius (CONTACT_RADIUS).
+        half_length: [m] half the length of each capsule's core segment (CONTACT_HALF_LENGTH; 0: circles).
         restitution: Share of the closing speed given back.
         rear_impact: (N,) for each car that ran nose first into a car ahead of it in the race (more
             ``CAR_PROGRESS``; the contact within about 45 degrees of its heading, not a side-by-side rub), the
@@ -209,23 +270,17 @@ def collide(cars: np.ndarray, radius: float, restitution: float, rear_impact: np
     """
     n = cars.shape[0]
     min_dist = 2.0 * radius
+    reach = min_dist + 2.0 * half_length  # centres further apart than this cannot touch
     for _ in range(32):
         moved = False
         for i in range(n):
             for j in range(i + 1, n):
-                dx = cars[j, CAR_X] - cars[i, CAR_X]
-                dy = cars[j, CAR_Y] - cars[i, CAR_Y]
-                d = math.hypot(dx, dy)
+                if math.hypot(cars[j, CAR_X] - cars[i, CAR_X], cars[j, CAR_Y] - cars[i, CAR_Y]) >= reach:
+                    continue
+                d, nx, ny = car_gap(cars, i, j, half_length)
                 if d >= min_dist:
                     continue
                 moved = True
-                if d < 1e-9:  # exactly on top of each other: split along a direction set by the pair
-                    angle = 2.0 * math.pi * (j - i) / (n + 1)
-                    nx = math.cos(angle)
-                    ny = math.sin(angle)
-                else:
-                    nx = dx / d
-                    ny = dy / d
                 push = 0.5 * (min_dist - d) + 1e-6
                 cars[i, CAR_X] -= nx * push
                 cars[i, CAR_Y] -= ny * push

@@ -126,6 +126,7 @@ def advance_in_traffic(
     dt: float,
     n_steps: int,
     radius: float,
+    half_length: float,
     restitution: float,
     contact_dv: np.ndarray,
     rear_impact: np.ndarray,
@@ -140,7 +141,8 @@ def advance_in_traffic(
         params: CarParams.as_array().
         dt: Physics timestep [s].
         n_steps: Ticks to run.
-        radius: [m] cars collide as circles of this radius (game.sim.physics.CONTACT_RADIUS).
+        radius: [m] cars collide as capsules of this radius (game.sim.physics.CONTACT_RADIUS) ...
+        half_length: [m] ... round a core this long either side of the centre (CONTACT_HALF_LENGTH).
         restitution: Share of the closing speed given back (CONTACT_RESTITUTION).
         contact_dv: (N,) set to each car's largest velocity change from a contact over the ticks [m/s].
         rear_impact: (N,) set to the largest closing speed at which each car ran into a car ahead [m/s].
@@ -156,7 +158,7 @@ def advance_in_traffic(
             before[i, 1] = cars[i, CAR_Y]
             before[i, 2] = cars[i, CAR_VX]
             before[i, 3] = cars[i, CAR_VY]
-        collide(cars, radius, restitution, rear_impact)
+        collide(cars, radius, half_length, restitution, rear_impact)
         for i in range(n):
             if cars[i, CAR_X] != before[i, 0] or cars[i, CAR_Y] != before[i, 1]:
                 locate_car(cars[i], table, spacing, 0.0)  # a push earns no progress

@@ -18,10 +18,13 @@ from game.sim.physics import (
     CAR_VY,
     CAR_X,
     CAR_Y,
+    CONTACT_HALF_LENGTH,
+    CONTACT_RADIUS,
     DEFAULT_CAR,
     GRAVITY,
     PHYSICS_DT,
     CarParams,
+    car_gap,
     collide,
     new_cars,
     step_car,
@@ -117,7 +120,7 @@ def test_contact_separates_cars_and_never_adds_energy():
     energy = float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2))
     momentum = cars[:, CAR_VX].sum()
     rear = np.zeros(2)
-    collide(cars, 2.0, 0.3, rear)
+    collide(cars, 2.0, 0.0, 0.3, rear)
     assert math.hypot(cars[1, CAR_X] - cars[0, CAR_X], cars[1, CAR_Y] - cars[0, CAR_Y]) >= 4.0
     assert cars[:, CAR_VX].sum() == pytest.approx(momentum)
     assert float(np.sum(cars[:, CAR_VX] ** 2 + cars[:, CAR_VY] ** 2)) < energy
@@ -131,5 +134,43 @@ def test_rubbing_side_by_side_is_no_rear_end():
     cars[1, CAR_X], cars[1, CAR_Y], cars[1, CAR_VX] = 0.5, 3.5, 30.0
     cars[1, CAR_PROGRESS] = 0.5  # half a metre ahead in the race
     rear = np.zeros(2)
-    collide(cars, 2.0, 0.3, rear)
+    collide(cars, 2.0, 0.0, 0.3, rear)
     assert not rear.any()
+
+
+def _pair(dx: float, dy: float, heading_a: float = 0.0, heading_b: float = 0.0) -> np.ndarray:
+    cars = new_cars(2)
+    cars[0, CAR_HEADING] = heading_a
+    cars[1, CAR_X], cars[1, CAR_Y], cars[1, CAR_HEADING] = dx, dy, heading_b
+    return cars
+
+
+@pytest.mark.parametrize(
+    ("dx", "dy", "heading_b", "expected"),
+    [
+        (4.4, 0.0, 0.0, 4.4 - 2 * CONTACT_HALF_LENGTH),  # nose to tail: the cores' ends
+        (0.0, 2.1, 0.0, 2.1),  # side by side
+        (1.0, 2.1, 0.0, 2.1),  # overlapping along the track, side by side
+        (0.0, 3.0, math.pi / 2, 3.0 - CONTACT_HALF_LENGTH),  # T-bone: b's tail end is nearest a's core
+        (0.0, 0.0, math.pi / 2, 0.0),  # crossing cores
+    ],
+)
+def test_car_gap_is_the_distance_between_the_cores(dx, dy, heading_b, expected):
+    cars = _pair(dx, dy, heading_b=heading_b)
+    d, nx, ny = car_gap(cars, 0, 1, CONTACT_HALF_LENGTH)
+    assert d == pytest.approx(expected, abs=1e-9)
+    assert math.hypot(nx, ny) == pytest.approx(1.0)
+    assert car_gap(cars, 1, 0, CONTACT_HALF_LENGTH)[0] == pytest.approx(d)  # the same both ways
+
+
+def test_cars_touch_as_their_shape_not_as_circles():
+    """Side by side 2.1 m apart (a circle model of the car's length would touch); nose to tail at 4.3 m."""
+    alongside = _pair(0.5, 2.1)
+    alongside[0, CAR_VX] = alongside[1, CAR_VX] = 30.0
+    before = alongside.copy()
+    collide(alongside, CONTACT_RADIUS, CONTACT_HALF_LENGTH, 0.3, np.zeros(2))
+    assert np.array_equal(alongside, before)
+    nose_to_tail = _pair(4.3, 0.0)
+    collide(nose_to_tail, CONTACT_RADIUS, CONTACT_HALF_LENGTH, 0.3, np.zeros(2))
+    assert car_gap(nose_to_tail, 0, 1, CONTACT_HALF_LENGTH)[0] >= 2 * CONTACT_RADIUS - 1e-6
+    assert nose_to_tail[1, CAR_X] - nose_to_tail[0, CAR_X] >= 4.4 - 1e-6

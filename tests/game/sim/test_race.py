@@ -9,7 +9,18 @@ import pytest
 
 from game.drivers.centerline import CenterlineDriver
 from game.sim.pace import apply_pace
-from game.sim.physics import CAR_HEADING, CAR_PROGRESS, CAR_VX, CAR_X, CAR_Y, DEFAULT_CAR, PHYSICS_DT
+from game.sim.physics import (
+    CAR_HEADING,
+    CAR_PROGRESS,
+    CAR_VX,
+    CAR_VY,
+    CAR_X,
+    CAR_Y,
+    CONTACT_HALF_LENGTH,
+    DEFAULT_CAR,
+    PHYSICS_DT,
+    car_gap,
+)
 from game.sim.race import CONTACT_RADIUS, Race, RaceConfig
 from game.sim.rules import DIFFICULTIES
 
@@ -72,12 +83,14 @@ def test_player_finishes_and_flag_ends_the_others(ring_track):
 def test_contact_pushes_cars_apart(ring_track):
     race = Race(ring_track, RaceConfig(laps=1, rivals=1), CenterlineDriver(ring_track, DEFAULT_CAR))
     race.tick = race.countdown_ticks
-    race.cars[1, CAR_X] = race.cars[0, CAR_X] + 1.0
-    race.cars[1, CAR_Y] = race.cars[0, CAR_Y]
-    race.cars[0, CAR_VX] = 10.0
+    heading = race.cars[0, CAR_HEADING]  # car 1 nose to tail 4.0 m ahead (they touch below 4.4 m)
+    race.cars[1, CAR_X] = race.cars[0, CAR_X] + 4.0 * math.cos(heading)
+    race.cars[1, CAR_Y] = race.cars[0, CAR_Y] + 4.0 * math.sin(heading)
+    race.cars[1, CAR_HEADING] = heading
+    race.cars[0, CAR_VX] = 10.0 * math.cos(heading)
+    race.cars[0, CAR_VY] = 10.0 * math.sin(heading)
     race.step((0.0, 0.0))
-    gap = math.hypot(race.cars[1, CAR_X] - race.cars[0, CAR_X], race.cars[1, CAR_Y] - race.cars[0, CAR_Y])
-    assert gap >= 2 * CONTACT_RADIUS - 1e-6
+    assert car_gap(race.cars, 0, 1, CONTACT_HALF_LENGTH)[0] >= 2 * CONTACT_RADIUS - 1e-6
     assert any(e.kind == "contact" for e in race.pop_events())
 
 
