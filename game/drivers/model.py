@@ -26,6 +26,11 @@ class ActorDriver:
         self.line = line_table(track, getattr(actor, "line_clearance", LINE_CLEARANCE))  # the line it drives on
         self.size = observation_size(actor.observation_version)  # a v3 driver reads the first 22 numbers
         self._obs = np.zeros((8, self.size), dtype=np.float32)
+        import os
+
+        from game.drivers.racecraft import Racecraft
+
+        self.racecraft = Racecraft(track, self.line) if os.environ.get("RACECRAFT") else None
 
     def act(self, cars: np.ndarray) -> np.ndarray:
         """Observe every car exactly as in training and ask the model."""
@@ -33,7 +38,18 @@ class ActorDriver:
         if self._obs.shape[0] != n:
             self._obs = np.zeros((n, self.size), dtype=np.float32)
         observe_cars(cars, self.track.table, self.line, self.track.spacing, self.params, self._obs)
+        cap = None
+        if self.racecraft is not None:
+            shift, cap = self.racecraft.plan(cars)
+            half = 0.5 * (
+                self.racecraft._at(self.racecraft.width_left, cars[:, 8 + 1])
+                + self.racecraft._at(self.racecraft.width_right, cars[:, 9])
+            )
+            self._obs[:, 6] = np.clip(self._obs[:, 6] - shift / half, -2.0, 2.0)
         actions = np.asarray(self.actor.act(self._obs), dtype=np.float64)
+        self.last_actions = actions.copy()
+        if cap is not None:
+            actions[:, 1] = np.minimum(np.maximum(actions[:, 1], self.racecraft.floor), cap)
         if actions.shape != (n, 2) or not np.all(np.isfinite(actions)):
             raise ValueError(f"model returned {actions.shape} actions (finite: {np.all(np.isfinite(actions))})")
         return np.clip(actions, -1.0, 1.0)
