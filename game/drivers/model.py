@@ -40,7 +40,7 @@ class ActorDriver:
         observe_cars(cars, self.track.table, self.line, self.track.spacing, self.params, self._obs)
         cap = None
         if self.racecraft is not None:
-            shift, cap = self.racecraft.plan(cars)
+            shift, cap = self.racecraft.plan(cars, self._obs[:, 3])
             half = 0.5 * (
                 self.racecraft._at(self.racecraft.width_left, cars[:, 8 + 1])
                 + self.racecraft._at(self.racecraft.width_right, cars[:, 9])

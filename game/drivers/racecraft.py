@@ -63,6 +63,8 @@ PASSING = bool(int(os.environ.get("RC_PASS", 1)))
 
 LAUNCH_SPEED = 3.0  # [m/s] slower than this with the way clear: at least LAUNCH_THROTTLE
 LAUNCH_THROTTLE = float(os.environ.get("RC_LAUNCH", 0.6))
+PASS_THROTTLE = float(os.environ.get("RC_PT", 1.0))
+PASS_MARGIN = float(os.environ.get("RC_PM", 0.15))
 CLEAR_MARGIN = float(os.environ.get("RC_CLEAR", 3.0))  # [m] past a car by a car length and this: back to the line
 
 
@@ -105,7 +107,7 @@ class Racecraft:
         lo = -float(np.min(self._at(self.width_right, where))) + EDGE_MARGIN
         return lo, hi
 
-    def plan(self, cars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def plan(self, cars: np.ndarray, braking_margin: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(line shift [m] per car, throttle cap per car) for this decision."""
         n = cars.shape[0]
         if self.shift.shape[0] != n:
@@ -184,4 +186,7 @@ class Racecraft:
             self.shift[i] += float(np.clip(aim - line_here[i] - self.shift[i], -step, step))
         self.last_cap = cap
         self.floor = np.where((np.abs(u) < LAUNCH_SPEED) & (cap >= 1.0), LAUNCH_THROTTLE, -1.0)
+        if braking_margin is not None and PASS_THROTTLE > 0.0:
+            attacking = (self.passing >= 0) & calm & (braking_margin < -PASS_MARGIN) & (cap >= 1.0)
+            self.floor = np.where(attacking, PASS_THROTTLE, self.floor)
         return self.shift.copy(), cap
