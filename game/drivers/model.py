@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from game.drivers.actor import Actor
-from game.sim.observation import observe_cars
-from game.sim.observation_layout import LINE_CLEARANCE, observation_size
+from game.drivers.racecraft import Racecraft, RacecraftSettings
+from game.sim.observation import observe_cars, observe_line_shift
+from game.sim.observation_layout import LINE_CLEARANCE, OBS_BRAKING_MARGIN, observation_size
 from game.sim.physics import CarParams
 from game.sim.racing_line import line_table
 from game.sim.track import Track
@@ -16,40 +17,48 @@ class ActorDriver:
     """A trained model (:class:`game.drivers.actor.Actor`) seeing the training observation of every car.
 
     Every car sees every other (the player's car too), as in training; a driver made for layout v3 gets the
-    first 22 numbers only.
+    first 22 numbers only. With ``racecraft`` (the game's default) :class:`game.drivers.racecraft.Racecraft`
+    moves each car's racing line to pass and leave room, and bounds its throttle to follow safely; without it
+    the model drives exactly as it was trained, blind to the cars if it was trained blind.
+
+    Args:
+        actor: The model.
+        track: Where it drives.
+        params: The car.
+        racecraft: Race the other cars with :mod:`game.drivers.racecraft` (True), or drive the model alone (False).
+        settings: The racecraft's settings (default: :class:`game.drivers.racecraft.RacecraftSettings`).
     """
 
-    def __init__(self, actor: Actor, track: Track, params: CarParams) -> None:
+    def __init__(
+        self,
+        actor: Actor,
+        track: Track,
+        params: CarParams,
+        racecraft: bool = True,
+        settings: RacecraftSettings | None = None,
+    ) -> None:
         self.actor = actor
         self.track = track
         self.params = params.as_array()
         self.line = line_table(track, getattr(actor, "line_clearance", LINE_CLEARANCE))  # the line it drives on
         self.size = observation_size(actor.observation_version)  # a v3 driver reads the first 22 numbers
         self._obs = np.zeros((8, self.size), dtype=np.float32)
-        import os
-
-        from game.drivers.racecraft import Racecraft
-
-        self.racecraft = Racecraft(track, self.line) if os.environ.get("RACECRAFT") else None
+        self.racecraft = Racecraft(track, self.line, settings) if racecraft else None
 
     def act(self, cars: np.ndarray) -> np.ndarray:
-        """Observe every car exactly as in training and ask the model."""
+        """Observe every car exactly as in training (on its moved line, with racecraft) and ask the model."""
         n = cars.shape[0]
         if self._obs.shape[0] != n:
             self._obs = np.zeros((n, self.size), dtype=np.float32)
-        observe_cars(cars, self.track.table, self.line, self.track.spacing, self.params, self._obs)
-        cap = None
+        table, spacing = self.track.table, self.track.spacing
+        observe_cars(cars, table, self.line, spacing, self.params, self._obs)
+        plan = None
         if self.racecraft is not None:
-            shift, cap = self.racecraft.plan(cars, self._obs[:, 3])
-            half = 0.5 * (
-                self.racecraft._at(self.racecraft.width_left, cars[:, 8 + 1])
-                + self.racecraft._at(self.racecraft.width_right, cars[:, 9])
-            )
-            self._obs[:, 6] = np.clip(self._obs[:, 6] - shift / half, -2.0, 2.0)
+            plan = self.racecraft.plan(cars, self._obs[:, OBS_BRAKING_MARGIN].astype(np.float64))
+            observe_line_shift(cars, table, self.line, spacing, plan.shift, self._obs)
         actions = np.asarray(self.actor.act(self._obs), dtype=np.float64)
-        self.last_actions = actions.copy()
-        if cap is not None:
-            actions[:, 1] = np.minimum(np.maximum(actions[:, 1], self.racecraft.floor), cap)
         if actions.shape != (n, 2) or not np.all(np.isfinite(actions)):
             raise ValueError(f"model returned {actions.shape} actions (finite: {np.all(np.isfinite(actions))})")
+        if plan is not None:
+            actions[:, 1] = plan.bound(actions[:, 1])
         return np.clip(actions, -1.0, 1.0)

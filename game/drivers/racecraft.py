@@ -1,18 +1,28 @@
-"""Racecraft: how a rival gets past a slower car and leaves room, on top of any trained driver. No pygame here.
+"""Racecraft: how a rival follows, passes and leaves room, on top of the trained driver. No pygame here.
 
-The trained drivers follow their racing line: their observation reads the car's offset from it (feature 6 of
-:mod:`game.sim.observation`). :class:`Racecraft` moves that line sideways for one car at a time, so the same
-driver drives a passing line: when a car ahead is in the way and we are closing on it, the line moves to the side
-of it with room (the side nearer our own line), far enough that the two cars clear each other; once past, and
-with nobody alongside, the line drifts back. A car alongside is given room (the line never moves into it), and a
-car ahead that cannot be passed is followed: the throttle is lifted, or the brakes applied, before a rear-end.
+The trained drivers follow a racing line: their observation reads the car's offset from it (feature 6,
+:func:`game.sim.observation.observe_line_shift`). :class:`Racecraft` moves that line sideways for each car, and the
+same driver then drives the moved line. Every decision (20 Hz), for each car:
 
-With no car near, the shift is zero and the driving is exactly the driver's own: solo pace is untouched.
+1. **Follow.** Every car ahead that is, or is about to be, in our lane caps our speed at the speed from which we
+   can still brake to its speed before the gap closes (both cars braking at ``braking``, after a reaction time:
+   short on a straight, where we close up to pass, longer into corners). Over that speed we lift; well over it,
+   we brake. Into a corner side by side and a little behind, we drop in behind (the *tuck*).
+2. **Pass.** On a straight (no corner tighter than ``calm_radius`` near), a car ahead in our lane that we close on
+   or that holds us up is passed: the line moves to the side of it with room and nearer our own line, far enough
+   that the cars clear each other, and, while the road ahead asks for no braking, we go flat out. We stay beside
+   it until clear by a car length, then drift back to the line. A pass not alongside by the next corner is
+   given up.
+3. **Leave room.** A car beside us (overlapping along the track, already to one side) keeps its room: our line
+   never moves into it. The line always stays ``edge_margin`` inside the road.
+4. **Launch.** Stopped with the way clear (after a rescue, or held up in a queue), we pull away.
+
+With no car near, the shift is zero, the caps are open and the driving is the driver's own: solo pace is untouched.
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,53 +40,78 @@ from game.sim.physics import (
 from game.sim.racing_line import LINE_OFFSET
 from game.sim.track import COL_CURVATURE, COL_HEADING, COL_WIDTH_LEFT, COL_WIDTH_RIGHT, Track
 
-LOOK_AHEAD = 60.0  # [m] along the track: cars further ahead are not planned around
-NOSE_TO_TAIL = 2.0 * (CONTACT_HALF_LENGTH + CONTACT_RADIUS)  # [m] centres this far apart along the track touch
-SIDE_BY_SIDE = 2.0 * CONTACT_RADIUS + float(os.environ.get("RC_SBS", 1.2))  # [m] across, centre to centre, passing
-ALONGSIDE = NOSE_TO_TAIL + 1.5  # [m] along the track: a car this near is alongside, give it room
-ROOM = 2.0 * CONTACT_RADIUS + float(os.environ.get("RC_ROOMW", 0.8))  # [m] across the track left to a car alongside
-EDGE_MARGIN = 1.6  # [m] from the car's centre to the road's edge, at most shifted
-PLAN_TIME = 4.0  # [s] to reach a car ahead: start moving over
-SHIFT_RATE = float(os.environ.get("RC_RATE", 4.0))  # [m/s] how fast the line moves sideways
-LIFT_TIME = 1.2  # [s] to a rear-end: lift
-BRAKE_TIME = 0.6  # [s] to a rear-end: brake
-BRAKE = -1.0  # throttle when braking for a car ahead
-DECISION_DT = FRAME_SKIP * PHYSICS_DT  # [s]
-OVERLAP = 2.0 * CONTACT_RADIUS + float(os.environ.get("RC_OVL", 0.4))  # [m] across: cars nearer than this would touch
-FOLLOW_GAP = float(os.environ.get("RC_GAP", 6.0))  # [m] centre to centre kept behind a car ahead
-REACTION = float(os.environ.get("RC_REACT", 0.25))  # [s]
-BRAKING = float(os.environ.get("RC_B", 12.0))  # [m/s^2] assumed for both cars
-BRAKE_EXCESS = 1.0  # [m/s] over the safe speed: brake (below: lift)
-ROOM_RULE = bool(int(os.environ.get("RC_ROOM", 1)))
-AIM_YIELD = bool(int(os.environ.get("RC_AIMYIELD", 1)))
-HOLD_IN_CORNER = bool(int(os.environ.get("RC_HOLD", 0)))
-ROOM_BEHIND = float(os.environ.get("RC_ROOMBEHIND", 5.5))
-PASS_GAP = float(os.environ.get("RC_PASSGAP", 30.0))
-CALM_RADIUS = float(os.environ.get("RC_CALMR", 60.0))  # [m] no passing moves where a corner tighter than this is near
-CALM_AHEAD = float(os.environ.get("RC_CALMA", 80.0))
-CALM_BEHIND = float(os.environ.get("RC_CALMB", 20.0))
-COMMIT = bool(int(os.environ.get("RC_COMMIT", 1)))
-BESIDE = float(os.environ.get("RC_BESIDE", 1.5))
-MAX_SHIFT = float(os.environ.get("RC_MAXSHIFT", 4.5))
-PASSING = bool(int(os.environ.get("RC_PASS", 1)))
+NOSE_TO_TAIL = 2.0 * (CONTACT_HALF_LENGTH + CONTACT_RADIUS)  # [m] centres this near along the track: touching
+SIDE_TO_SIDE = 2.0 * CONTACT_RADIUS  # [m] centres this near across the track, alongside: touching
+DECISION_DT = FRAME_SKIP * PHYSICS_DT  # [s] between two decisions
+BRAKE = -1.0  # the throttle of a car braking for the car ahead
+NO_FLOOR = -1.0
 
 
-LAUNCH_SPEED = 3.0  # [m/s] slower than this with the way clear: at least LAUNCH_THROTTLE
-LAUNCH_THROTTLE = float(os.environ.get("RC_LAUNCH", 0.6))
-PASS_THROTTLE = float(os.environ.get("RC_PT", 1.0))
-PASS_MARGIN = float(os.environ.get("RC_PM", 0.15))
-CLEAR_MARGIN = float(os.environ.get("RC_CLEAR", 3.0))  # [m] past a car by a car length and this: back to the line
+@dataclass(frozen=True)
+class RacecraftSettings:
+    """How the rivals race each other (distances in metres, speeds in m/s, times in seconds).
+
+    The defaults were tuned on the race benchmark (``docs/RACING.md``, "Racecraft").
+    """
+
+    look_ahead: float = 60.0  # cars further ahead along the track are not planned around
+    follow_gap: float = 6.0  # centre to centre kept behind a car ahead, at a standstill
+    braking: float = 12.0  # [m/s^2] assumed for both cars when following
+    reaction_straight: float = 0.1  # the follower's reaction time on a straight (close up to pass)
+    reaction_corner: float = 0.25  # ... into corners
+    brake_excess: float = 1.0  # over the safe speed by this much: brake (under it: lift)
+    lane_margin: float = 0.4  # across, beyond SIDE_TO_SIDE: a car nearer than this is in our lane
+    pass_clearance: float = 1.2  # across, beyond SIDE_TO_SIDE: centre to centre when passing
+    room: float = 1.2  # across, beyond SIDE_TO_SIDE: left to a car beside us
+    beside: float = 1.5  # across: a car at least this far to one side (and overlapping) is beside us
+    pass_gap: float = 30.0  # a car ahead in our lane nearer than this and not pulling away is passed
+    plan_time: float = 4.0  # ... as is one we will reach within this
+    clear_margin: float = 3.0  # past by a car length and this: the pass is done
+    shift_rate: float = 4.0  # [m/s] how fast the line moves sideways
+    max_shift: float = 4.5  # the line moves at most this far
+    edge_margin: float = 1.6  # from the car's centre to the road's edge, on a moved line
+    calm_radius: float = 60.0  # no pass starts where a corner tighter than this is near ...
+    calm_ahead: float = 80.0  # ... this far ahead ...
+    calm_behind: float = 20.0  # ... or this far behind
+    attack_throttle: float = 1.0  # the throttle while passing on a straight ...
+    attack_margin: float = 0.15  # ... while the braking look-ahead (feature 3) is under -this
+    tuck_margin: float = 2.0  # along, beyond NOSE_TO_TAIL: side by side into a corner, the car behind tucks in
+    tuck_speed: float = 1.0  # ... by going this much slower than the car ahead
+    launch_speed: float = 3.0  # slower than this with the way clear ...
+    launch_throttle: float = 0.6  # ... at least this throttle
+
+
+@dataclass
+class RacecraftPlan:
+    """One decision for every car: the line shift and the throttle's bounds (the driver's throttle is kept inside).
+
+    Attributes:
+        shift: (N,) how far each car's line moves, positive to the left [m].
+        floor: (N,) the least throttle (``NO_FLOOR``: none).
+        cap: (N,) the most throttle (1: no cap; 0: lift; ``BRAKE``: brake).
+    """
+
+    shift: np.ndarray
+    floor: np.ndarray
+    cap: np.ndarray
+
+    def bound(self, throttle: np.ndarray) -> np.ndarray:
+        """The driver's throttle kept between the floor and the cap (the cap wins)."""
+        return np.minimum(np.maximum(throttle, self.floor), self.cap)
 
 
 class Racecraft:
-    """Per-car line shifts and throttle caps for a field of cars on one track.
+    """Line shifts and throttle bounds for a field of cars on one track, one decision at a time.
 
     Args:
         track: The track.
         line: The racing line table the driver reads (:func:`game.sim.racing_line.line_table`).
+        settings: How the rivals race.
     """
 
-    def __init__(self, track: Track, line: np.ndarray) -> None:
+    def __init__(self, track: Track, line: np.ndarray, settings: RacecraftSettings | None = None) -> None:
+        self.settings = settings or RacecraftSettings()
+        s = self.settings
         self.spacing = track.spacing
         self.length = track.table.shape[0] * track.spacing
         self.line_offset = np.ascontiguousarray(line[:, LINE_OFFSET])
@@ -84,109 +119,153 @@ class Racecraft:
         self.width_right = np.ascontiguousarray(track.table[:, COL_WIDTH_RIGHT])
         self.heading = np.ascontiguousarray(track.table[:, COL_HEADING])
         curvature = np.abs(track.table[:, COL_CURVATURE])
-        m = curvature.shape[0]
-        back = int(round(CALM_BEHIND / self.spacing))
-        ahead = int(round(CALM_AHEAD / self.spacing))
-        idx = (np.arange(m)[:, None] + np.arange(-back, ahead + 1)[None, :]) % m
-        self.calm = (curvature[idx].max(axis=1) < 1.0 / CALM_RADIUS).astype(np.float64)
+        n = curvature.shape[0]
+        window = np.arange(-round(s.calm_behind / self.spacing), round(s.calm_ahead / self.spacing) + 1)
+        tightest = curvature[(np.arange(n)[:, None] + window[None, :]) % n].max(axis=1)
+        self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
         self.shift = np.zeros(0)
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
-        self.last_cap = np.zeros(0)
 
     def _at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
+        """``values`` (one per track sample) at arc lengths, linearly interpolated round the lap."""
         pos = (np.asarray(arc, dtype=np.float64) % self.length) / self.spacing
         i = pos.astype(np.int64) % values.shape[0]
         j = (i + 1) % values.shape[0]
         return values[i] + (pos - np.floor(pos)) * (values[j] - values[i])
 
-    def _bounds(self, arc: float, window: tuple[float, float]) -> tuple[float, float]:
-        """(lowest, highest) lateral offset a shifted car may aim at over ``arc + window`` [m]."""
-        where = arc + np.linspace(window[0], window[1], 9)
-        hi = float(np.min(self._at(self.width_left, where))) - EDGE_MARGIN
-        lo = -float(np.min(self._at(self.width_right, where))) + EDGE_MARGIN
-        return lo, hi
+    def _bounds(self, arc: float, ahead: float = 0.0, behind: float = 0.0) -> tuple[float, float]:
+        """(lowest, highest) lateral offset a moved line may take over ``[arc - behind, arc + ahead]`` [m]."""
+        where = arc + np.linspace(-behind, ahead, 9)
+        margin = self.settings.edge_margin
+        high = float(np.min(self._at(self.width_left, where))) - margin
+        low = -float(np.min(self._at(self.width_right, where))) + margin
+        return low, high
 
-    def plan(self, cars: np.ndarray, braking_margin: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(line shift [m] per car, throttle cap per car) for this decision."""
+    def reset(self, n_cars: int) -> None:
+        """Forget every pass under way (a new race, or a field of a new size)."""
+        self.shift = np.zeros(n_cars)
+        self.side = np.zeros(n_cars)
+        self.passing = np.full(n_cars, -1, dtype=np.int64)
+
+    def plan(self, cars: np.ndarray, braking_margin: np.ndarray) -> RacecraftPlan:
+        """This decision for every car.
+
+        Args:
+            cars: (N, N_CAR_COLUMNS) car states.
+            braking_margin: (N,) each car's braking look-ahead (observation feature 3: 0 brake now, < 0 not yet).
+        """
+        s = self.settings
         n = cars.shape[0]
         if self.shift.shape[0] != n:
-            self.shift = np.zeros(n)
-            self.side = np.zeros(n)
-            self.passing = np.full(n, -1, dtype=np.int64)
+            self.reset(n)
         arc = cars[:, CAR_ARC_LENGTH]
         lat = cars[:, CAR_LATERAL]
-        h = self.heading[cars[:, CAR_SEGMENT].astype(np.int64)]
-        u = cars[:, CAR_VX] * np.cos(h) + cars[:, CAR_VY] * np.sin(h)
-        gap = arc[None, :] - arc[:, None]  # gap[i, j]: j ahead of i by this
+        heading = self.heading[cars[:, CAR_SEGMENT].astype(np.int64)]
+        speed = cars[:, CAR_VX] * np.cos(heading) + cars[:, CAR_VY] * np.sin(heading)  # along the track
+        gap = arc[None, :] - arc[:, None]  # gap[i, j]: how far car j is ahead of car i along the track
         gap -= self.length * np.floor(gap / self.length + 0.5)
-        line_here = self._at(self.line_offset, arc)
-        line_at = self._at(self.line_offset, arc)  # the line where each car is (read as the place of a car ahead)
+        line = self._at(self.line_offset, arc)
         calm = self._at(self.calm, arc) > 0.5
         cap = np.ones(n)
-        step = SHIFT_RATE * DECISION_DT
+        floor = np.full(n, NO_FLOOR)
         for i in range(n):
-            lead = -1
-            lead_gap = np.inf
-            v_safe = np.inf
-            for j in range(n):
-                g = gap[i, j]
-                if j == i or g <= 0.0 or g > LOOK_AHEAD:
-                    continue
-                aim_there = line_at[j] + self.shift[i]
-                conflict = abs(lat[i] - lat[j]) < OVERLAP or (AIM_YIELD and abs(aim_there - lat[j]) < OVERLAP)
-                if not conflict:
-                    continue
-                room = max(g - FOLLOW_GAP - max(u[i], 0.0) * REACTION, 0.0)
-                v_safe = min(v_safe, float(np.sqrt(max(u[j], 0.0) ** 2 + 2.0 * BRAKING * room)))
-                if g < lead_gap:
-                    lead, lead_gap = j, g
-            if u[i] > v_safe + BRAKE_EXCESS:
+            lead, v_safe = self._follow(i, gap, lat, speed, line, calm[i])
+            if v_safe < speed[i] - s.brake_excess:
                 cap[i] = BRAKE
-            elif u[i] > v_safe:
+            elif v_safe < speed[i]:
                 cap[i] = 0.0
-            desired = 0.0
-            j = int(self.passing[i])
-            if j >= 0:  # a pass under way: stay beside the car until clear of it
-                g = gap[i, j]
-                if g < -(NOSE_TO_TAIL + CLEAR_MARGIN) or g > LOOK_AHEAD or (not calm[i] and g > NOSE_TO_TAIL):
-                    self.passing[i] = -1
-                else:
-                    target = lat[j] + self.side[i] * SIDE_BY_SIDE
-                    lo, hi = self._bounds(max(arc[i], arc[i] + g), (-5.0, 20.0))
-                    if lo <= target <= hi:
-                        reference = line_at[j] if g > 0.0 else line_here[i]
-                        desired = float(np.clip(target - reference, -MAX_SHIFT, MAX_SHIFT))
-                    else:
-                        self.passing[i] = -1
-            if self.passing[i] < 0 and PASSING and calm[i] and lead >= 0:
-                j = lead
-                closing = u[i] - u[j]
-                soon = closing > 0.5 and (lead_gap - NOSE_TO_TAIL) / closing < PLAN_TIME
-                if soon or (lead_gap < PASS_GAP and closing > -0.5):
-                    lo, hi = self._bounds(arc[j], (-10.0, 30.0))
-                    options = []
-                    for side in (1.0, -1.0):
-                        target = lat[j] + side * SIDE_BY_SIDE
-                        if lo <= target <= hi:
-                            options.append((abs(target - line_at[j]), side, target))
-                    if options:
-                        _, side, target = min(options)
-                        self.passing[i] = j
-                        self.side[i] = side
-                        desired = float(np.clip(target - line_at[j], -MAX_SHIFT, MAX_SHIFT))
-            aim = line_here[i] + desired
-            for k in range(n):  # leave room for a car beside us
+            desired = self._pass(i, lead, gap, lat, speed, line, arc, calm[i])
+            aim = self._leave_room(i, line[i] + desired, gap, lat)
+            low, high = self._bounds(arc[i])
+            aim = min(max(aim, low), high)
+            step = s.shift_rate * DECISION_DT
+            self.shift[i] += float(np.clip(aim - line[i] - self.shift[i], -step, step))
+            if abs(speed[i]) < s.launch_speed and cap[i] >= 1.0:
+                floor[i] = s.launch_throttle
+            elif self.passing[i] >= 0 and calm[i] and braking_margin[i] < -s.attack_margin and cap[i] >= 1.0:
+                floor[i] = s.attack_throttle
+        return RacecraftPlan(self.shift.copy(), floor, cap)
+
+    def _follow(
+        self, i: int, gap: np.ndarray, lat: np.ndarray, speed: np.ndarray, line: np.ndarray, calm: bool
+    ) -> tuple[int, float]:
+        """(the nearest car ahead in our lane or -1, the speed we may go at behind the cars in our lane)."""
+        s = self.settings
+        lane = SIDE_TO_SIDE + s.lane_margin
+        reaction = s.reaction_straight if calm else s.reaction_corner
+        lead, lead_gap, v_safe = -1, np.inf, np.inf
+        for j in range(gap.shape[0]):
+            g = gap[i, j]
+            if j == i or not 0.0 < g <= s.look_ahead:
+                continue
+            if abs(lat[i] - lat[j]) >= lane and abs(line[j] + self.shift[i] - lat[j]) >= lane:
+                continue  # neither where we are nor where our line goes
+            room = max(g - s.follow_gap - max(speed[i], 0.0) * reaction, 0.0)
+            v_safe = min(v_safe, float(np.sqrt(max(speed[j], 0.0) ** 2 + 2.0 * s.braking * room)))
+            if g < lead_gap:
+                lead, lead_gap = j, g
+        if not calm and speed[i] > s.launch_speed:  # the tuck
+            for k in range(gap.shape[0]):
                 g = gap[i, k]
-                if k == i or abs(g) > ALONGSIDE or g < -ROOM_BEHIND or not ROOM_RULE or abs(lat[k] - lat[i]) < BESIDE:
-                    continue
-                aim = min(aim, lat[k] - ROOM) if lat[k] >= lat[i] else max(aim, lat[k] + ROOM)
-            lo_here, hi_here = self._bounds(arc[i], (0.0, 0.0))
-            aim = min(max(aim, lo_here), hi_here)
-            self.shift[i] += float(np.clip(aim - line_here[i] - self.shift[i], -step, step))
-        self.last_cap = cap
-        self.floor = np.where((np.abs(u) < LAUNCH_SPEED) & (cap >= 1.0), LAUNCH_THROTTLE, -1.0)
-        if braking_margin is not None and PASS_THROTTLE > 0.0:
-            attacking = (self.passing >= 0) & calm & (braking_margin < -PASS_MARGIN) & (cap >= 1.0)
-            self.floor = np.where(attacking, PASS_THROTTLE, self.floor)
-        return self.shift.copy(), cap
+                if k != i and 0.0 < g < NOSE_TO_TAIL + s.tuck_margin and abs(lat[k] - lat[i]) < SIDE_TO_SIDE + s.room:
+                    v_safe = min(v_safe, speed[k] - s.tuck_speed)
+        return lead, v_safe
+
+    def _pass(
+        self,
+        i: int,
+        lead: int,
+        gap: np.ndarray,
+        lat: np.ndarray,
+        speed: np.ndarray,
+        line: np.ndarray,
+        arc: np.ndarray,
+        calm: bool,
+    ) -> float:
+        """The line shift car ``i`` wants for passing (0: none), going on with a pass under way or starting one."""
+        s = self.settings
+        beside = SIDE_TO_SIDE + s.pass_clearance
+        j = int(self.passing[i])
+        if j >= 0:
+            g = gap[i, j]
+            done = g < -(NOSE_TO_TAIL + s.clear_margin) or g > s.look_ahead
+            if done or (not calm and g > NOSE_TO_TAIL):  # past it, or not alongside by the corner
+                self.passing[i] = -1
+            else:
+                target = lat[j] + self.side[i] * beside
+                low, high = self._bounds(arc[i] + max(g, 0.0), ahead=20.0, behind=5.0)
+                if low <= target <= high:
+                    reference = line[j] if g > 0.0 else line[i]
+                    return float(np.clip(target - reference, -s.max_shift, s.max_shift))
+                self.passing[i] = -1
+        if lead < 0 or not calm:
+            return 0.0
+        g = gap[i, lead]
+        closing = speed[i] - speed[lead]
+        soon = closing > 0.5 and (g - NOSE_TO_TAIL) / closing < s.plan_time
+        if not (soon or (g < s.pass_gap and closing > -0.5)):
+            return 0.0
+        low, high = self._bounds(arc[lead], ahead=30.0, behind=10.0)
+        options = [
+            (abs(lat[lead] + side * beside - line[lead]), side)
+            for side in (1.0, -1.0)
+            if low <= lat[lead] + side * beside <= high
+        ]
+        if not options:
+            return 0.0
+        _, side = min(options)
+        self.passing[i] = lead
+        self.side[i] = side
+        return float(np.clip(lat[lead] + side * beside - line[lead], -s.max_shift, s.max_shift))
+
+    def _leave_room(self, i: int, aim: float, gap: np.ndarray, lat: np.ndarray) -> float:
+        """``aim`` (a lateral offset) kept out of the room of every car beside car ``i``."""
+        s = self.settings
+        alongside = NOSE_TO_TAIL + 1.5
+        room = SIDE_TO_SIDE + s.room
+        for k in range(gap.shape[0]):
+            if k == i or abs(gap[i, k]) > alongside or abs(lat[k] - lat[i]) < s.beside:
+                continue
+            aim = min(aim, lat[k] - room) if lat[k] > lat[i] else max(aim, lat[k] + room)
+        return aim

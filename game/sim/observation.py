@@ -174,6 +174,32 @@ def observe_car(
 
 
 @njit(cache=True)
+def observe_line_shift(
+    cars: np.ndarray, table: np.ndarray, line: np.ndarray, spacing: float, shift: np.ndarray, out: np.ndarray
+) -> None:
+    """Rewrite each car's offset from the racing line (feature 6) as if its line were moved sideways by ``shift``.
+
+    The rest of the observation is left as :func:`observe_cars` wrote it: the line's directions and corners
+    are those of the line itself. This is how a rival drives a passing line (:mod:`game.drivers.racecraft`);
+    training never shifts the line, and a shift of zero writes what :func:`observe_car` wrote.
+
+    Args:
+        cars: (N, N_CAR_COLUMNS) car states.
+        table: Track.table.
+        line: game.sim.racing_line.line_table(track), the line the driver reads.
+        spacing: Track.spacing.
+        shift: (N,) how far each car's line is moved, positive to the left [m].
+        out: (N, size) observations, changed in place.
+    """
+    for i in range(cars.shape[0]):
+        arc = cars[i, CAR_ARC_LENGTH]
+        width_left, width_right = widths_at(table, spacing, arc)
+        half = 0.5 * (width_left + width_right)
+        aim = _interpolate(line, spacing, arc, LINE_OFFSET, False) + shift[i]
+        out[i, OBS_LINE_OFFSET] = _clip((cars[i, CAR_LATERAL] - aim) / half, 2.0)
+
+
+@njit(cache=True)
 def _speed_along_track(car: np.ndarray, table: np.ndarray) -> float:
     heading = table[int(car[CAR_SEGMENT]), COL_HEADING]
     return car[CAR_VX] * math.cos(heading) + car[CAR_VY] * math.sin(heading)

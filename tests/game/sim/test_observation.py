@@ -15,6 +15,7 @@ from game.sim.observation import (
     OBSERVATION_LOW,
     observe_car,
     observe_cars,
+    observe_line_shift,
 )
 from game.sim.observation_layout import (
     CAR_BLOCK_SIZE,
@@ -188,3 +189,22 @@ def test_a_v3_reader_gets_the_car_and_road_numbers_only(scene):
     observe_cars(cars, track.table, line, track.spacing, params, full)
     observe_cars(cars, track.table, line, track.spacing, params, v3)
     assert np.array_equal(full[:, :22], v3) and full[0, OBS_CARS] == 1.0
+
+
+def test_a_shifted_line_reads_as_the_car_moved_the_other_way(scene):
+    """A rival aiming 1.5 m left of its line reads the offset of a car 1.5 m right of it; 0 changes nothing."""
+    track, line, params = scene
+    arc = 0.3 * track.length
+    cars = new_cars(2)
+    place_car(cars, 0, track, arc, 0.5, 30.0)
+    place_car(cars, 1, track, arc + 40.0, -1.0, 30.0)
+    out = np.zeros((2, OBSERVATION_SIZE), np.float32)
+    observe_cars(cars, track.table, line, track.spacing, params, out)
+    unshifted = out.copy()
+    observe_line_shift(cars, track.table, line, track.spacing, np.zeros(2), out)
+    assert np.array_equal(out, unshifted)
+    observe_line_shift(cars, track.table, line, track.spacing, np.array([1.5, 0.0]), out)
+    moved = observe(scene, arc, 0.5 - 1.5, 30.0)
+    assert out[0, OBS_LINE_OFFSET] == pytest.approx(moved[OBS_LINE_OFFSET], abs=1e-4)  # the same place, near enough
+    assert np.array_equal(np.delete(out, OBS_LINE_OFFSET, axis=1), np.delete(unshifted, OBS_LINE_OFFSET, axis=1))
+    assert out[1, OBS_LINE_OFFSET] == unshifted[1, OBS_LINE_OFFSET]
