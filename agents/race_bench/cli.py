@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a models folder laid out like assets/models (base.npz, tracks/<stem>.npz) [default: the game's]",
     )
     parser.add_argument(
+        "--no-racecraft",
+        dest="racecraft",
+        action="store_false",
+        help="the models drive alone, as trained, without the game's racecraft (game.drivers.racecraft)",
+    )
+    parser.add_argument(
         "--levels",
         action="store_true",
         help="instead of the two races: the field race at each difficulty, each rival's best lap per level",
@@ -94,13 +100,18 @@ def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
     return lines
 
 
+def _driver(header: dict[str, Any]) -> str:
+    """The driver as the report names it: the model (or the scripted driver), with or without racecraft."""
+    name = header["model"] or header["driver"]
+    return name if header["racecraft"] or header["driver"] != "model" else f"{name} (no racecraft)"
+
+
 def report(run: BenchRun, header: dict[str, Any]) -> str:
     """The whole text report."""
     reference = header["reference_lap_s"]
     lines = [
         f"{header['track']} ({header['track_file']}), {header['difficulty']}, {header['laps']} laps, "
-        f"driver: {header['model'] or header['driver']}, reference lap "
-        + ("-" if reference is None else f"{reference:.2f} s"),
+        f"driver: {_driver(header)}, reference lap " + ("-" if reference is None else f"{reference:.2f} s"),
         *scenario_lines("field race (8 AI cars)", run.field),
         *scenario_lines(f"slow car (pole car at {SLOW_PACE:.0%} pace)", run.slow_car),
     ]
@@ -113,8 +124,7 @@ def levels_report(results: dict[str, ScenarioResult], header: dict[str, Any]) ->
     levels = list(results)
     lines = [
         f"{header['track']} ({header['track_file']}), field race (8 AI cars) at each level, {header['laps']} laps, "
-        f"driver: {header['model'] or header['driver']}, reference lap "
-        + ("-" if reference is None else f"{reference:.2f} s"),
+        f"driver: {_driver(header)}, reference lap " + ("-" if reference is None else f"{reference:.2f} s"),
         "best lap / reference:",
         f"  {'car':<20}{'paces at top':<14}" + "".join(f"{level:>11}" for level in levels),
     ]
@@ -167,12 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.plot:
             print("error: --plot draws the two races; it does not go with --levels", file=sys.stderr)
             return 2
-        levels = run_levels(track, args.track, args.laps, reference, args.seed, models_dir=models)
+        levels = run_levels(
+            track, args.track, args.laps, reference, args.seed, models_dir=models, racecraft=args.racecraft
+        )
         header = {
             "track": track.name,
             "track_file": str(args.track),
             "driver": levels.driver,
             "model": _shown_path(levels.model_path),
+            "racecraft": args.racecraft,
             "laps": args.laps,
             "seed": args.seed,
             "reference_lap_s": reference,
@@ -184,12 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(levels_report(levels.results, header))
         return 0
-    run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed, models_dir=models)
+    run = run_scenarios(
+        track, args.track, args.laps, args.difficulty, reference, args.seed, models_dir=models, racecraft=args.racecraft
+    )
     header: dict[str, Any] = {
         "track": track.name,
         "track_file": str(args.track),
         "driver": run.driver,
         "model": _shown_path(run.model_path),
+        "racecraft": args.racecraft,
         "laps": args.laps,
         "difficulty": args.difficulty,
         "seed": args.seed,

@@ -185,6 +185,7 @@ def run_scenarios(
     seed: int | None = None,
     params: CarParams = DEFAULT_CAR,
     models_dir: Path | None = None,
+    racecraft: bool = True,
 ) -> BenchRun:
     """Race both scenarios on a track with the driver the game would use there.
 
@@ -197,11 +198,12 @@ def run_scenarios(
         seed: None: the game's grid; else grid slots moved a little (see :func:`agents.race_bench.record.make_race`).
         params: The car.
         models_dir: Where models live (default: the game's).
+        racecraft: The models race with :mod:`game.drivers.racecraft`, as in the game (False: the models alone).
     """
     results = []
     choice = None
     for slow in (None, SLOW_CAR):
-        choice = driver_for_track(track, track_path, params, models_dir)  # a fresh driver for each race
+        choice = driver_for_track(track, track_path, params, models_dir, racecraft)  # a fresh one each race
         race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, slow, SLOW_PACE, seed, params)
         record = record_race(race)
         results.append((measure(record, reference_lap_s, track.length, slow), record))
@@ -227,12 +229,13 @@ def run_levels(
     seed: int | None = None,
     params: CarParams = DEFAULT_CAR,
     models_dir: Path | None = None,
+    racecraft: bool = True,
 ) -> LevelsRun:
     """The field race once at each difficulty (the arguments as :func:`run_scenarios`'s)."""
     results = {}
     choice = None
     for difficulty in DIFFICULTIES:
-        choice = driver_for_track(track, track_path, params, models_dir)  # a fresh driver for each race
+        choice = driver_for_track(track, track_path, params, models_dir, racecraft)  # a fresh one each race
         race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, seed=seed, params=params)
         results[difficulty] = measure(record_race(race), reference_lap_s, track.length)
     assert choice is not None

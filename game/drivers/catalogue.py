@@ -89,9 +89,17 @@ def scripted_driver(track: Track, params: CarParams) -> Driver:
 
 
 def driver_for_track(
-    track: Track, track_path: str | Path | None, params: CarParams, models_dir: Path | None = None
+    track: Track,
+    track_path: str | Path | None,
+    params: CarParams,
+    models_dir: Path | None = None,
+    racecraft: bool = True,
 ) -> DriverChoice:
-    """The rivals' driver for a track; never raises because of a missing or broken model file."""
+    """The rivals' driver for a track; never raises because of a missing or broken model file.
+
+    ``racecraft``: the model races the other cars (:mod:`game.drivers.racecraft`, the game's way); False: the
+    model drives alone as it was trained (for measuring the model itself).
+    """
     fallback = scripted_driver(track, params)
     path = model_path_for_track(track_path, models_dir)
     if path is None:
@@ -100,4 +108,4 @@ def driver_for_track(
         actor = load_actor(path)
     except Exception as exc:  # ModelError (a ValueError) for a bad file; anything else must not crash the game
         return DriverChoice(fallback, "scripted", None, f"Model {path.name} unusable ({exc}); scripted rivals")
-    return DriverChoice(SafeDriver(ActorDriver(actor, track, params), fallback), "model", path, None)
+    return DriverChoice(SafeDriver(ActorDriver(actor, track, params, racecraft), fallback), "model", path, None)

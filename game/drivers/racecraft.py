@@ -178,12 +178,13 @@ class Racecraft:
             desired = self._pass(i, lead, gap, lat, speed, line, arc, calm[i])
             aim = self._leave_room(i, line[i] + desired, gap, lat)
             low, high = self._bounds(arc[i])
-            aim = min(max(aim, low), high)
+            aim = min(max(aim, min(low, line[i])), max(high, line[i]))  # the line itself is always allowed
             step = s.shift_rate * DECISION_DT
             self.shift[i] += float(np.clip(aim - line[i] - self.shift[i], -step, step))
-            if abs(speed[i]) < s.launch_speed and cap[i] >= 1.0:
+            clear = v_safe >= speed[i] + s.launch_speed  # nobody in our lane we would have to slow for soon
+            if abs(speed[i]) < s.launch_speed and clear:
                 floor[i] = s.launch_throttle
-            elif self.passing[i] >= 0 and calm[i] and braking_margin[i] < -s.attack_margin and cap[i] >= 1.0:
+            elif self.passing[i] >= 0 and calm[i] and braking_margin[i] < -s.attack_margin and clear:
                 floor[i] = s.attack_throttle
         return RacecraftPlan(self.shift.copy(), floor, cap)
 

@@ -19,7 +19,7 @@ from agents.race_bench.counting import (
     rivals_past,
 )
 from agents.race_bench.record import RaceRecord, make_race, record_race
-from agents.race_bench.scenarios import SLOW_PACE, measure, rescue_log
+from agents.race_bench.scenarios import SLOW_PACE, measure, rescue_log, run_scenarios
 from game.drivers.scripted import ScriptedDriver
 from game.sim.physics import PHYSICS_DT
 from game.sim.rules import DIFFICULTY_PACE
@@ -205,7 +205,7 @@ def test_cli_json_has_the_keys_and_draws_the_picture(oval_track, tmp_path, capsy
     png = tmp_path / "pictures" / "race.png"
     assert main(["--track", str(tmp_path / "oval.json"), "--laps", "1", "--json", "--plot", str(png)]) == 0
     data = json.loads(capsys.readouterr().out)  # one JSON object, nothing else on stdout
-    assert data["driver"] == "scripted" and data["model"] is None and data["laps"] == 1
+    assert data["driver"] == "scripted" and data["model"] is None and data["laps"] == 1 and data["racecraft"]
     assert data["field"]["complete"] and data["slow_car"]["complete"]
     assert SCENARIO_KEYS <= set(data["field"]) and "rivals_past" not in data["field"]
     assert SCENARIO_KEYS | {"rivals_past", "slow_car_position"} <= set(data["slow_car"])
@@ -294,3 +294,22 @@ def test_the_table_tallies_the_goals_over_tracks(tmp_path, capsys):
     (tmp_path / "bad.json").write_text("{")
     assert table_main([str(tmp_path / "bad.json")]) == 2
     assert table_main(["--summary", str(tmp_path / "empty")]) == 2
+
+
+def test_cli_no_racecraft_says_so(oval_track, tmp_path, capsys):
+    save_track(oval_track, tmp_path / "oval.json")
+    assert main(["--track", str(tmp_path / "oval.json"), "--laps", "1", "--no-racecraft"]) == 0
+    assert "base.npz (no racecraft)" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_the_shipped_driver_races_cleanly_with_racecraft_and_bumps_without(oval_track):
+    """The game's driver on the test oval, both races, with the game's racecraft and with the model alone."""
+    models = game.paths.MODELS_DIR  # the shipped models: the oval has no fine-tune, the base drives
+    raced = run_scenarios(oval_track, None, 2, "hard", None, models_dir=models)
+    alone = run_scenarios(oval_track, None, 2, "hard", None, models_dir=models, racecraft=False)
+    assert raced.driver == alone.driver == "model"
+    for with_it, without in ((raced.field, alone.field), (raced.slow_car, alone.slow_car)):
+        assert with_it.contacts <= 2 < without.contacts
+        assert with_it.rescues == 0
+        assert with_it.clean_passes >= 0.9 * with_it.passes
+    assert raced.slow_car.rivals_past >= alone.slow_car.rivals_past + 3

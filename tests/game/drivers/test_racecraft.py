@@ -1,0 +1,128 @@
+"""Racecraft: following, passing and leaving room, decision by decision, and in races with the shipped driver."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.drivers.actor import load_actor
+from game.drivers.model import ActorDriver
+from game.drivers.racecraft import (
+    BRAKE,
+    DECISION_DT,
+    NO_FLOOR,
+    SIDE_TO_SIDE,
+    Racecraft,
+    RacecraftPlan,
+    RacecraftSettings,
+)
+from game.sim.physics import CAR_LATERAL, DEFAULT_CAR, new_cars
+from game.sim.race import Race, RaceConfig
+from game.sim.racing_line import LINE_OFFSET, line_table
+from game.sim.simulation import place_car
+
+SHIPPED_BASE = "assets/models/base.npz"
+SETTINGS = RacecraftSettings()
+STRAIGHT = 0.0  # arc length on the test oval where the line runs straightest (its ends are 75 m corners)
+
+
+def field(track, *cars: tuple[float, float, float]) -> np.ndarray:
+    """Cars at (arc length, lateral offset, speed), heading along the track."""
+    states = new_cars(len(cars))
+    for i, (arc, lateral, speed) in enumerate(cars):
+        place_car(states, i, track, arc, lateral, speed)
+    return states
+
+
+def plan(racecraft: Racecraft, cars: np.ndarray, margin: float = -0.5) -> RacecraftPlan:
+    return racecraft.plan(cars, np.full(cars.shape[0], margin))
+
+
+@pytest.fixture()
+def racecraft(oval_track) -> Racecraft:
+    return Racecraft(oval_track, line_table(oval_track))
+
+
+def test_alone_the_line_stays_and_the_throttle_is_free(racecraft, oval_track):
+    decision = plan(racecraft, field(oval_track, (STRAIGHT, 0.0, 40.0)))
+    assert decision.shift[0] == 0.0 and decision.cap[0] == 1.0 and decision.floor[0] == NO_FLOOR
+
+
+def test_closing_fast_on_a_car_in_our_lane_brakes_and_a_car_far_ahead_does_not(racecraft, oval_track):
+    near = plan(racecraft, field(oval_track, (STRAIGHT, 0.0, 50.0), (STRAIGHT + 12.0, 0.0, 20.0)))
+    assert near.cap[0] == BRAKE
+    assert near.cap[1] == 1.0  # the car ahead is not held up by the one behind
+    far = plan(Racecraft(oval_track, line_table(oval_track)), field(oval_track, (0.0, 0.0, 40.0), (55.0, 0.0, 40.0)))
+    assert far.cap[0] == 1.0
+
+
+def test_a_car_in_another_lane_holds_nobody_up(racecraft, oval_track):
+    line = line_table(oval_track)[0, LINE_OFFSET]
+    other_lane = line + SIDE_TO_SIDE + SETTINGS.lane_margin + 0.5
+    decision = plan(racecraft, field(oval_track, (STRAIGHT, line, 50.0), (STRAIGHT + 12.0, other_lane, 20.0)))
+    assert decision.cap[0] == 1.0
+
+
+def test_a_slower_car_ahead_on_a_straight_is_passed_on_the_side_with_room(racecraft, oval_track):
+    """Both cars 3 m left of the middle of a 12 m road: there is room on the right only; the line moves there."""
+    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    shifts = [plan(racecraft, cars).shift[0] for _ in range(40)]
+    assert racecraft.passing[0] == 1 and racecraft.side[0] == -1.0
+    steps = np.diff([0.0, *shifts])
+    assert np.all(steps <= 1e-12) and np.all(steps >= -SETTINGS.shift_rate * DECISION_DT - 1e-12)
+    aim = float(racecraft._at(racecraft.line_offset, STRAIGHT + 20.0) + shifts[-1])
+    assert 3.0 - aim >= SIDE_TO_SIDE + SETTINGS.lane_margin  # out of its lane: we may close up now
+    assert plan(racecraft, cars).cap[0] == BRAKE  # still in its lane: no closing up yet
+    moved_over = field(oval_track, (STRAIGHT, aim, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    assert plan(racecraft, moved_over).cap[0] == 1.0  # beside its lane: free to close up and pass
+    assert plan(racecraft, moved_over, margin=-0.5).floor[0] == SETTINGS.attack_throttle  # flat out past it ...
+    assert plan(racecraft, moved_over, margin=0.0).floor[0] == NO_FLOOR  # ... while no corner asks for the brakes
+
+
+def test_a_car_beside_keeps_its_room(racecraft, oval_track):
+    """A car alongside 2.5 m to our left: our line moves away from it, never towards it."""
+    line = float(line_table(oval_track)[0, LINE_OFFSET])
+    cars = field(oval_track, (STRAIGHT, line, 40.0), (STRAIGHT + 1.0, line + 2.5, 40.0))
+    for _ in range(10):
+        decision = plan(racecraft, cars)
+    aim = line + decision.shift[0]
+    assert aim < line
+    assert cars[1, CAR_LATERAL] - aim > 2.5  # more room than it had
+
+
+def test_stopped_with_the_way_clear_pulls_away_but_not_into_a_car(racecraft, oval_track):
+    clear = plan(racecraft, field(oval_track, (STRAIGHT, 0.0, 0.0)))
+    assert clear.floor[0] == SETTINGS.launch_throttle
+    queue = Racecraft(oval_track, line_table(oval_track))
+    assert plan(queue, field(oval_track, (0.0, 0.0, 0.0), (6.2, 0.0, 0.0))).floor[0] == NO_FLOOR
+    assert plan(queue, field(oval_track, (0.0, 0.0, 2.0), (6.0, 0.0, 0.0))).cap[0] <= 0.0
+
+
+def test_the_cap_wins_over_the_floor():
+    decision = RacecraftPlan(np.zeros(3), np.array([0.6, 0.6, NO_FLOOR]), np.array([1.0, BRAKE, 0.0]))
+    assert decision.bound(np.array([0.2, 0.9, 0.5])).tolist() == [0.6, BRAKE, 0.0]
+
+
+def test_driving_alone_is_exactly_the_driver_s_own(oval_track):
+    """A lap alone from a standing start: every car state the same, tick by tick, with racecraft and without."""
+    actor = load_actor(SHIPPED_BASE)
+    races = [
+        Race(oval_track, RaceConfig(laps=1, rivals=0, watch=True), ActorDriver(actor, oval_track, DEFAULT_CAR, on))
+        for on in (True, False)
+    ]
+    for _ in range(races[0].countdown_ticks + 60 * 40):
+        for race in races:
+            race.step()
+        assert np.array_equal(races[0].cars, races[1].cars)
+
+
+def test_the_driver_reads_its_moved_line(oval_track):
+    """The shift reaches the model: a car asked to pass on the right steers right of where it would go alone."""
+    actor = load_actor(SHIPPED_BASE)
+    driver = ActorDriver(actor, oval_track, DEFAULT_CAR)
+    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    for _ in range(20):
+        actions = driver.act(cars)
+    alone = ActorDriver(actor, oval_track, DEFAULT_CAR, racecraft=False).act(cars)
+    assert driver.racecraft is not None and driver.racecraft.shift[0] < -1.0
+    assert actions[0, 0] < alone[0, 0]  # steering: negative is to the right
