@@ -80,7 +80,8 @@ def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
         "## Racing",
         "",
         f"Issue 14's race benchmark (`python -m agents.race_bench --track T`): 8 AI cars with their characters, "
-        f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there. "
+        f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there, "
+        "racing with the game's racecraft (`game/drivers/racecraft.py`). "
         f"Field: all 8 at their own pace; slow car: the same with the pole car at {SLOW_PACE:.0%} pace. Definitions in "
         "[RACING.md](RACING.md). Goals: every rival past the slow car, at least "
         f"{CLEAN_SHARE_GOAL:.0%} of passes clean, at most {CONTACT_GOAL} contacts and no rescue in the field race.",
