@@ -67,6 +67,7 @@ class RacecraftSettings:
     pass_gap: float = 30.0  # a car ahead in our lane nearer than this and not pulling away is passed
     plan_time: float = 4.0  # ... as is one we will reach within this
     clear_margin: float = 3.0  # past by a car length and this: the pass is done
+    give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways
     max_shift: float = 4.5  # the line moves at most this far
     edge_margin: float = 1.6  # from the car's centre to the road's edge, on a moved line
@@ -231,7 +232,7 @@ class Racecraft:
         if j >= 0:
             g = gap[i, j]
             done = g < -(NOSE_TO_TAIL + s.clear_margin) or g > s.look_ahead
-            if done or (not calm and g > NOSE_TO_TAIL):  # past it, or not alongside by the corner
+            if done or (not calm and g > NOSE_TO_TAIL + s.give_up_behind):  # past it, or not alongside by the corner
                 self.passing[i] = -1
             else:
                 target = lat[j] + self.side[i] * beside
