@@ -1,10 +1,10 @@
 """Replay files: the versioned JSON form of a :class:`game.sim.replay.Replay`, checked on load. No pygame here.
 
-File format (version 1)::
+File format (version 2)::
 
     {
       "format": "retroracer-replay",
-      "version": 1,
+      "version": 2,
       "track": {"path": "tracks/norisring.json", "name": "Norisring", "fingerprint": "<sha256>"},
       "driver": {"kind": "model", "path": "assets/models/tracks/norisring.npz", "sha256": "<sha256>"},
       "config": {"laps": 3, "rivals": 5, "difficulty": "normal", "watch": false},
@@ -15,6 +15,10 @@ File format (version 1)::
       "rescues": [tick, ...],                          # the player's car put back on the track before that tick
       "results": [[position, car, name, laps, total_time, best_lap, gap], ...]
     }
+
+Versions: 1, races with contact between circles and rivals without racecraft; 2 (2026-12-02), contact between
+capsules (:func:`game.sim.physics.car_gap`) and rivals with :mod:`game.drivers.racecraft`. The fields are the same,
+but a race recorded by version 1 would not replay the same, so it is refused with a message.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from game.sim.replay import Replay, astuple_result
 from game.sim.rules import DIFFICULTIES, MAX_LAPS, MAX_RIVALS
 
 REPLAY_FORMAT = "retroracer-replay"
-REPLAY_VERSION = 1
+REPLAY_VERSION = 2
 MAX_TICKS = 10_000_000  # about 46 hours of racing: more is a broken file
 
 
@@ -111,8 +115,14 @@ def replay_from_dict(data: Any) -> Replay:
     """Check a replay's JSON form and build it (raises ReplayError saying what is wrong)."""
     if not isinstance(data, dict) or data.get("format") != REPLAY_FORMAT:
         raise ReplayError("not a replay file")
-    if data.get("version") != REPLAY_VERSION:
-        raise ReplayError(f"replay version {data.get('version')!r}, this game reads version {REPLAY_VERSION}")
+    version = data.get("version")
+    if isinstance(version, int) and 0 < version < REPLAY_VERSION:
+        raise ReplayError(
+            f"recorded by an older version of the game (replay version {version}; cars now touch as their shape "
+            "and rivals race with racecraft), so it would not show the same race"
+        )
+    if version != REPLAY_VERSION:
+        raise ReplayError(f"replay version {version!r}, this game reads version {REPLAY_VERSION}")
     track, driver, physics = data.get("track"), data.get("driver"), data.get("physics")
     if not isinstance(track, dict) or not all(isinstance(track.get(k), str) for k in ("path", "name", "fingerprint")):
         raise ReplayError("track identity missing")

@@ -63,6 +63,7 @@ def test_broken_replays_are_refused(ring_track, tmp_path):
     data = replay_to_dict(replay)
     for change, message in (
         ({"version": 9}, "version"),
+        ({"version": 1}, "older version of the game"),  # recorded before capsule contact and racecraft
         ({"inputs": [[5, 0, 0], [5, 1, 1]]}, "increase"),
         ({"inputs": [[0, "left", 0]]}, "steer"),
         ({"config": {"laps": 0, "rivals": 3, "difficulty": "easy"}}, "distance"),
