@@ -133,6 +133,12 @@ def _braking_margin(u: float, line: np.ndarray, spacing: float, arc: float, grip
 
 
 @njit(cache=True)
+def _line_offset(lateral: float, line: np.ndarray, spacing: float, arc: float, half: float, shift: float) -> float:
+    """Feature 6: the offset from the racing line, moved sideways by ``shift`` [m], in half widths (+-2 at most)."""
+    return _clip((lateral - (_interpolate(line, spacing, arc, LINE_OFFSET, False) + shift)) / half, 2.0)
+
+
+@njit(cache=True)
 def observe_car(
     car: np.ndarray, table: np.ndarray, line: np.ndarray, spacing: float, params: np.ndarray, out: np.ndarray
 ) -> None:
@@ -161,7 +167,7 @@ def observe_car(
     half = 0.5 * (width_left + width_right)
     middle = 0.5 * (width_left - width_right)
     out[OBS_ROAD_OFFSET] = _clip((car[CAR_LATERAL] - middle) / half, 2.0)
-    out[OBS_LINE_OFFSET] = _clip((car[CAR_LATERAL] - _interpolate(line, spacing, arc, LINE_OFFSET, False)) / half, 2.0)
+    out[OBS_LINE_OFFSET] = _line_offset(car[CAR_LATERAL], line, spacing, arc, half, 0.0)
     n = line.shape[0]
     here = int(arc / spacing) % n
     for k in range(N_LOOKAHEAD):
@@ -194,9 +200,9 @@ def observe_line_shift(
     for i in range(cars.shape[0]):
         arc = cars[i, CAR_ARC_LENGTH]
         width_left, width_right = widths_at(table, spacing, arc)
-        half = 0.5 * (width_left + width_right)
-        aim = _interpolate(line, spacing, arc, LINE_OFFSET, False) + shift[i]
-        out[i, OBS_LINE_OFFSET] = _clip((cars[i, CAR_LATERAL] - aim) / half, 2.0)
+        out[i, OBS_LINE_OFFSET] = _line_offset(
+            cars[i, CAR_LATERAL], line, spacing, arc, 0.5 * (width_left + width_right), shift[i]
+        )
 
 
 @njit(cache=True)
