@@ -73,7 +73,7 @@ from game.sim.physics import (
     P_GRIP,
 )
 from game.sim.racing_line import LINE_HEADING, LINE_OFFSET, LINE_WINDOW_CURVATURE
-from game.sim.track import COL_HEADING, LOOKAHEAD_DISTANCES, widths_at
+from game.sim.track import COL_HEADING, LOOKAHEAD_DISTANCES, widths_at, wrap_angle, wrap_arc, wrap_index
 
 SPEED_SCALE = 90.0  # [m/s]
 SLIP_SCALE = 20.0  # [m/s]
@@ -101,19 +101,14 @@ def _clip(value: float, bound: float) -> float:
 
 
 @njit(cache=True)
-def _wrap_angle(angle: float) -> float:
-    return (angle + math.pi) % (2.0 * math.pi) - math.pi
-
-
-@njit(cache=True)
 def _interpolate(line: np.ndarray, spacing: float, arc_length: float, column: int, is_angle: bool) -> float:
     n = line.shape[0]
-    pos = (arc_length % (n * spacing)) / spacing
-    i = int(pos) % n
-    j = (i + 1) % n
+    pos = wrap_arc(arc_length, n * spacing) / spacing
+    i = wrap_index(int(pos), n)
+    j = wrap_index(i + 1, n)
     change = line[j, column] - line[i, column]
     if is_angle:
-        change = _wrap_angle(change)
+        change = wrap_angle(change)
     return line[i, column] + (pos - int(pos)) * change
 
 
@@ -121,7 +116,7 @@ def _interpolate(line: np.ndarray, spacing: float, arc_length: float, column: in
 def _braking_margin(u: float, line: np.ndarray, spacing: float, arc: float, grip: float) -> float:
     """Speed over the speed from which braking at the grip limit just makes the corners ahead, minus 1."""
     n = line.shape[0]
-    here = int(arc / spacing) % n
+    here = wrap_index(int(arc / spacing), n)
     limit = grip * 9.81
     allowed = 1e9
     start = 0.0
@@ -162,18 +157,18 @@ def observe_car(
     out[OBS_SLIP] = _clip(v / SLIP_SCALE, 1.0)
     out[OBS_YAW_RATE] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
     out[OBS_BRAKING_MARGIN] = _braking_margin(u, line, spacing, arc, params[P_GRIP])
-    out[OBS_HEADING_ERROR] = _wrap_angle(heading - _interpolate(line, spacing, arc, LINE_HEADING, True)) / math.pi
+    out[OBS_HEADING_ERROR] = wrap_angle(heading - _interpolate(line, spacing, arc, LINE_HEADING, True)) / math.pi
     width_left, width_right = widths_at(table, spacing, arc)
     half = 0.5 * (width_left + width_right)
     middle = 0.5 * (width_left - width_right)
     out[OBS_ROAD_OFFSET] = _clip((car[CAR_LATERAL] - middle) / half, 2.0)
     out[OBS_LINE_OFFSET] = _line_offset(car[CAR_LATERAL], line, spacing, arc, half, 0.0)
     n = line.shape[0]
-    here = int(arc / spacing) % n
+    here = wrap_index(int(arc / spacing), n)
     for k in range(N_LOOKAHEAD):
         if k > 0:
             ahead = _interpolate(line, spacing, arc + _LOOKAHEAD[k], LINE_HEADING, True)
-            out[OBS_LOOKAHEAD_HEADINGS + k - 1] = _wrap_angle(ahead - heading) / math.pi
+            out[OBS_LOOKAHEAD_HEADINGS + k - 1] = wrap_angle(ahead - heading) / math.pi
         kappa = line[here, LINE_WINDOW_CURVATURE + k]
         magnitude = math.sqrt(min(abs(kappa) * HAIRPIN_RADIUS, 1.0))
         out[OBS_LOOKAHEAD_CURVATURES + k] = magnitude if kappa >= 0.0 else -magnitude
@@ -212,7 +207,15 @@ def _speed_along_track(car: np.ndarray, table: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def observe_traffic(cars: np.ndarray, me: int, table: np.ndarray, spacing: float, out: np.ndarray) -> None:
+def observe_traffic(
+    cars: np.ndarray,
+    me: int,
+    table: np.ndarray,
+    spacing: float,
+    out: np.ndarray,
+    nearest: np.ndarray,
+    nearest_gap: np.ndarray,
+) -> None:
     """Write the cars-around block of car ``me`` (``CAR_BLOCK_SIZE`` numbers) into ``out``.
 
     Args:
@@ -221,13 +224,17 @@ def observe_traffic(cars: np.ndarray, me: int, table: np.ndarray, spacing: float
         table: Track.table.
         spacing: Track.spacing.
         out: Written in place (float32, length CAR_BLOCK_SIZE).
+        nearest: Scratch (int64, one per slot): the cars kept, ahead then behind.
+        nearest_gap: Scratch (float64, one per slot): their distances along the track.
     """
     out[:] = 0.0
     length = table.shape[0] * spacing
-    ahead = np.full(N_CARS_AHEAD, -1, np.int64)
-    ahead_gap = np.full(N_CARS_AHEAD, 1e9)
-    behind = np.full(N_CARS_BEHIND, -1, np.int64)
-    behind_gap = np.full(N_CARS_BEHIND, 1e9)
+    nearest[:] = -1
+    nearest_gap[:] = 1e9
+    ahead = nearest[:N_CARS_AHEAD]
+    ahead_gap = nearest_gap[:N_CARS_AHEAD]
+    behind = nearest[N_CARS_AHEAD:]
+    behind_gap = nearest_gap[N_CARS_AHEAD:]
     here = cars[me, CAR_ARC_LENGTH]
     for j in range(cars.shape[0]):
         if j == me:
@@ -274,7 +281,9 @@ def observe_cars(
 
     ``out`` of width 22 (layout v3) gets the car and road numbers only.
     """
+    nearest = np.empty(N_CARS_AHEAD + N_CARS_BEHIND, np.int64)
+    nearest_gap = np.empty(N_CARS_AHEAD + N_CARS_BEHIND)
     for i in range(cars.shape[0]):
         observe_car(cars[i], table, line, spacing, params, out[i])
         if out.shape[1] >= OBS_CARS + CAR_BLOCK_SIZE:
-            observe_traffic(cars, i, table, spacing, out[i, OBS_CARS : OBS_CARS + CAR_BLOCK_SIZE])
+            observe_traffic(cars, i, table, spacing, out[i, OBS_CARS : OBS_CARS + CAR_BLOCK_SIZE], nearest, nearest_gap)

@@ -271,11 +271,14 @@ def collide(cars: np.ndarray, radius: float, half_length: float, restitution: fl
     n = cars.shape[0]
     min_dist = 2.0 * radius
     reach = min_dist + 2.0 * half_length  # centres further apart than this cannot touch
+    reach_squared = reach * reach
     for _ in range(32):
         moved = False
         for i in range(n):
             for j in range(i + 1, n):
-                if math.hypot(cars[j, CAR_X] - cars[i, CAR_X], cars[j, CAR_Y] - cars[i, CAR_Y]) >= reach:
+                dx = cars[j, CAR_X] - cars[i, CAR_X]
+                dy = cars[j, CAR_Y] - cars[i, CAR_Y]
+                if dx * dx + dy * dy >= reach_squared:
                     continue
                 d, nx, ny = car_gap(cars, i, j, half_length)
                 if d >= min_dist:

@@ -293,19 +293,47 @@ def window_extreme(curvature: np.ndarray, spacing: float, start: float, end: flo
 
 
 @njit(cache=True)
+def wrap_angle(angle: float) -> float:
+    """``angle`` wrapped into [-pi, pi).
+
+    The same number as ``(angle + pi) % (2 pi) - pi``, without the division where the angle is in range already
+    (nearly always: this is on the hot path of every observation).
+    """
+    x = angle + math.pi
+    if not 0.0 <= x < 2.0 * math.pi:
+        x %= 2.0 * math.pi
+    return x - math.pi
+
+
+@njit(cache=True)
+def wrap_arc(arc_length: float, length: float) -> float:
+    """``arc_length % length``, the same number, without the division where it is in [0, length) already."""
+    if 0.0 <= arc_length < length:
+        return arc_length
+    return arc_length % length
+
+
+@njit(cache=True)
+def wrap_index(i: int, n: int) -> int:
+    """``i % n``, without the division where ``i`` is in [0, n) already."""
+    if 0 <= i < n:
+        return i
+    return i % n
+
+
+@njit(cache=True)
 def _pose_at(table: np.ndarray, spacing: float, arc_length: float, lateral_offset: float):
     n = table.shape[0]
     length = n * spacing
-    s = arc_length % length
+    s = wrap_arc(arc_length, length)
     pos = s / spacing
-    i = int(pos) % n
+    i = wrap_index(int(pos), n)
     t = pos - int(pos)
-    j = (i + 1) % n
+    j = wrap_index(i + 1, n)
     x = table[i, COL_X] + t * (table[j, COL_X] - table[i, COL_X])
     y = table[i, COL_Y] + t * (table[j, COL_Y] - table[i, COL_Y])
     h0 = table[i, COL_HEADING]
-    dh = table[j, COL_HEADING] - h0
-    dh = (dh + math.pi) % (2.0 * math.pi) - math.pi
+    dh = wrap_angle(table[j, COL_HEADING] - h0)
     h = h0 + t * dh
     return x - math.sin(h) * lateral_offset, y + math.cos(h) * lateral_offset, h
 
@@ -326,8 +354,8 @@ def project_point(table: np.ndarray, spacing: float, x: float, y: float, hint_in
     best_t = 0.0
     best_cross = 0.0
     for k in range(-PROJECTION_WINDOW, PROJECTION_WINDOW + 1):
-        i = (hint_index + k) % n
-        j = (i + 1) % n
+        i = wrap_index(hint_index + k, n)
+        j = wrap_index(i + 1, n)
         ax = table[i, COL_X]
         ay = table[i, COL_Y]
         dx = table[j, COL_X] - ax
@@ -355,10 +383,10 @@ def project_point(table: np.ndarray, spacing: float, x: float, y: float, hint_in
 def widths_at(table: np.ndarray, spacing: float, arc_length: float):
     """(width_left, width_right) at an arc length, linearly interpolated [m]."""
     n = table.shape[0]
-    pos = (arc_length % (n * spacing)) / spacing
-    i = int(pos) % n
+    pos = wrap_arc(arc_length, n * spacing) / spacing
+    i = wrap_index(int(pos), n)
     t = pos - int(pos)
-    j = (i + 1) % n
+    j = wrap_index(i + 1, n)
     wl = table[i, COL_WIDTH_LEFT] + t * (table[j, COL_WIDTH_LEFT] - table[i, COL_WIDTH_LEFT])
     wr = table[i, COL_WIDTH_RIGHT] + t * (table[j, COL_WIDTH_RIGHT] - table[i, COL_WIDTH_RIGHT])
     return wl, wr
