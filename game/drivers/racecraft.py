@@ -8,13 +8,14 @@ same driver then drives the moved line. Every decision (20 Hz), for each car:
    can still brake to its speed before the gap closes (both cars braking at ``braking``, after a reaction time:
    short on a straight, where we close up to pass, longer into corners). Over that speed we lift; well over it,
    we brake. Into a corner side by side and a little behind, we drop in behind (the *tuck*).
-2. **Pass.** On a straight (no corner tighter than ``calm_radius`` near), a car ahead in our lane that we close on
-   or that holds us up is passed: the line moves to the side of it with room and nearer our own line, far enough
-   that the cars clear each other, and, while the road ahead asks for no braking, we go flat out. We stay beside
-   it until clear by a car length, then drift back to the line. A pass not alongside by the next corner is
-   given up.
+2. **Pass.** On a straight (no corner tighter than ``calm_radius`` near, no braking soon), a car ahead in our lane
+   that we close on or that holds us up is passed: the line moves to the side of it with room and nearer our own
+   line, far enough that the cars clear each other, and, while the road ahead asks for no braking, we go flat out.
+   We stay beside it until clear by a car length, then drift back to the line. A pass not alongside by the next
+   corner (or braking zone) is given up.
 3. **Leave room.** A car beside us (overlapping along the track, already to one side) keeps its room: our line
-   never moves into it. The line always stays ``edge_margin`` inside the road.
+   never moves into it. The moved line stays ``edge_margin`` inside the road, there and ``edge_look`` seconds on
+   (where the line runs towards an edge, it moves less towards that edge).
 4. **Launch.** Stopped with the way clear (after a rescue, or held up in a queue), we pull away.
 
 With no car near, the shift is zero, the caps are open and the driving is the driver's own: solo pace is untouched.
@@ -70,10 +71,12 @@ class RacecraftSettings:
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways
     max_shift: float = 4.5  # the line moves at most this far
-    edge_margin: float = 1.6  # from the car's centre to the road's edge, on a moved line
+    edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
+    edge_look: float = 0.75  # [s] ... over the road this far ahead (where the line runs towards an edge, less shift)
     calm_radius: float = 45.0  # no pass starts where a corner tighter than this is near ...
     calm_ahead: float = 80.0  # ... this far ahead ...
-    calm_behind: float = 20.0  # ... or this far behind
+    calm_behind: float = 20.0  # ... or this far behind ...
+    calm_margin: float = 0.1  # ... or where the braking look-ahead (feature 3) is over -this (braking soon)
     attack_throttle: float = 1.0  # the throttle while passing on a straight ...
     attack_margin: float = 0.15  # ... while the braking look-ahead (feature 3) is under -this
     tuck_margin: float = 2.0  # along, beyond NOSE_TO_TAIL: side by side into a corner, the car behind tucks in
@@ -124,6 +127,9 @@ class Racecraft:
         window = np.arange(-round(s.calm_behind / self.spacing), round(s.calm_ahead / self.spacing) + 1)
         tightest = curvature[(np.arange(n)[:, None] + window[None, :]) % n].max(axis=1)
         self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
+        # How far the line may move to either side and keep edge_margin from the edge, at each sample.
+        self.room_left = self.width_left - s.edge_margin - self.line_offset
+        self.room_right = self.width_right - s.edge_margin + self.line_offset
         self.shift = np.zeros(0)
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
@@ -142,6 +148,17 @@ class Racecraft:
         high = float(np.min(self._at(self.width_left, where))) - margin
         low = -float(np.min(self._at(self.width_right, where))) + margin
         return low, high
+
+    def _shift_bounds(self, arc: float, ahead: float) -> tuple[float, float]:
+        """(lowest, highest) shift that keeps the moved line ``edge_margin`` inside the road ``ahead`` metres on.
+
+        Where the line runs towards an edge, the room on that side shrinks before the car gets there. The line
+        itself (a shift of 0) is always allowed.
+        """
+        where = arc + np.linspace(0.0, ahead, 9)
+        left = float(np.min(self._at(self.room_left, where)))
+        right = float(np.min(self._at(self.room_right, where)))
+        return min(-right, 0.0), max(left, 0.0)
 
     def reset(self, n_cars: int) -> None:
         """Forget every pass under way (a new race, or a field of a new size)."""
@@ -167,7 +184,7 @@ class Racecraft:
         gap = arc[None, :] - arc[:, None]  # gap[i, j]: how far car j is ahead of car i along the track
         gap -= self.length * np.floor(gap / self.length + 0.5)
         line = self._at(self.line_offset, arc)
-        calm = self._at(self.calm, arc) > 0.5
+        calm = (self._at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
         cap = np.ones(n)
         floor = np.full(n, NO_FLOOR)
         for i in range(n):
@@ -178,10 +195,10 @@ class Racecraft:
                 cap[i] = 0.0
             desired = self._pass(i, lead, gap, lat, speed, line, arc, calm[i])
             aim = self._leave_room(i, line[i] + desired, gap, lat)
-            low, high = self._bounds(arc[i])
-            aim = min(max(aim, min(low, line[i])), max(high, line[i]))  # the line itself is always allowed
+            right, left = self._shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
+            wanted = min(max(aim - line[i], right), left)
             step = s.shift_rate * DECISION_DT
-            self.shift[i] += float(np.clip(aim - line[i] - self.shift[i], -step, step))
+            self.shift[i] += float(np.clip(wanted - self.shift[i], -step, step))
             clear = v_safe >= speed[i] + s.launch_speed  # nobody in our lane we would have to slow for soon
             if abs(speed[i]) < s.launch_speed and clear:
                 floor[i] = s.launch_throttle

@@ -79,6 +79,28 @@ def test_a_slower_car_ahead_on_a_straight_is_passed_on_the_side_with_room(racecr
     assert plan(racecraft, moved_over, margin=0.0).floor[0] == NO_FLOOR  # ... while no corner asks for the brakes
 
 
+def test_the_line_moves_less_towards_an_edge_that_the_line_runs_to(racecraft, oval_track):
+    """Where the racing line heads for the left edge, the room to move it left is the room where it will be."""
+    rise = int(np.argmax(np.diff(racecraft.line_offset)))
+    arc = rise * oval_track.spacing
+    _, left_here = racecraft._shift_bounds(arc, 0.0)
+    _, left_ahead = racecraft._shift_bounds(arc, 40.0)
+    assert left_here == pytest.approx(racecraft.room_left[rise])
+    assert left_ahead < left_here - 1.0
+    far_left = field(oval_track, (arc, 5.0, 40.0), (arc - 1.0, 2.0, 40.0))  # a car beside us on our right
+    for _ in range(40):
+        decision = racecraft.plan(far_left, np.full(2, -0.5))
+    assert decision.shift[0] <= racecraft._shift_bounds(arc, 40.0 * SETTINGS.edge_look)[1] + 1e-9
+
+
+def test_no_pass_starts_where_the_braking_look_ahead_says_brake_soon(racecraft, oval_track):
+    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    plan(racecraft, cars, margin=-SETTINGS.calm_margin / 2)
+    assert racecraft.passing[0] == -1
+    plan(racecraft, cars, margin=-0.5)
+    assert racecraft.passing[0] == 1
+
+
 def test_a_car_beside_keeps_its_room(racecraft, oval_track):
     """A car alongside 2.5 m to our left: our line moves away from it, never towards it."""
     line = float(line_table(oval_track)[0, LINE_OFFSET])
@@ -120,7 +142,7 @@ def test_the_driver_reads_its_moved_line(oval_track):
     """The shift reaches the model: a car asked to pass on the right steers right of where it would go alone."""
     actor = load_actor(SHIPPED_BASE)
     driver = ActorDriver(actor, oval_track, DEFAULT_CAR)
-    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    cars = field(oval_track, (STRAIGHT, 3.0, 30.0), (STRAIGHT + 20.0, 3.0, 20.0))  # slow enough: no braking soon
     for _ in range(20):
         actions = driver.act(cars)
     alone = ActorDriver(actor, oval_track, DEFAULT_CAR, racecraft=False).act(cars)

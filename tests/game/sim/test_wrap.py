@@ -22,7 +22,7 @@ def test_wrap_arc_is_the_modulo(arc, length):
     assert wrap_arc(arc, length) == arc % length
 
 
-@given(st.integers(min_value=-10**6, max_value=10**6), st.integers(min_value=1, max_value=10**5))
+@given(st.integers(min_value=-(10**6), max_value=10**6), st.integers(min_value=1, max_value=10**5))
 def test_wrap_index_is_the_modulo(i, n):
     assert wrap_index(i, n) == i % n
 
