@@ -61,7 +61,7 @@ class RacecraftSettings:
     reaction_straight: float = 0.1  # the follower's reaction time on a straight (close up to pass)
     reaction_corner: float = 0.25  # ... into corners
     brake_excess: float = 1.0  # over the safe speed by this much: brake (under it: lift)
-    lane_margin: float = 0.4  # across, beyond SIDE_TO_SIDE: a car nearer than this is in our lane
+    lane_margin: float = 0.0  # across, beyond SIDE_TO_SIDE: a car nearer than this is in our lane (0: we would touch)
     pass_clearance: float = 1.2  # across, beyond SIDE_TO_SIDE: centre to centre when passing
     room: float = 1.2  # across, beyond SIDE_TO_SIDE: left to a car beside us
     beside: float = 1.5  # across: a car at least this far to one side (and overlapping) is beside us
