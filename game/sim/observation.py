@@ -73,7 +73,7 @@ from game.sim.physics import (
     P_GRIP,
 )
 from game.sim.racing_line import LINE_HEADING, LINE_OFFSET, LINE_WINDOW_CURVATURE
-from game.sim.track import COL_HEADING, LOOKAHEAD_DISTANCES, widths_at, wrap_angle, wrap_arc, wrap_index
+from game.sim.track import COL_HEADING, LOOKAHEAD_DISTANCES, samples_around, widths_at, wrap_angle, wrap_index
 
 SPEED_SCALE = 90.0  # [m/s]
 SLIP_SCALE = 20.0  # [m/s]
@@ -102,14 +102,11 @@ def _clip(value: float, bound: float) -> float:
 
 @njit(cache=True)
 def _interpolate(line: np.ndarray, spacing: float, arc_length: float, column: int, is_angle: bool) -> float:
-    n = line.shape[0]
-    pos = wrap_arc(arc_length, n * spacing) / spacing
-    i = wrap_index(int(pos), n)
-    j = wrap_index(i + 1, n)
+    i, j, t = samples_around(line.shape[0], spacing, arc_length)
     change = line[j, column] - line[i, column]
     if is_angle:
         change = wrap_angle(change)
-    return line[i, column] + (pos - int(pos)) * change
+    return line[i, column] + t * change
 
 
 @njit(cache=True)

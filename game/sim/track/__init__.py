@@ -321,15 +321,21 @@ def wrap_index(i: int, n: int) -> int:
     return i % n
 
 
+@njit(cache=True, inline="always")  # numba-level inlining: on the physics tick's hot path
+def samples_around(n: int, spacing: float, arc_length: float) -> tuple[int, int, float]:
+    """(i, j, t): the samples either side of an arc length, round a lap of ``n`` samples.
+
+    ``t`` (0 to 1) is how far the arc length lies from sample ``i`` towards ``j``. Every lookup that interpolates
+    along the track starts here.
+    """
+    pos = wrap_arc(arc_length, n * spacing) / spacing
+    i = wrap_index(int(pos), n)
+    return i, wrap_index(i + 1, n), pos - int(pos)
+
+
 @njit(cache=True)
 def _pose_at(table: np.ndarray, spacing: float, arc_length: float, lateral_offset: float):
-    n = table.shape[0]
-    length = n * spacing
-    s = wrap_arc(arc_length, length)
-    pos = s / spacing
-    i = wrap_index(int(pos), n)
-    t = pos - int(pos)
-    j = wrap_index(i + 1, n)
+    i, j, t = samples_around(table.shape[0], spacing, arc_length)
     x = table[i, COL_X] + t * (table[j, COL_X] - table[i, COL_X])
     y = table[i, COL_Y] + t * (table[j, COL_Y] - table[i, COL_Y])
     h0 = table[i, COL_HEADING]
@@ -382,11 +388,7 @@ def project_point(table: np.ndarray, spacing: float, x: float, y: float, hint_in
 @njit(cache=True)
 def widths_at(table: np.ndarray, spacing: float, arc_length: float):
     """(width_left, width_right) at an arc length, linearly interpolated [m]."""
-    n = table.shape[0]
-    pos = wrap_arc(arc_length, n * spacing) / spacing
-    i = wrap_index(int(pos), n)
-    t = pos - int(pos)
-    j = wrap_index(i + 1, n)
+    i, j, t = samples_around(table.shape[0], spacing, arc_length)
     wl = table[i, COL_WIDTH_LEFT] + t * (table[j, COL_WIDTH_LEFT] - table[i, COL_WIDTH_LEFT])
     wr = table[i, COL_WIDTH_RIGHT] + t * (table[j, COL_WIDTH_RIGHT] - table[i, COL_WIDTH_RIGHT])
     return wl, wr
