@@ -141,12 +141,15 @@ class Racecraft:
         j = (i + 1) % values.shape[0]
         return values[i] + (pos - np.floor(pos)) * (values[j] - values[i])
 
+    def _least(self, values: np.ndarray, arc: float, ahead: float, behind: float = 0.0) -> float:
+        """The least of ``values`` (one per track sample) over ``[arc - behind, arc + ahead]``, at 9 points."""
+        return float(np.min(self._at(values, arc + np.linspace(-behind, ahead, 9))))
+
     def _bounds(self, arc: float, ahead: float = 0.0, behind: float = 0.0) -> tuple[float, float]:
         """(lowest, highest) lateral offset a moved line may take over ``[arc - behind, arc + ahead]`` [m]."""
-        where = arc + np.linspace(-behind, ahead, 9)
         margin = self.settings.edge_margin
-        high = float(np.min(self._at(self.width_left, where))) - margin
-        low = -float(np.min(self._at(self.width_right, where))) + margin
+        high = self._least(self.width_left, arc, ahead, behind) - margin
+        low = -self._least(self.width_right, arc, ahead, behind) + margin
         return low, high
 
     def _shift_bounds(self, arc: float, ahead: float) -> tuple[float, float]:
@@ -155,9 +158,8 @@ class Racecraft:
         Where the line runs towards an edge, the room on that side shrinks before the car gets there. The line
         itself (a shift of 0) is always allowed.
         """
-        where = arc + np.linspace(0.0, ahead, 9)
-        left = float(np.min(self._at(self.room_left, where)))
-        right = float(np.min(self._at(self.room_right, where)))
+        left = self._least(self.room_left, arc, ahead)
+        right = self._least(self.room_right, arc, ahead)
         return min(-right, 0.0), max(left, 0.0)
 
     def reset(self, n_cars: int) -> None:
@@ -187,6 +189,7 @@ class Racecraft:
         calm = (self._at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
         cap = np.ones(n)
         floor = np.full(n, NO_FLOOR)
+        step = s.shift_rate * DECISION_DT
         for i in range(n):
             lead, v_safe = self._follow(i, gap, lat, speed, line, calm[i])
             if v_safe < speed[i] - s.brake_excess:
@@ -197,7 +200,6 @@ class Racecraft:
             aim = self._leave_room(i, line[i] + desired, gap, lat)
             right, left = self._shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
             wanted = min(max(aim - line[i], right), left)
-            step = s.shift_rate * DECISION_DT
             self.shift[i] += float(np.clip(wanted - self.shift[i], -step, step))
             clear = v_safe >= speed[i] + s.launch_speed  # nobody in our lane we would have to slow for soon
             if abs(speed[i]) < s.launch_speed and clear:
