@@ -108,9 +108,6 @@ class TrainConfig:
     keep_driving: bool = False
     """Train only the actor's weights from the cars around (layout v4's car block; the critics train in full): with
     no car in sight the driver drives exactly as the one the run started from (--init-from, or finetune's base)."""
-    critic_warmup_steps: int = 0
-    """Env steps at the start of a run from a trained driver (finetune, --init-from) in which only the critics and the
-    entropy coefficient learn: the actor drives on as it started while the critics learn the new track. 0: off."""
     buffer_size: int = 500_000
     """Replay buffer capacity [transitions]."""
     batch_size: int = 256
@@ -365,14 +362,7 @@ def validate(config: TrainConfig) -> None:
     ):
         if getattr(config, name) < 1:
             raise ValueError(f"{name} must be at least 1, got {getattr(config, name)}")
-    for name in (
-        "gradient_steps",
-        "learning_starts",
-        "policy_warmup_steps",
-        "critic_warmup_steps",
-        "checkpoint_every",
-        "eval_every",
-    ):
+    for name in ("gradient_steps", "learning_starts", "policy_warmup_steps", "checkpoint_every", "eval_every"):
         if getattr(config, name) < 0:
             raise ValueError(f"{name} must not be negative, got {getattr(config, name)}")
     if not 0 < config.gamma <= 1:
@@ -451,8 +441,6 @@ def validate_combination(config: TrainConfig) -> None:
         raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
     if config.keep_driving and not starts_from_a_driver:
         raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
-    if config.critic_warmup_steps > 0 and not starts_from_a_driver:
-        raise ValueError("critic_warmup_steps holds the driver a run starts from: give --init-from (or finetune)")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

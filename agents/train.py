@@ -340,10 +340,6 @@ class RunParts:
             from agents.callbacks.anchor import KeepDriving
 
             callbacks.append(KeepDriving())
-        if config.critic_warmup_steps > 0:
-            from agents.callbacks.anchor import CriticWarmup
-
-            callbacks.append(CriticWarmup(config.critic_warmup_steps))
         if config.checkpoint_every > 0:
             callbacks.append(CheckpointCallback(config.checkpoint_every, self.checkpoint))
         if config.eval_every > 0 and self.eval_tracks:

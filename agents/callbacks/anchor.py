@@ -133,31 +133,3 @@ class KeepDriving(_OptimiserHook):
         with th.no_grad():
             for parameter, kept, free in self._kept:
                 parameter.copy_(th.where(free, parameter, kept))
-
-
-class CriticWarmup(_OptimiserHook):
-    """For the first ``steps`` env steps of a run, only the critics and the entropy coefficient learn.
-
-    After every step of the actor's optimiser the actor's weights are put back as they were when training started,
-    so the driver a run starts from (a fine-tune's base) drives on unchanged while the critics, loaded from a run
-    with other tracks and perhaps other reward terms, learn this one; then the actor learns from critics that know it.
-    """
-
-    def __init__(self, steps: int) -> None:
-        super().__init__()
-        self.steps = steps
-        self._kept: list[tuple[Any, Any]] = []
-
-    def _on_training_start(self) -> None:
-        self._kept = [(p, p.detach().clone()) for p in self.model.actor.parameters()]
-        self._hook = self.model.actor.optimizer.register_step_post_hook(self._put_back)
-
-    def _put_back(self, optimizer: Any, args: Any, kwargs: Any) -> None:
-        import torch as th
-
-        if self.model.num_timesteps >= self.steps:
-            self._on_training_end()  # the warm-up is over: the actor learns from here on
-            return
-        with th.no_grad():
-            for parameter, kept in self._kept:
-                parameter.copy_(kept)

@@ -169,25 +169,3 @@ def test_alone_within_counts_a_far_car_as_not_there(start_driver):
         pull._pull(None, (), {})
     assert within.last_pull == pytest.approx(far_only.last_pull / 2, rel=1e-5)  # the two far states, of four
     assert within.last_pull > 0
-
-
-def test_critic_warmup_holds_the_actor_while_the_critics_learn(tmp_path, oval_file, start_driver):
-    def train(name, warmup):
-        out = tmp_path / f"{name}.zip"
-        argv = ["scratch", "--track", str(oval_file), "--steps", "300", "--init-from", str(start_driver)]
-        argv += ["--learning-rate", "3e-3", "--seed", "3", "--policy-warmup-steps", "0", "--critic-warmup-steps"]
-        assert main([*argv, str(warmup), "--out", str(out), "--run-dir", str(tmp_path / name), *TINY]) == 0
-        return load_sb3(out)
-
-    start, held, freed = load_sb3(start_driver), train("held", 1000), train("freed", 100)
-    for name, weights in start.actor.state_dict().items():
-        torch.testing.assert_close(held.actor.state_dict()[name], weights, rtol=0, atol=0)  # the whole run held
-    assert not torch.equal(held.critic.state_dict()["qf0.0.weight"], start.critic.state_dict()["qf0.0.weight"])
-    moved = [not torch.equal(freed.actor.state_dict()[n], w) for n, w in start.actor.state_dict().items()]
-    assert all(moved)  # after 100 steps the actor learns
-
-
-def test_critic_warmup_without_a_driver_to_start_from_is_refused(tmp_path, oval_file, capsys):
-    argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--critic-warmup-steps", "50"]
-    assert main([*argv, "--run-dir", str(tmp_path / "r"), *TINY]) == 2
-    assert "give --init-from" in capsys.readouterr().err
