@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.jobs.presets import FINETUNE_STEPS
+from game.jobs.presets import FINETUNE_ENVS, FINETUNE_STEPS
 from game.paths import RUNS_DIR, base_model, track_model
 from game.sim.observation_layout import checked_line_clearance
 from game.sim.rules import MAX_CARS as GRID_SLOTS
@@ -73,7 +73,7 @@ class TrainConfig:
     # -- speed ----------------------------------------------------------------------------------------------------
     n_envs: int = 16
     """Environments stepped together in one process (one vectorised env); more envs per gradient update train
-    faster per minute (python -m agents.bench_train)."""
+    faster per minute (python -m agents.bench_train). Finetune: 32."""
     train_freq: int = 1
     """Vector steps (each one step of every env) between rounds of gradient updates."""
     gradient_steps: int = 1
@@ -270,6 +270,10 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
         "learning_starts": 0,
         "policy_warmup_steps": 5000,
         "steps": FINETUNE_STEPS,
+        # Twice the base's data per update, for the same 12.5k updates as 16 envs and 200k steps gave: better on each
+        # of 4 circuits x 2 seeds, in the same time (docs/FINETUNE.md).
+        "n_envs": FINETUNE_ENVS,
+        "eval_every": 100_000,
     },
     "scratch": {"steps": 500_000},
 }
