@@ -17,7 +17,9 @@ import argparse
 import dataclasses
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from agents.config import TrainConfig, config_for_mode, updates_per_env_step
 
@@ -57,6 +59,57 @@ class Setting:
         )
 
 
+def measure(
+    settings: list[Setting],
+    repeats: int = 3,
+    chunk_updates: int = 150,
+    warmup: int = 1000,
+    overrides: dict[str, Any] | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> list[tuple[Setting, float, list[float]]]:
+    """Each setting's updates per env step and env steps/s of its ``repeats`` timed chunks, interleaved.
+
+    ``overrides`` are ``base`` settings (``tracks``, ``batch_size``, ``net_arch``); ``announce`` gets a line on
+    what is measured.
+    """
+    import torch
+
+    from agents.run_env import make_vec_env, training_tracks
+    from agents.sac import new_model
+
+    base = config_for_mode(
+        "base", **{"learning_starts": warmup, "buffer_size": 100_000, "logdir": "", **(overrides or {})}
+    )
+    tracks = training_tracks(base)
+    if announce is not None:
+        where = "tracks " + " ".join(base.tracks) if tracks else "random tracks"
+        announce(f"batch {base.batch_size}, net {base.net_arch}, {where}")
+        announce(f"torch {torch.__version__}, {torch.get_num_threads()} threads available by default")
+    runs = []
+    for setting in settings:
+        config: TrainConfig = dataclasses.replace(
+            base,
+            n_envs=setting.n_envs,
+            train_freq=setting.train_freq,
+            gradient_steps=setting.gradient_steps,
+            traffic=setting.traffic,
+        )
+        torch.set_num_threads(setting.threads)
+        model = new_model(make_vec_env(config, tracks), config)
+        model.learn(warmup + setting.n_envs * setting.train_freq * 5)  # fill the buffer, start updating
+        ratio = updates_per_env_step(config)
+        chunk = max(setting.n_envs, int(round(chunk_updates / ratio / setting.n_envs)) * setting.n_envs)
+        runs.append((setting, model, ratio, chunk, []))
+    for _ in range(repeats):
+        for setting, model, _ratio, chunk, rates in runs:
+            torch.set_num_threads(setting.threads)
+            start_steps = model.num_timesteps
+            started = time.perf_counter()
+            model.learn(chunk, reset_num_timesteps=False)
+            rates.append((model.num_timesteps - start_steps) / (time.perf_counter() - started))
+    return [(setting, ratio, rates) for setting, _model, ratio, _chunk, rates in runs]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print one line per setting."""
     parser = argparse.ArgumentParser(prog="python -m agents.bench_train", description=__doc__.split("\n\n")[0])
@@ -80,48 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare_traffic:
         args.settings = [Setting.parse(s) for s in TRAFFIC_COMPARISON]
 
-    import torch
-
-    from agents.run_env import make_vec_env, training_tracks
-    from agents.sac import new_model
-
-    overrides = {"learning_starts": args.warmup, "buffer_size": 100_000, "logdir": "", "tracks": args.tracks}
+    overrides = {"tracks": args.tracks}
     if args.batch_size:
         overrides["batch_size"] = args.batch_size
     if args.net_arch:
         overrides["net_arch"] = args.net_arch
-    base = config_for_mode("base", **overrides)
-    tracks = training_tracks(base)
-    where = "tracks " + " ".join(args.tracks) if tracks else "random tracks"
-    print(f"batch {base.batch_size}, net {base.net_arch}, {where}")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads available by default")
-    runs = []
-    for setting in args.settings:
-        config: TrainConfig = dataclasses.replace(
-            base,
-            n_envs=setting.n_envs,
-            train_freq=setting.train_freq,
-            gradient_steps=setting.gradient_steps,
-            traffic=setting.traffic,
-        )
-        torch.set_num_threads(setting.threads)
-        model = new_model(make_vec_env(config, tracks), config)
-        model.learn(args.warmup + setting.n_envs * setting.train_freq * 5)  # fill the buffer, start updating
-        ratio = updates_per_env_step(config)
-        chunk = max(setting.n_envs, int(round(args.chunk_updates / ratio / setting.n_envs)) * setting.n_envs)
-        runs.append((setting, model, ratio, chunk, []))
-    for _ in range(args.repeats):
-        for setting, model, _ratio, chunk, rates in runs:
-            torch.set_num_threads(setting.threads)
-            start_steps = model.num_timesteps
-            started = time.perf_counter()
-            model.learn(chunk, reset_num_timesteps=False)
-            rates.append((model.num_timesteps - start_steps) / (time.perf_counter() - started))
+    results = measure(args.settings, args.repeats, args.chunk_updates, args.warmup, overrides, announce=print)
     print(
         f"{'n_envs:train_freq:grad_steps:threads':>38}  {'updates/env step':>16}  {'env steps/s':>11}  "
         f"{'updates/s':>9}  (median of {args.repeats})"
     )
-    for setting, _model, ratio, _chunk, rates in runs:
+    for setting, ratio, rates in results:
         median = statistics.median(rates)
         print(
             f"{setting.label():>38}  {ratio:>16.4f}  {median:>11.0f}  {median * ratio:>9.0f}"

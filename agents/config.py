@@ -270,8 +270,8 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
         "learning_starts": 0,
         "policy_warmup_steps": 5000,
         "steps": FINETUNE_STEPS,
-        # Twice the base's data per update, for the same 12.5k updates as 16 envs and 200k steps gave: better on each
-        # of 4 circuits x 2 seeds, in the same time (docs/FINETUNE.md).
+        # Twice the base's data per update (better than 16 envs on each of 4 circuits x 2 seeds, in the same time), and
+        # 25k updates: about 4 minutes where plain SAC runs 120 steps/s (docs/FINETUNE.md).
         "n_envs": FINETUNE_ENVS,
         "eval_every": 100_000,
     },
