@@ -185,7 +185,7 @@ def load_sb3(
     try:
         with warnings.catch_warnings():
             # A model saved with n_steps > 1 stores NStepReplayBuffer and its n_steps/gamma kwargs; on load SB3
-            # warns that n_steps "is ignored", but the stored kwargs keep n-step returns (tested).
+            # warns that n_steps "is ignored", but those kwargs (or the run's: agents.sac) keep n-step returns.
             warnings.filterwarnings("ignore", message=r"`n_steps=\d+` is ignored", category=UserWarning)
             model = SAC.load(path, device=device, **kwargs)
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError, AssertionError, RuntimeError) as exc:

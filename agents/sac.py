@@ -86,6 +86,22 @@ def _changeable_hyperparameters(config: TrainConfig) -> dict[str, Any]:
     }
 
 
+def _replay_buffer(config: TrainConfig) -> dict[str, Any]:
+    """The replay buffer the run's ``n_steps`` and ``gamma`` ask for, as ``SAC.load`` keyword arguments.
+
+    A saved model keeps its replay buffer's class and keyword arguments (an n-step buffer's own ``n_steps`` and
+    ``gamma``, with which it discounts the returns the critics learn from), and ``SAC.load`` builds the new buffer
+    from those, not from the model's ``gamma``: without this, a fine-tune's ``--gamma`` and ``--n-steps`` changed
+    nothing.
+    """
+    from stable_baselines3.common.buffers import NStepReplayBuffer, ReplayBuffer
+
+    if config.n_steps > 1:
+        kwargs = {"n_steps": config.n_steps, "gamma": config.gamma}
+        return {"replay_buffer_class": NStepReplayBuffer, "replay_buffer_kwargs": kwargs, "n_steps": config.n_steps}
+    return {"replay_buffer_class": ReplayBuffer, "replay_buffer_kwargs": {}, "n_steps": 1}
+
+
 def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
     """Load an SB3 SAC model to go on training with ``config``'s settings and learning rate.
 
@@ -99,7 +115,8 @@ def load_model(path: str | Path, venv: Any, config: TrainConfig) -> Any:
 
     schedule = learning_rate_schedule(config)
     custom = {"learning_rate": schedule, "lr_schedule": schedule}
-    model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **_changeable_hyperparameters(config))
+    settings = {**_changeable_hyperparameters(config), **_replay_buffer(config)}
+    model = load_sb3(path, env=venv, device=config.device, custom_objects=custom, **settings)
     set_learning_rate(model, config.learning_rate, schedule)
     if config.target_entropy is not None:
         model.target_entropy = float(config.target_entropy)  # read at every update

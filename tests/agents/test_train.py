@@ -444,6 +444,18 @@ def test_loaded_model_keeps_n_step_returns_without_a_warning(tmp_path, oval_trac
     assert loaded.replay_buffer.n_steps == 3 and loaded.replay_buffer.gamma == model.gamma
 
 
+def test_a_fine_tune_discounts_with_its_own_gamma_and_n_steps(base_model, work):
+    """SAC.load rebuilds the replay buffer from the kwargs saved with the model (its n_steps and gamma)."""
+    model = tiny_finetune_model(base_model, work, gamma=0.95)
+    assert type(model.replay_buffer).__name__ == "NStepReplayBuffer" and model.replay_buffer.n_steps == 3
+    model.learn(64)
+    discounts = model.replay_buffer.sample(64).discounts.flatten().numpy()
+    powers = 0.95 ** np.arange(1, 4)  # three steps, fewer where an episode or the buffer ends first; not 0.99's
+    assert np.abs(discounts[:, None] - powers[None, :]).min(axis=1).max() < 1e-6
+    one_step = tiny_finetune_model(base_model, work, n_steps=1)
+    assert type(one_step.replay_buffer).__name__ == "ReplayBuffer" and one_step.n_steps == 1
+
+
 def test_finetune_without_a_track_needs_an_out_path():
     from agents.config import config_for_mode
 
