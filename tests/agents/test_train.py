@@ -89,7 +89,7 @@ def test_defaults_start_from_the_design_and_modes_change_a_few():
     assert updates_per_env_step(base) == pytest.approx(1 / 16)
     finetune = config_for_mode("finetune", track="tracks/monza.json")
     assert finetune.learning_rate == 1e-4 and finetune.learning_starts == 0
-    assert finetune.steps * updates_per_env_step(finetune) == 25_000  # updates: the time a player waits
+    assert finetune.steps * updates_per_env_step(finetune) == 21_875  # updates: the time a player waits
     assert updates_per_env_step(finetune) == pytest.approx(1 / 32)  # twice the base's data per update
     assert set(MODE_DEFAULTS["finetune"]) >= {"learning_rate", "learning_starts"}
     assert config_for_mode("finetune", track="x.json", learning_rate=5e-5).learning_rate == 5e-5
