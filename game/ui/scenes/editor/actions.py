@@ -219,7 +219,7 @@ class EditorActions:
                 self.ctx,
                 "TRAIN A DRIVER",
                 f"Fine-tune the rivals' driver on {self.draft.name}, in the background. "
-                "Quick takes a few minutes, full twice as long for a faster driver.",
+                "Quick takes a few minutes, full nearly twice as long for a faster driver.",
                 [
                     (f"QUICK: {QUICK_STEPS:,} STEPS", lambda: self.start_training(QUICK_STEPS)),
                     (f"FULL: {FULL_STEPS:,} STEPS", lambda: self.start_training(FULL_STEPS)),
