@@ -1,0 +1,146 @@
+"""What our network can learn to do: ``python -m agents.imitate --out runs/imitate/student.zip``. A diagnostic.
+
+Behaviour cloning with DAgger (Ross et al., 2011) of the scripted line follower (:mod:`game.drivers.scripted`) on
+generated tracks, never the validation circuits: the env's own observation (layout v3, the shipped drivers'), the
+scripted driver's action at ``--speed-scale`` of the line's limit speed as the label. Round 0 is driven by the
+scripted driver with noise on its actions, later rounds by the student (with noise on a share of its steps), each
+round's states labelled by the scripted driver and added to the data, and the student (the actor of a fresh SB3 SAC
+model, 256x256) fitted to all of it by least squares on its mean action. The model is saved as an SB3 ``.zip`` (its
+critics untrained) for ``agents.evaluate``, beside a JSON of the settings and every round.
+
+It answers whether the network and its inputs can drive an unseen track near the limit (docs/FINETUNE.md, "What the
+network can learn"); it is not how the game's drivers are made, which teach themselves (SAC).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EPISODE_STEPS = 1500  # 75 s of driving per episode
+ACTION_NOISE = 0.15  # std of the noise on the driven action (round 0: every step; later: NOISY_SHARE of them)
+NOISY_SHARE = 0.3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m agents.imitate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="the student, an SB3 .zip (a .json goes beside it)")
+    parser.add_argument("--tracks", type=int, default=64, help="generated tracks to learn on [default: 64]")
+    parser.add_argument("--rounds", type=int, default=5, help="DAgger rounds, the first driven by the script [5]")
+    parser.add_argument("--episodes", type=int, default=2, help="episodes per track and round [default: 2]")
+    parser.add_argument("--speed-scale", type=float, default=0.95, help="the script's share of the limit [0.95]")
+    parser.add_argument("--epochs", type=int, default=8, help="passes over all the data after each round [8]")
+    parser.add_argument("--seed", type=int, default=0, help="tracks, starts and noise [default: 0]")
+    parser.add_argument("--episode-steps", type=int, default=EPISODE_STEPS, help=argparse.SUPPRESS)
+    return parser
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    if min(args.tracks, args.rounds, args.episodes, args.epochs, args.episode_steps) < 1:
+        return "--tracks, --rounds, --episodes and --epochs must be at least 1"
+    if not 0.0 < args.speed_scale <= 1.0:
+        return f"--speed-scale must be in (0, 1], got {args.speed_scale}"
+    if args.out.suffix != ".zip":
+        return f"--out must be a .zip, got {args.out}"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train the student round by round, save it, and print each round; 2 on bad input."""
+    args = _parser().parse_args(argv)
+    problem = _check(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    import torch as th
+    from stable_baselines3 import SAC
+
+    from agents.env import RetroRacerEnv
+    from game.drivers.scripted import ScriptedDriver
+    from game.sim.files import atomic_write_text
+    from game.sim.track.generator import GeneratorSettings, generate_track
+
+    th.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    settings = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)  # the shipped base's last stages' tracks
+    tracks = [generate_track(args.seed * 100_000 + 1000 + k, settings) for k in range(args.tracks)]
+    teachers = [ScriptedDriver.from_reference(track, speed_scale=args.speed_scale) for track in tracks]
+    envs = [
+        RetroRacerEnv(track=track, line_clearance=0.15, max_episode_steps=args.episode_steps, observation_version=3)
+        for track in tracks
+    ]
+    model = SAC(
+        "MlpPolicy", envs[0], policy_kwargs={"net_arch": [256, 256]}, device="cpu", buffer_size=1, seed=args.seed
+    )
+    student = model.actor
+    optimizer = th.optim.Adam(student.parameters(), lr=1e-3)
+
+    def drive(round_: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+        states, labels, laps = [], [], 0
+        for env, teacher in zip(envs, teachers, strict=True):
+            for _ in range(args.episodes):
+                obs, _ = env.reset(seed=int(rng.integers(2**31)))
+                for _ in range(args.episode_steps):
+                    label = np.clip(teacher.act(env._cars)[0], -1.0, 1.0).astype(np.float32)
+                    states.append(obs.copy())
+                    labels.append(label)
+                    if round_ == 0:
+                        action = label + rng.normal(0.0, ACTION_NOISE, 2)
+                    else:
+                        with th.no_grad():
+                            action = student(th.as_tensor(obs[None]), deterministic=True).numpy()[0]
+                        if rng.random() < NOISY_SHARE:
+                            action = action + rng.normal(0.0, ACTION_NOISE, 2)
+                    obs, _, terminated, truncated, _ = env.step(np.clip(action, -1.0, 1.0))
+                    if terminated or truncated:
+                        break
+                laps += env._lap_timer.laps
+        return states, labels, laps
+
+    def fit(states: np.ndarray, labels: np.ndarray) -> float:
+        x = th.as_tensor(states)
+        y = th.as_tensor(np.clip(labels, -0.999, 0.999))  # the squashed mean cannot reach +-1
+        loss = float("nan")
+        for _ in range(args.epochs):
+            order = th.randperm(len(x))
+            for start in range(0, len(x), 512):
+                batch = order[start : start + 512]
+                error = ((student(x[batch], deterministic=True) - y[batch]) ** 2).mean()
+                optimizer.zero_grad()
+                error.backward()
+                optimizer.step()
+                loss = float(error.detach())
+        return loss
+
+    all_states, all_labels = np.zeros((0, 22), np.float32), np.zeros((0, 2), np.float32)
+    rounds: list[dict[str, Any]] = []
+    for round_ in range(args.rounds):
+        started = time.perf_counter()
+        states, labels, laps = drive(round_)
+        all_states = np.concatenate([all_states, np.asarray(states, np.float32)])
+        all_labels = np.concatenate([all_labels, np.asarray(labels, np.float32)])
+        loss = fit(all_states, all_labels)
+        rounds.append({"round": round_, "samples": len(states), "laps": laps, "loss": loss})
+        print(f"round {round_}: {len(states)} states ({len(all_states)} in all), {laps} laps, loss {loss:.4f}, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = args.out.with_name(args.out.stem + ".partial.zip")
+    model.save(temporary)
+    os.replace(temporary, args.out)  # whole or not at all
+    settings_out = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    record = {"command": "python -m agents.imitate " + " ".join(sys.argv[1:] if argv is None else argv)}
+    record.update(settings=settings_out, rounds=rounds)
+    atomic_write_text(args.out.with_suffix(".json"), json.dumps(record, indent=1))
+    print(f"saved {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
