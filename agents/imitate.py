@@ -52,6 +52,55 @@ def _check(args: argparse.Namespace) -> str | None:
     return None
 
 
+def drive_round(envs: list[Any], teachers: list[Any], student: Any, args: argparse.Namespace, rng: Any) -> tuple:
+    """One round's states, the teacher's labels for them, and the laps driven.
+
+    Driven by the teacher with noise on every action (``student`` None, round 0), else by the student with noise on
+    :data:`NOISY_SHARE` of its actions; ``args.episodes`` episodes of at most ``args.episode_steps`` per track.
+    """
+    import torch as th
+
+    states, labels, laps = [], [], 0
+    for env, teacher in zip(envs, teachers, strict=True):
+        for _ in range(args.episodes):
+            obs, _ = env.reset(seed=int(rng.integers(2**31)))
+            for _ in range(args.episode_steps):
+                label = np.clip(teacher.act(env._cars)[0], -1.0, 1.0).astype(np.float32)
+                states.append(obs.copy())
+                labels.append(label)
+                if student is None:
+                    action = label + rng.normal(0.0, ACTION_NOISE, 2)
+                else:
+                    with th.no_grad():
+                        action = student(th.as_tensor(obs[None]), deterministic=True).numpy()[0]
+                    if rng.random() < NOISY_SHARE:
+                        action = action + rng.normal(0.0, ACTION_NOISE, 2)
+                obs, _, terminated, truncated, _ = env.step(np.clip(action, -1.0, 1.0))
+                if terminated or truncated:
+                    break
+            laps += env._lap_timer.laps
+    return states, labels, laps
+
+
+def fit(student: Any, optimizer: Any, states: np.ndarray, labels: np.ndarray, epochs: int) -> float:
+    """Least squares of the student's mean action on every state, ``epochs`` passes; the last batch's error."""
+    import torch as th
+
+    x = th.as_tensor(states)
+    y = th.as_tensor(np.clip(labels, -0.999, 0.999))  # the squashed mean cannot reach +-1
+    loss = float("nan")
+    for _ in range(epochs):
+        order = th.randperm(len(x))
+        for start in range(0, len(x), 512):
+            batch = order[start : start + 512]
+            error = ((student(x[batch], deterministic=True) - y[batch]) ** 2).mean()
+            optimizer.zero_grad()
+            error.backward()
+            optimizer.step()
+            loss = float(error.detach())
+    return loss
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train the student round by round, save it, and print each round; 2 on bad input."""
     args = _parser().parse_args(argv)
@@ -82,51 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     student = model.actor
     optimizer = th.optim.Adam(student.parameters(), lr=1e-3)
 
-    def drive(round_: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
-        states, labels, laps = [], [], 0
-        for env, teacher in zip(envs, teachers, strict=True):
-            for _ in range(args.episodes):
-                obs, _ = env.reset(seed=int(rng.integers(2**31)))
-                for _ in range(args.episode_steps):
-                    label = np.clip(teacher.act(env._cars)[0], -1.0, 1.0).astype(np.float32)
-                    states.append(obs.copy())
-                    labels.append(label)
-                    if round_ == 0:
-                        action = label + rng.normal(0.0, ACTION_NOISE, 2)
-                    else:
-                        with th.no_grad():
-                            action = student(th.as_tensor(obs[None]), deterministic=True).numpy()[0]
-                        if rng.random() < NOISY_SHARE:
-                            action = action + rng.normal(0.0, ACTION_NOISE, 2)
-                    obs, _, terminated, truncated, _ = env.step(np.clip(action, -1.0, 1.0))
-                    if terminated or truncated:
-                        break
-                laps += env._lap_timer.laps
-        return states, labels, laps
-
-    def fit(states: np.ndarray, labels: np.ndarray) -> float:
-        x = th.as_tensor(states)
-        y = th.as_tensor(np.clip(labels, -0.999, 0.999))  # the squashed mean cannot reach +-1
-        loss = float("nan")
-        for _ in range(args.epochs):
-            order = th.randperm(len(x))
-            for start in range(0, len(x), 512):
-                batch = order[start : start + 512]
-                error = ((student(x[batch], deterministic=True) - y[batch]) ** 2).mean()
-                optimizer.zero_grad()
-                error.backward()
-                optimizer.step()
-                loss = float(error.detach())
-        return loss
-
     all_states, all_labels = np.zeros((0, 22), np.float32), np.zeros((0, 2), np.float32)
     rounds: list[dict[str, Any]] = []
     for round_ in range(args.rounds):
         started = time.perf_counter()
-        states, labels, laps = drive(round_)
+        states, labels, laps = drive_round(envs, teachers, None if round_ == 0 else student, args, rng)
         all_states = np.concatenate([all_states, np.asarray(states, np.float32)])
         all_labels = np.concatenate([all_labels, np.asarray(labels, np.float32)])
-        loss = fit(all_states, all_labels)
+        loss = fit(student, optimizer, all_states, all_labels, args.epochs)
         rounds.append({"round": round_, "samples": len(states), "laps": laps, "loss": loss})
         print(f"round {round_}: {len(states)} states ({len(all_states)} in all), {laps} laps, loss {loss:.4f}, "
               f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
