@@ -62,19 +62,23 @@ def measure_yardstick(repeats: int) -> float:
     return statistics.median(rates)
 
 
+def _run_dir(out: Path, track: str, seed: int) -> Path:
+    """The folder of one run (its model, sidecar and checkpoints); its log is beside it, ``<folder>.log``."""
+    return out / f"{Path(track).stem}-seed{seed}"
+
+
 def _command(track: str, seed: int, out: Path, extra: list[str]) -> list[str]:
-    stem = Path(track).stem
+    run_dir = _run_dir(out, track, seed)
     return [
         sys.executable, "-m", "agents.train", "finetune", "--track", track, "--seed", str(seed),
         "--final-eval-episodes", str(FINAL_EVAL_EPISODES), "--no-progress", "--logdir", "",
-        "--run-dir", str(out / f"{stem}-seed{seed}"), "--out", str(out / f"{stem}-seed{seed}" / f"{stem}.zip"),
+        "--run-dir", str(run_dir), "--out", str(run_dir / f"{Path(track).stem}.zip"),
         *extra,
     ]  # fmt: skip
 
 
 def _finished(track: str, seed: int, out: Path, returncode: int, wall_s: float) -> FinetuneRun:
-    stem = Path(track).stem
-    sidecar = out / f"{stem}-seed{seed}" / f"{stem}.json"
+    sidecar = _run_dir(out, track, seed) / f"{Path(track).stem}.json"
     try:
         (evaluation,) = json.loads(sidecar.read_text())["evaluation"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -89,7 +93,8 @@ def run_finetunes(jobs: list[tuple[str, int]], out: Path, extra: list[str], para
     while waiting or running:
         while waiting and len(running) < parallel:
             track, seed = waiting.pop(0)
-            log = (out / f"{Path(track).stem}-seed{seed}.log").open("w")
+            run_dir = _run_dir(out, track, seed)
+            log = run_dir.with_name(run_dir.name + ".log").open("w")
             process = subprocess.Popen(_command(track, seed, out, extra), stdout=log, stderr=subprocess.STDOUT)
             running.append((track, seed, process, time.perf_counter(), log))
         time.sleep(0.2)
@@ -129,9 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     missing = [track for track in args.tracks if not Path(track).is_file()]
     if missing or args.parallel < 1 or min(args.seeds) < 0 or (args.yardstick is not None and args.yardstick <= 0):
-        problem = (
-            f"no such track file: {missing[0]}" if missing else "--parallel, --seeds and --yardstick must be positive"
-        )
+        rules = "--parallel must be at least 1, --seeds not negative, --yardstick positive"
+        problem = f"no such track file: {missing[0]}" if missing else rules
         print(f"error: {problem}", file=sys.stderr)
         return 2
     from game.paths import RUNS_DIR

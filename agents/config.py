@@ -271,7 +271,7 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
         "policy_warmup_steps": 5000,
         "steps": FINETUNE_STEPS,
         # Twice the base's data per update (better than 16 envs on each of 4 circuits x 2 seeds, in the same time), and
-        # 21,875 updates: 3.4-4.2 minutes where plain SAC runs 120 steps/s (docs/FINETUNE.md).
+        # 21,875 updates: 3.4-4.1 minutes where plain SAC runs 120 steps/s (docs/FINETUNE.md).
         "n_envs": FINETUNE_ENVS,
         "eval_every": 100_000,
     },

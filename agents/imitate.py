@@ -63,9 +63,9 @@ def drive_round(envs: list[Any], teachers: list[Any], student: Any, args: argpar
     states, labels, laps = [], [], 0
     for env, teacher in zip(envs, teachers, strict=True):
         for _ in range(args.episodes):
-            obs, _ = env.reset(seed=int(rng.integers(2**31)))
+            obs, info = env.reset(seed=int(rng.integers(2**31)))
             for _ in range(args.episode_steps):
-                label = np.clip(teacher.act(env._cars)[0], -1.0, 1.0).astype(np.float32)
+                label = np.clip(teacher.act(env.cars)[0], -1.0, 1.0).astype(np.float32)
                 states.append(obs.copy())
                 labels.append(label)
                 if student is None:
@@ -75,10 +75,10 @@ def drive_round(envs: list[Any], teachers: list[Any], student: Any, args: argpar
                         action = student(th.as_tensor(obs[None]), deterministic=True).numpy()[0]
                     if rng.random() < NOISY_SHARE:
                         action = action + rng.normal(0.0, ACTION_NOISE, 2)
-                obs, _, terminated, truncated, _ = env.step(np.clip(action, -1.0, 1.0))
+                obs, _, terminated, truncated, info = env.step(np.clip(action, -1.0, 1.0))
                 if terminated or truncated:
                     break
-            laps += env._lap_timer.laps
+            laps += info["laps"]
     return states, labels, laps
 
 
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     student = model.actor
     optimizer = th.optim.Adam(student.parameters(), lr=1e-3)
 
-    all_states, all_labels = np.zeros((0, 22), np.float32), np.zeros((0, 2), np.float32)
+    size = envs[0].observation_space.shape[0]  # layout v3: 22
+    all_states, all_labels = np.zeros((0, size), np.float32), np.zeros((0, 2), np.float32)
     rounds: list[dict[str, Any]] = []
     for round_ in range(args.rounds):
         started = time.perf_counter()
