@@ -1,4 +1,4 @@
-"""What our network can learn to do: ``python -m agents.imitate --out runs/imitate/student.zip``. A diagnostic.
+"""One network from many teachers: ``python -m agents.imitate --out runs/imitate/student.zip [--teachers DIR ...]``.
 
 Behaviour cloning with DAgger (Ross et al., 2011) of the scripted line follower (:mod:`game.drivers.scripted`) on
 generated tracks, never the validation circuits: the env's own observation (layout v3, the shipped drivers'), the
@@ -6,10 +6,17 @@ scripted driver's action at ``--speed-scale`` of the line's limit speed as the l
 scripted driver with noise on its actions, later rounds by the student (with noise on a share of its steps), each
 round's states labelled by the scripted driver and added to the data, and the student (the actor of a fresh SB3 SAC
 model, 256x256) fitted to all of it by least squares on its mean action. The model is saved as an SB3 ``.zip`` (its
-critics untrained) for ``agents.evaluate``, beside a JSON of the settings and every round.
+critics untrained) with the line it reads, its weights-only ``.npz`` (a driver file) and a JSON of the settings and
+every round beside it.
 
 It answers whether the network and its inputs can drive an unseen track near the limit (docs/FINETUNE.md, "What the
 network can learn"); it is not how the game's drivers are made, which teach themselves (SAC).
+
+With ``--teachers DIR ...`` the teachers are drivers that taught themselves instead: every model under those folders
+that ``agents.train`` fine-tuned on one track (its ``.npz``, and the ``.json`` sidecar that names the track), each
+driving its own track, and the student, on the line the teachers follow, learns all of them at once: distillation of
+per-track SAC drivers into one (issue 15's lead). A teacher of a validation circuit is refused (the base must not
+learn from them).
 """
 
 from __future__ import annotations
@@ -29,6 +36,15 @@ ACTION_NOISE = 0.15  # std of the noise on the driven action (round 0: every ste
 NOISY_SHARE = 0.3
 
 
+def _validation_dirs() -> tuple[Path, Path]:
+    from game.paths import CIRCUITS_DIR, REPO_ROOT
+
+    return CIRCUITS_DIR, REPO_ROOT.parent / "shared" / "circuits"
+
+
+VALIDATION_DIRS = _validation_dirs()  # the circuits a base is measured on, never taught
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m agents.imitate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="the student, an SB3 .zip (a .json goes beside it)")
@@ -39,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=int, default=8, help="passes over all the data after each round [8]")
     parser.add_argument("--seed", type=int, default=0, help="tracks, starts and noise [default: 0]")
     parser.add_argument("--episode-steps", type=int, default=EPISODE_STEPS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--teachers",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="distil the per-track fine-tunes under these folders (their sidecars name the tracks) instead of "
+        "imitating the line follower on generated tracks (--tracks and --speed-scale then do nothing)",
+    )
     return parser
 
 
@@ -101,6 +125,55 @@ def fit(student: Any, optimizer: Any, states: np.ndarray, labels: np.ndarray, ep
     return loss
 
 
+def self_taught_teachers(folders: list[Path]) -> tuple[list[Any], list[Any], float]:
+    """(tracks, teachers, the line they follow) from the per-track fine-tunes under ``folders``.
+
+    Raises:
+        ValueError: No teacher found, a sidecar or model unreadable, a teacher of a validation circuit, or teachers
+            on different lines.
+    """
+    from agents.evaluate import load_track_file
+    from game.drivers.actor import ModelError, load_actor
+    from game.drivers.model import ActorDriver
+    from game.paths import REPO_ROOT
+    from game.sim.physics import DEFAULT_CAR
+    from game.sim.track import TrackError
+
+    found = sorted(npz for folder in folders for npz in Path(folder).rglob("*.npz"))
+    if not found:
+        raise ValueError(f"no .npz model under {', '.join(map(str, folders))}")
+    circuits = {_plain(p.stem) for p in VALIDATION_DIRS[0].glob("*.csv")} | {
+        _plain(p.stem) for p in VALIDATION_DIRS[1].glob("*.csv")
+    }
+    tracks, teachers, clearances = [], [], set()
+    for npz in found:
+        try:
+            record = json.loads(npz.with_suffix(".json").read_text(encoding="utf-8"))
+            track_file = Path(record["track_file"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{npz}: its sidecar does not name the track it was trained on ({exc})") from None
+        track_path = track_file if track_file.is_absolute() else REPO_ROOT / track_file
+        try:
+            track = load_track_file(track_path)
+            actor = load_actor(npz, observation_version=3)
+        except (TrackError, ModelError) as exc:
+            raise ValueError(f"{npz}: {exc}") from None
+        names = (_plain(track.name), _plain(track_path.stem))
+        if track_path.suffix == ".csv" or any(circuit in name for circuit in circuits for name in names):
+            raise ValueError(f"{npz} drives {track.name}, a validation circuit: the base must not learn from it")
+        tracks.append(track)
+        teachers.append(ActorDriver(actor, track, DEFAULT_CAR, racecraft=False))
+        clearances.add(float(actor.line_clearance))
+    if len(clearances) != 1:
+        raise ValueError(f"the teachers follow different lines ({sorted(clearances)} m): distil one kind")
+    return tracks, teachers, clearances.pop()
+
+
+def _plain(name: str) -> str:
+    """A track or circuit name compared loosely: letters and digits only, lower case."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train the student round by round, save it, and print each round; 2 on bad input."""
     args = _parser().parse_args(argv)
@@ -112,17 +185,28 @@ def main(argv: list[str] | None = None) -> int:
     from stable_baselines3 import SAC
 
     from agents.env import RetroRacerEnv
+    from agents.models import export_actor
     from game.drivers.scripted import ScriptedDriver
     from game.sim.files import atomic_write_text
     from game.sim.track.generator import GeneratorSettings, generate_track
 
     th.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    settings = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)  # the shipped base's last stages' tracks
-    tracks = [generate_track(args.seed * 100_000 + 1000 + k, settings) for k in range(args.tracks)]
-    teachers = [ScriptedDriver.from_reference(track, speed_scale=args.speed_scale) for track in tracks]
+    if args.teachers:
+        try:
+            tracks, teachers, line_clearance = self_taught_teachers(args.teachers)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    else:
+        settings = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)  # the shipped base's last stages'
+        tracks = [generate_track(args.seed * 100_000 + 1000 + k, settings) for k in range(args.tracks)]
+        teachers = [ScriptedDriver.from_reference(track, speed_scale=args.speed_scale) for track in tracks]
+        line_clearance = 0.15
     envs = [
-        RetroRacerEnv(track=track, line_clearance=0.15, max_episode_steps=args.episode_steps, observation_version=3)
+        RetroRacerEnv(
+            track=track, line_clearance=line_clearance, max_episode_steps=args.episode_steps, observation_version=3
+        )
         for track in tracks
     ]
     model = SAC(
@@ -144,12 +228,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"round {round_}: {len(states)} states ({len(all_states)} in all), {laps} laps, loss {loss:.4f}, "
               f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.line_clearance = line_clearance  # saved with it: the line its drivers read (agents.models)
     temporary = args.out.with_name(args.out.stem + ".partial.zip")
     model.save(temporary)
     os.replace(temporary, args.out)  # whole or not at all
-    settings_out = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    export_actor(model, args.out.with_suffix(".npz"), {"kind": "imitation", "teachers": len(teachers)})
+    settings_out = {k: json.loads(json.dumps(v, default=str)) for k, v in vars(args).items()}
     record = {"command": "python -m agents.imitate " + " ".join(sys.argv[1:] if argv is None else argv)}
-    record.update(settings=settings_out, rounds=rounds)
+    record.update(settings=settings_out, line_clearance=line_clearance, tracks=[t.name for t in tracks], rounds=rounds)
     atomic_write_text(args.out.with_suffix(".json"), json.dumps(record, indent=1))
     print(f"saved {args.out}")
     return 0

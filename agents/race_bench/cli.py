@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 from agents.evaluate import load_track_file, reference_lap_time
 from agents.race_bench.counting import CLEAN_WINDOW_S
 from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_levels, run_scenarios
+from game.drivers.racecraft import RacecraftSettings
 from game.sim.characters import AUTOPILOT
 from game.sim.rules import DIFFICULTIES, DIFFICULTY_PACE, MAX_LAPS
 from game.sim.track import TrackError
@@ -45,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="racecraft",
         action="store_false",
         help="the models drive alone, as trained, without the game's racecraft (game.drivers.racecraft)",
+    )
+    parser.add_argument(
+        "--racecraft-set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="race with one racecraft setting changed (game.drivers.racecraft.RacecraftSettings; repeatable), "
+        "for tuning: e.g. --racecraft-set max_shift=6",
     )
     parser.add_argument(
         "--levels",
@@ -154,9 +165,47 @@ def levels_report(results: dict[str, ScenarioResult], header: dict[str, Any]) ->
     return "\n".join(lines)
 
 
+def racecraft_settings(pairs: list[str]) -> RacecraftSettings:
+    """The game's racecraft settings with ``NAME=VALUE`` changes; ValueError names a bad one."""
+    known = {f.name for f in fields(RacecraftSettings)}
+    changes: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or name not in known:
+            raise ValueError(
+                f"--racecraft-set {pair!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}"
+            )
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"--racecraft-set {pair!r}: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"--racecraft-set {pair!r}: the value must be finite")
+        changes[name] = value
+    return replace(RacecraftSettings(), **changes)
+
+
+def changed(settings: RacecraftSettings) -> dict[str, float]:
+    """The settings that differ from the game's, by name."""
+    game = RacecraftSettings()
+    return {
+        f.name: getattr(settings, f.name)
+        for f in fields(settings)
+        if getattr(settings, f.name) != getattr(game, f.name)
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
+    try:
+        settings = racecraft_settings(args.racecraft_set)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.racecraft_set and not args.racecraft:
+        print("error: --racecraft-set changes the racecraft; it does not go with --no-racecraft", file=sys.stderr)
+        return 2
     if not 1 <= args.laps <= MAX_LAPS:
         print(f"error: --laps must be 1..{MAX_LAPS}, got {args.laps}", file=sys.stderr)
         return 2
@@ -178,7 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             print("error: --plot draws the two races; it does not go with --levels", file=sys.stderr)
             return 2
         levels = run_levels(
-            track, args.track, args.laps, reference, args.seed, models_dir=models, racecraft=args.racecraft
+            track,
+            args.track,
+            args.laps,
+            reference,
+            args.seed,
+            models_dir=models,
+            racecraft=args.racecraft,
+            settings=settings,
         )
         header = {
             "track": track.name,
@@ -189,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             "laps": args.laps,
             "seed": args.seed,
             "reference_lap_s": reference,
+            "racecraft_changes": changed(settings),
             "level": {level: DIFFICULTY_PACE[level] for level in levels.results},
         }
         if args.json:
@@ -198,7 +255,15 @@ def main(argv: list[str] | None = None) -> int:
             print(levels_report(levels.results, header))
         return 0
     run = run_scenarios(
-        track, args.track, args.laps, args.difficulty, reference, args.seed, models_dir=models, racecraft=args.racecraft
+        track,
+        args.track,
+        args.laps,
+        args.difficulty,
+        reference,
+        args.seed,
+        models_dir=models,
+        racecraft=args.racecraft,
+        settings=settings,
     )
     header: dict[str, Any] = {
         "track": track.name,
@@ -211,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "reference_lap_s": reference,
         "slow_pace": SLOW_PACE,
+        "racecraft_changes": changed(settings),
     }
     if args.plot:
         from agents.race_bench.plots import plot_run

@@ -34,6 +34,7 @@ from agents.race_bench.counting import (
 )
 from agents.race_bench.record import RaceRecord, make_race, record_race
 from game.drivers.catalogue import driver_for_track
+from game.drivers.racecraft import RacecraftSettings
 from game.sim.physics import DEFAULT_CAR, CarParams
 from game.sim.rules import DIFFICULTIES, MAX_CARS
 from game.sim.track import Track
@@ -186,6 +187,7 @@ def run_scenarios(
     params: CarParams = DEFAULT_CAR,
     models_dir: Path | None = None,
     racecraft: bool = True,
+    settings: RacecraftSettings | None = None,
 ) -> BenchRun:
     """Race both scenarios on a track with the driver the game would use there.
 
@@ -199,11 +201,12 @@ def run_scenarios(
         params: The car.
         models_dir: Where models live (default: the game's).
         racecraft: The models race with :mod:`game.drivers.racecraft`, as in the game (False: the models alone).
+        settings: The racecraft's settings (default: the game's).
     """
     results = []
     choice = None
     for slow in (None, SLOW_CAR):
-        choice = driver_for_track(track, track_path, params, models_dir, racecraft)  # a fresh one each race
+        choice = driver_for_track(track, track_path, params, models_dir, racecraft, settings)  # fresh each race
         race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, slow, SLOW_PACE, seed, params)
         record = record_race(race)
         results.append((measure(record, reference_lap_s, track.length, slow), record))
@@ -230,12 +233,13 @@ def run_levels(
     params: CarParams = DEFAULT_CAR,
     models_dir: Path | None = None,
     racecraft: bool = True,
+    settings: RacecraftSettings | None = None,
 ) -> LevelsRun:
     """The field race once at each difficulty (the arguments as :func:`run_scenarios`'s)."""
     results = {}
     choice = None
     for difficulty in DIFFICULTIES:
-        choice = driver_for_track(track, track_path, params, models_dir, racecraft)  # a fresh one each race
+        choice = driver_for_track(track, track_path, params, models_dir, racecraft, settings)  # fresh each race
         race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, seed=seed, params=params)
         results[difficulty] = measure(record_race(race), reference_lap_s, track.length)
     assert choice is not None

@@ -21,6 +21,7 @@ import game.paths
 from game.drivers.actor import load_actor
 from game.drivers.centerline import CenterlineDriver
 from game.drivers.model import ActorDriver
+from game.drivers.racecraft import RacecraftSettings
 from game.drivers.scripted import ScriptedDriver
 from game.sim.physics import CarParams
 from game.sim.race import Driver
@@ -94,11 +95,13 @@ def driver_for_track(
     params: CarParams,
     models_dir: Path | None = None,
     racecraft: bool = True,
+    settings: RacecraftSettings | None = None,
 ) -> DriverChoice:
     """The rivals' driver for a track; never raises because of a missing or broken model file.
 
     ``racecraft``: the model races the other cars (:mod:`game.drivers.racecraft`, the game's way); False: the
-    model drives alone as it was trained (for measuring the model itself).
+    model drives alone as it was trained (for measuring the model itself). ``settings``: the racecraft's (default:
+    the game's).
     """
     fallback = scripted_driver(track, params)
     path = model_path_for_track(track_path, models_dir)
@@ -108,4 +111,6 @@ def driver_for_track(
         actor = load_actor(path)
     except Exception as exc:  # ModelError (a ValueError) for a bad file; anything else must not crash the game
         return DriverChoice(fallback, "scripted", None, f"Model {path.name} unusable ({exc}); scripted rivals")
-    return DriverChoice(SafeDriver(ActorDriver(actor, track, params, racecraft), fallback), "model", path, None)
+    return DriverChoice(
+        SafeDriver(ActorDriver(actor, track, params, racecraft, settings), fallback), "model", path, None
+    )

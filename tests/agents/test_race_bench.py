@@ -191,15 +191,6 @@ def test_the_same_seed_gives_the_same_race_and_no_seed_the_game_grid(oval_track)
 
 
 # -- the command line ----------------------------------------------------------------------------------------------
-@pytest.fixture()
-def no_models(tmp_path, monkeypatch):
-    """No trained models: the rivals get the scripted driver (fast, and independent of the shipped models)."""
-    folder = tmp_path / "models"
-    folder.mkdir()
-    monkeypatch.setattr(game.paths, "MODELS_DIR", folder)
-    return folder
-
-
 def test_cli_json_has_the_keys_and_draws_the_picture(oval_track, tmp_path, capsys, no_models):
     save_track(oval_track, tmp_path / "oval.json")
     png = tmp_path / "pictures" / "race.png"

@@ -1,0 +1,88 @@
+"""Racing with changed racecraft settings, and the sweep over tracks and grids that tunes them."""
+
+import json
+import math
+
+import pytest
+
+from agents.race_bench.cli import main as bench_main
+from agents.race_bench.cli import racecraft_settings
+from agents.race_bench.sweep import GAME_GRID, main, misses, race_name
+from game.drivers.racecraft import RacecraftSettings
+from game.paths import CIRCUITS_DIR, TRACKS_DIR
+from game.sim.track.io import save_track
+
+
+def test_settings_change_by_name_and_bad_ones_are_refused():
+    settings = racecraft_settings(["max_shift=6", "pass_gap=12.5"])
+    assert settings.max_shift == 6.0 and settings.pass_gap == 12.5
+    assert settings.follow_gap == RacecraftSettings().follow_gap  # the rest as the game's
+    assert racecraft_settings([]) == RacecraftSettings()
+    for bad, words in [("nope=1", "NAME one of"), ("max_shift", "NAME=VALUE"), ("max_shift=x", "not a number")]:
+        with pytest.raises(ValueError, match=words):
+            racecraft_settings([bad])
+    with pytest.raises(ValueError, match="finite"):
+        racecraft_settings([f"max_shift={math.nan}"])
+
+
+def test_the_benchmark_races_with_changed_settings_and_says_which(oval_track, tmp_path, capsys, no_models):
+    save_track(oval_track, tmp_path / "oval.json")
+    track = str(tmp_path / "oval.json")
+    assert bench_main(["--track", track, "--laps", "1", "--json", "--racecraft-set", "max_shift=2"]) == 0
+    assert json.loads(capsys.readouterr().out)["racecraft_changes"] == {"max_shift": 2.0}
+    assert bench_main(["--track", track, "--racecraft-set", "wobble=2"]) == 2
+    assert bench_main(["--track", track, "--no-racecraft", "--racecraft-set", "max_shift=2"]) == 2
+    err = capsys.readouterr().err
+    assert "wobble" in err and "does not go with --no-racecraft" in err
+
+
+def test_race_files_are_named_by_track_and_grid():
+    assert race_name(TRACKS_DIR / "norisring.json", GAME_GRID) == "norisring-ggame.json"
+    assert race_name(CIRCUITS_DIR / "Norisring.csv", "3") == "circuits-Norisring-g3.json"
+
+
+def test_misses_names_each_goal_a_track_misses():
+    race = {"contacts": 9, "rescues": 1}
+    assert misses({"field": race, "slow_car": {"rescues": 0, "rivals_past": 5}}) == [
+        "5 of 7 past",
+        "9 field contacts",
+        "rescues 1 + 0",
+    ]
+    assert misses({"field": {"contacts": 8, "rescues": 0}, "slow_car": {"rescues": 0, "rivals_past": 7}}) == []
+
+
+def test_a_sweep_races_each_track_and_grid_once_and_resumes(oval_track, tmp_path, capsys):
+    save_track(oval_track, tmp_path / "oval.json")
+    models = tmp_path / "models"  # empty: the scripted driver, fast and independent of the shipped models
+    models.mkdir()
+    out = tmp_path / "sweep"
+    argv = ["--out", str(out), "--tracks", str(tmp_path / "oval.json"), "--grids", "game", "1", "--laps", "1"]
+    argv += ["--models", str(models), "--racecraft-set", "max_shift=3"]
+    assert main(argv) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["oval-g1.json", "oval-ggame.json"]  # nothing half-written left
+    first = {name: (out / name).stat().st_mtime_ns for name in files}
+    results = [json.loads((out / name).read_text()) for name in files]
+    assert [r["seed"] for r in results] == [1, None] and all(
+        r["racecraft_changes"] == {"max_shift": 3.0} for r in results
+    )
+    assert all(r["driver"] == "scripted" and r["laps"] == 1 for r in results)
+    assert f"| {out.name} | 2 |" in capsys.readouterr().out
+    assert main(argv) == 0  # resumed: nothing raced again
+    assert {name: (out / name).stat().st_mtime_ns for name in files} == first
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--grids", "first"], ["--racecraft-set", "nope=1"], ["--jobs", "0"], ["--laps", "0"], ["--models", "nowhere"]],
+)
+def test_a_sweep_refuses_bad_input_with_exit_2(oval_track, tmp_path, capsys, extra):
+    save_track(oval_track, tmp_path / "oval.json")
+    assert main(["--out", str(tmp_path / "out"), "--tracks", str(tmp_path / "oval.json"), *extra]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_refuses_a_missing_track(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "out"), "--tracks", str(tmp_path / "none.json")]) == 2
+    assert "no such track file" in capsys.readouterr().err
