@@ -54,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--speed-scale", type=float, default=0.95, help="the script's share of the limit [0.95]")
     parser.add_argument("--epochs", type=int, default=8, help="passes over all the data after each round [8]")
     parser.add_argument("--seed", type=int, default=0, help="tracks, starts and noise [default: 0]")
+    parser.add_argument(
+        "--noise", type=float, default=ACTION_NOISE, help=f"std of the noise on driven actions [{ACTION_NOISE}]"
+    )
+    parser.add_argument(
+        "--teacher-share",
+        type=float,
+        default=0.0,
+        help="after round 0, the share of steps the teacher drives instead of the student [default: 0]",
+    )
     parser.add_argument("--episode-steps", type=int, default=EPISODE_STEPS, help=argparse.SUPPRESS)
     parser.add_argument(
         "--teachers",
@@ -69,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> str | None:
     if min(args.tracks, args.rounds, args.episodes, args.epochs, args.episode_steps) < 1:
         return "--tracks, --rounds, --episodes and --epochs must be at least 1"
+    if not (0.0 <= args.noise <= 1.0 and 0.0 <= args.teacher_share <= 1.0):
+        return "--noise and --teacher-share must be in [0, 1]"
     if not 0.0 < args.speed_scale <= 1.0:
         return f"--speed-scale must be in (0, 1], got {args.speed_scale}"
     if args.out.suffix != ".zip":
@@ -93,12 +104,14 @@ def drive_round(envs: list[Any], teachers: list[Any], student: Any, args: argpar
                 states.append(obs.copy())
                 labels.append(label)
                 if student is None:
-                    action = label + rng.normal(0.0, ACTION_NOISE, 2)
+                    action = label + rng.normal(0.0, args.noise, 2)
+                elif rng.random() < args.teacher_share:
+                    action = label  # DAgger's mixture: the teacher drives some steps, so that episodes go on
                 else:
                     with th.no_grad():
                         action = student(th.as_tensor(obs[None]), deterministic=True).numpy()[0]
                     if rng.random() < NOISY_SHARE:
-                        action = action + rng.normal(0.0, ACTION_NOISE, 2)
+                        action = action + rng.normal(0.0, args.noise, 2)
                 obs, _, terminated, truncated, info = env.step(np.clip(action, -1.0, 1.0))
                 if terminated or truncated:
                     break

@@ -86,3 +86,25 @@ def test_a_sweep_refuses_bad_input_with_exit_2(oval_track, tmp_path, capsys, ext
 def test_a_sweep_refuses_a_missing_track(tmp_path, capsys):
     assert main(["--out", str(tmp_path / "out"), "--tracks", str(tmp_path / "none.json")]) == 2
     assert "no such track file" in capsys.readouterr().err
+
+
+def test_the_trace_follows_chosen_cars_through_a_race(oval_track, tmp_path, capsys):
+    from agents.race_bench.trace import main as trace_main
+
+    save_track(oval_track, tmp_path / "oval.json")
+    track = str(tmp_path / "oval.json")  # no fine-tune for it: the shipped base drives, with racecraft
+    assert trace_main(["--track", track, "--cars", "0,3", "--from", "1", "--to", "2", "--every", "6"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) in (10, 11)  # a line every 6 ticks of 1/60 s, for one second (both ends may count)
+    assert all("car 0: at" in line and "car 3: at" in line and "passing" in line for line in lines)
+    for bad in (["--cars", "8"], ["--cars", "x"], ["--cars", "0", "--every", "0"], ["--cars", "0", "--from", "3"]):
+        assert trace_main(["--track", track, "--to", "2", *bad]) == 2
+        assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_the_trace_needs_a_model_to_trace(oval_track, tmp_path, capsys, no_models):
+    from agents.race_bench.trace import main as trace_main
+
+    save_track(oval_track, tmp_path / "oval.json")
+    assert trace_main(["--track", str(tmp_path / "oval.json"), "--cars", "0", "--to", "1"]) == 2
+    assert "nothing to trace" in capsys.readouterr().err

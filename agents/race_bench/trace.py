@@ -1,0 +1,87 @@
+"""What chosen cars do in one of the benchmark's races, decision by decision: how a pass fails, where a car leaves.
+
+    python -m agents.race_bench.trace --track T --cars 0,2 --from 40 --to 60 [--slow-car] [--every 4]
+        [--racecraft-set NAME=VALUE ...] [--seed S]
+
+Races the field race (or, with ``--slow-car``, the race with the pole car at 80% pace) exactly as the benchmark
+does, and from ``--from`` to ``--to`` seconds of race time prints one line per ``--every`` ticks (60 a second): for each
+chosen car its distance round the lap [m], its offset from the middle of the road [m], its speed [m/s], its
+racecraft line shift [m] and the car it is passing (-1: none), and whether it is off the road.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+
+import numpy as np
+
+from agents.evaluate import load_track_file
+from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
+from agents.race_bench.record import make_race
+from agents.race_bench.scenarios import SLOW_CAR, SLOW_PACE
+from game.drivers.catalogue import driver_for_track
+from game.drivers.racecraft import Racecraft
+from game.sim.physics import CAR_LATERAL, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
+from game.sim.race import Race
+from game.sim.rules import MAX_CARS
+from game.sim.track import TrackError
+
+
+def trace(race: Race, racecraft: Racecraft, cars: list[int], start: float, stop: float, every: int) -> Iterator[str]:
+    """Step ``race`` to ``stop`` seconds and yield a line per ``every`` ticks from ``start`` on."""
+    step = 0
+    while not race.done and race.race_time < stop:
+        race.step()
+        step += 1
+        if race.race_time < start or step % every or not racecraft.shift.size:
+            continue
+        state = race.cars
+        cells = [f"t={race.race_time:7.2f}"]
+        for car in cars:
+            speed = float(np.hypot(state[car, CAR_VX], state[car, CAR_VY]))
+            cells.append(
+                f"car {car}: at {state[car, CAR_PROGRESS] % race.track.length:7.1f} m, lateral "
+                f"{state[car, CAR_LATERAL]:5.1f}, {speed:4.1f} m/s, shift {racecraft.shift[car]:4.1f}, passing "
+                f"{racecraft.passing[car]:2d}" + (" OFF" if state[car, CAR_OFF_TRACK] > 0.5 else "")
+            )
+        yield " | ".join(cells)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the trace; 2 for bad input."""
+    parser = argparse.ArgumentParser(prog="python -m agents.race_bench.trace", description=__doc__.split("\n")[0])
+    parser.add_argument("--track", required=True, help="a track JSON or a circuit CSV")
+    parser.add_argument("--cars", required=True, help="the cars to follow, by grid slot: 0,2,4")
+    parser.add_argument("--from", dest="start", type=float, default=0.0, help="race time to start printing [s]")
+    parser.add_argument("--to", dest="stop", type=float, required=True, help="race time to stop [s]")
+    parser.add_argument("--every", type=int, default=4, help="print every this many ticks [default: 4]")
+    parser.add_argument("--slow-car", action="store_true", help="the race with the pole car at 80%% pace")
+    parser.add_argument("--seed", type=int, default=None, help="a moved grid, as race_bench's --seed")
+    parser.add_argument("--racecraft-set", metavar="NAME=VALUE", action="append", default=[], help="as race_bench's")
+    args = parser.parse_args(argv)
+    try:
+        cars = [int(car) for car in args.cars.split(",")]
+        settings = racecraft_settings(args.racecraft_set)
+        track = load_track_file(args.track)
+    except (ValueError, TrackError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not all(0 <= car < MAX_CARS for car in cars) or args.every < 1 or not 0 <= args.start < args.stop:
+        print(f"error: cars are 0..{MAX_CARS - 1}, --every at least 1, 0 <= --from < --to", file=sys.stderr)
+        return 2
+    choice = driver_for_track(track, args.track, DEFAULT_CAR, settings=settings)
+    racecraft = getattr(getattr(choice.driver, "primary", None), "racecraft", None)
+    if racecraft is None:
+        print(f"error: no model drives on {args.track} ({choice.message}): nothing to trace", file=sys.stderr)
+        return 2
+    slow = SLOW_CAR if args.slow_car else None
+    race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, slow, SLOW_PACE, args.seed, DEFAULT_CAR)
+    for line in trace(race, racecraft, cars, args.start, args.stop, args.every):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
