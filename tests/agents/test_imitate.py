@@ -28,7 +28,18 @@ def test_the_student_learns_the_script_s_actions_and_is_saved_with_its_rounds(tm
     assert np.all(np.isfinite(action))
 
 
-@pytest.mark.parametrize("bad", [["--speed-scale", "0"], ["--speed-scale", "1.5"], ["--rounds", "0"], ["--out-suffix"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--speed-scale", "0"],
+        ["--speed-scale", "1.5"],
+        ["--rounds", "0"],
+        ["--out-suffix"],
+        ["--noise", "-0.1"],
+        ["--teacher-share", "1.5"],
+        ["--teacher-share", "nan"],
+    ],
+)
 def test_bad_input_is_refused_with_a_message(tmp_path, capsys, bad):
     out = tmp_path / ("student.txt" if bad == ["--out-suffix"] else "student.zip")
     argv = ["--out", str(out)] + ([] if bad == ["--out-suffix"] else bad)
