@@ -195,6 +195,28 @@ def changed(settings: RacecraftSettings) -> dict[str, float]:
     }
 
 
+def _header(
+    args: argparse.Namespace,
+    track_name: str,
+    driver: str,
+    model_path: Path | None,
+    reference: float | None,
+    settings: RacecraftSettings,
+) -> dict[str, Any]:
+    """What every JSON report starts with: the track, the driver and the settings it raced with."""
+    return {
+        "track": track_name,
+        "track_file": str(args.track),
+        "driver": driver,
+        "model": _shown_path(model_path),
+        "racecraft": args.racecraft,
+        "laps": args.laps,
+        "seed": args.seed,
+        "reference_lap_s": reference,
+        "racecraft_changes": changed(settings),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
@@ -222,62 +244,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reference = reference_lap_time(track)
     models = Path(args.models) if args.models is not None else None
+    drivers: dict[str, Any] = {"models_dir": models, "racecraft": args.racecraft, "settings": settings}
     if args.levels:
         if args.plot:
             print("error: --plot draws the two races; it does not go with --levels", file=sys.stderr)
             return 2
-        levels = run_levels(
-            track,
-            args.track,
-            args.laps,
-            reference,
-            args.seed,
-            models_dir=models,
-            racecraft=args.racecraft,
-            settings=settings,
-        )
-        header = {
-            "track": track.name,
-            "track_file": str(args.track),
-            "driver": levels.driver,
-            "model": _shown_path(levels.model_path),
-            "racecraft": args.racecraft,
-            "laps": args.laps,
-            "seed": args.seed,
-            "reference_lap_s": reference,
-            "racecraft_changes": changed(settings),
-            "level": {level: DIFFICULTY_PACE[level] for level in levels.results},
-        }
+        levels = run_levels(track, args.track, args.laps, reference, args.seed, **drivers)
+        header = _header(args, track.name, levels.driver, levels.model_path, reference, settings)
+        header["level"] = {level: DIFFICULTY_PACE[level] for level in levels.results}
         if args.json:
             results = {level: result.to_dict() for level, result in levels.results.items()}
             print(json.dumps({**header, "levels": results}, allow_nan=False))
         else:
             print(levels_report(levels.results, header))
         return 0
-    run = run_scenarios(
-        track,
-        args.track,
-        args.laps,
-        args.difficulty,
-        reference,
-        args.seed,
-        models_dir=models,
-        racecraft=args.racecraft,
-        settings=settings,
-    )
-    header: dict[str, Any] = {
-        "track": track.name,
-        "track_file": str(args.track),
-        "driver": run.driver,
-        "model": _shown_path(run.model_path),
-        "racecraft": args.racecraft,
-        "laps": args.laps,
-        "difficulty": args.difficulty,
-        "seed": args.seed,
-        "reference_lap_s": reference,
-        "slow_pace": SLOW_PACE,
-        "racecraft_changes": changed(settings),
-    }
+    run = run_scenarios(track, args.track, args.laps, args.difficulty, reference, args.seed, **drivers)
+    header = _header(args, track.name, run.driver, run.model_path, reference, settings)
+    header.update(difficulty=args.difficulty, slow_pace=SLOW_PACE)
     if args.plot:
         from agents.race_bench.plots import plot_run
 
