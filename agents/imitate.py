@@ -36,15 +36,6 @@ ACTION_NOISE = 0.15  # std of the noise on the driven action (round 0: every ste
 NOISY_SHARE = 0.3
 
 
-def _validation_dirs() -> tuple[Path, Path]:
-    from game.paths import CIRCUITS_DIR, REPO_ROOT
-
-    return CIRCUITS_DIR, REPO_ROOT.parent / "shared" / "circuits"
-
-
-VALIDATION_DIRS = _validation_dirs()  # the circuits a base is measured on, never taught
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m agents.imitate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="the student, an SB3 .zip (a .json goes beside it)")
@@ -155,9 +146,7 @@ def self_taught_teachers(folders: list[Path]) -> tuple[list[Any], list[Any], flo
     found = sorted(npz for folder in folders for npz in Path(folder).rglob("*.npz"))
     if not found:
         raise ValueError(f"no .npz model under {', '.join(map(str, folders))}")
-    circuits = {_plain(p.stem) for p in VALIDATION_DIRS[0].glob("*.csv")} | {
-        _plain(p.stem) for p in VALIDATION_DIRS[1].glob("*.csv")
-    }
+    circuits = _validation_circuits()
     tracks, teachers, clearances = [], [], set()
     for npz in found:
         try:
@@ -180,6 +169,14 @@ def self_taught_teachers(folders: list[Path]) -> tuple[list[Any], list[Any], flo
     if len(clearances) != 1:
         raise ValueError(f"the teachers follow different lines ({sorted(clearances)} m): distil one kind")
     return tracks, teachers, clearances.pop()
+
+
+def _validation_circuits() -> set[str]:
+    """The names of the circuits a base is measured on and must never learn from (``_plain`` form)."""
+    from game.paths import CIRCUITS_DIR, REPO_ROOT
+
+    folders = (CIRCUITS_DIR, REPO_ROOT.parent / "shared" / "circuits")
+    return {_plain(path.stem) for folder in folders for path in folder.glob("*.csv")}
 
 
 def _plain(name: str) -> str:

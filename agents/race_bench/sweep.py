@@ -6,9 +6,9 @@
 Each track and grid runs ``python -m agents.race_bench --track T --json [--seed G]`` in its own process (``game``
 is the game's grid, a number moves every slot as ``--seed`` does), ``--jobs`` at a time, and its output is saved as
 ``OUT/<track>-g<grid>.json``. A file already there is kept and not raced again, so a stopped sweep resumes (use a
-new folder for other settings). At the
-end it prints the summary row of ``agents.race_bench.table --summary`` over the folder and the races that miss a
-goal. Default tracks: the shipped tracks and the circuits of ``tracks/circuits`` that pass the track rules.
+new folder for other settings). At the end it prints the summary row of ``agents.race_bench.table --summary`` over
+the folder and the races that miss a goal. Default tracks: the shipped tracks and the circuits of
+``tracks/circuits`` that pass the track rules.
 """
 
 from __future__ import annotations
