@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -173,10 +172,9 @@ def self_taught_teachers(folders: list[Path]) -> tuple[list[Any], list[Any], flo
 
 def _validation_circuits() -> set[str]:
     """The names of the circuits a base is measured on and must never learn from (``_plain`` form)."""
-    from game.paths import CIRCUITS_DIR, REPO_ROOT
+    from game.paths import CIRCUITS_DIR  # the repository's copy of the shared validation set
 
-    folders = (CIRCUITS_DIR, REPO_ROOT.parent / "shared" / "circuits")
-    return {_plain(path.stem) for folder in folders for path in folder.glob("*.csv")}
+    return {_plain(path.stem) for path in CIRCUITS_DIR.glob("*.csv")}
 
 
 def _plain(name: str) -> str:
@@ -195,9 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     from stable_baselines3 import SAC
 
     from agents.env import RetroRacerEnv
-    from agents.models import export_actor
+    from agents.models import export_actor, save_model
     from game.drivers.scripted import ScriptedDriver
     from game.sim.files import atomic_write_text
+    from game.sim.observation_layout import LINE_CLEARANCE
     from game.sim.track.generator import GeneratorSettings, generate_track
 
     th.manual_seed(args.seed)
@@ -212,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)  # the shipped base's last stages'
         tracks = [generate_track(args.seed * 100_000 + 1000 + k, settings) for k in range(args.tracks)]
         teachers = [ScriptedDriver.from_reference(track, speed_scale=args.speed_scale) for track in tracks]
-        line_clearance = 0.15
+        line_clearance = LINE_CLEARANCE  # the line the script follows
     envs = [
         RetroRacerEnv(
             track=track, line_clearance=line_clearance, max_episode_steps=args.episode_steps, observation_version=3
@@ -239,9 +238,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.line_clearance = line_clearance  # saved with it: the line its drivers read (agents.models)
-    temporary = args.out.with_name(args.out.stem + ".partial.zip")
-    model.save(temporary)
-    os.replace(temporary, args.out)  # whole or not at all
+    save_model(model, args.out)  # whole or not at all
     export_actor(model, args.out.with_suffix(".npz"), {"kind": "imitation", "teachers": len(teachers)})
     settings_out = {k: json.loads(json.dumps(v, default=str)) for k, v in vars(args).items()}
     record = {"command": "python -m agents.imitate " + " ".join(sys.argv[1:] if argv is None else argv)}
