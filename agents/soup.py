@@ -68,6 +68,7 @@ def make_soup(ingredients: list[str | Path], out: str | Path, argv: list[str] | 
         export_actor,
         file_sha256,
         load_sb3,
+        model_observation_version,
         read_sidecar,
         save_model,
         sidecar_record,
@@ -90,6 +91,7 @@ def make_soup(ingredients: list[str | Path], out: str | Path, argv: list[str] | 
     known = [r for r in records if r]
     record = sidecar_record(
         kind="soup",
+        observation_version=model_observation_version(soup),  # the ingredients' layout, not this code's newest
         run_name=f"soup-of-{len(paths)}",
         track=None,
         track_file=None,

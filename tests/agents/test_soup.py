@@ -12,15 +12,15 @@ from agents.env import RetroRacerEnv
 from agents.models import load_sb3, save_model
 from agents.soup import average_models, main
 from game.drivers.actor import ModelError, load_actor
-from game.sim.observation_layout import OBSERVATION_SIZE
+from game.sim.observation_layout import OBSERVATION_SIZE, OBSERVATION_VERSION
 
 
-def tiny_sac(track, seed, net_arch=(16, 16)):
+def tiny_sac(track, seed, net_arch=(16, 16), observation_version=OBSERVATION_VERSION):
     from stable_baselines3 import SAC
 
     model = SAC(
         "MlpPolicy",
-        RetroRacerEnv(track=track),
+        RetroRacerEnv(track=track, observation_version=observation_version),
         policy_kwargs={"net_arch": list(net_arch)},
         learning_starts=20,
         batch_size=16,
@@ -62,6 +62,17 @@ def test_soup_weights_are_the_mean_and_the_files_are_complete(ingredients, tmp_p
     sidecar = json.loads(out.with_suffix(".json").read_text())
     assert sidecar["kind"] == "soup" and len(sidecar["ingredients"]) == 3
     assert sidecar["command"].startswith("python -m agents.soup --out")
+
+
+def test_a_soup_of_blind_drivers_is_recorded_as_their_layout(oval_track, tmp_path):
+    blind = [tmp_path / f"v3-{seed}.zip" for seed in (1, 2)]
+    for seed, path in zip((1, 2), blind, strict=True):
+        save_model(tiny_sac(oval_track, seed, observation_version=3), path)
+    out = tmp_path / "soup.zip"
+    assert main(["--out", str(out), *map(str, blind)]) == 0
+    assert json.loads(out.with_suffix(".json").read_text())["observation_version"] == 3
+    assert load_sb3(out).observation_space.shape == (22,)  # loads: the sidecar agrees with the network
+    assert load_actor(out.with_suffix(".npz")).observation_version == 3
 
 
 def test_models_of_other_shapes_or_too_few_are_refused(ingredients, oval_track, tmp_path):
