@@ -35,6 +35,8 @@ REWARD_OVERRIDES = (  # settings that override agents.reward.RewardConfig's term
     "overspeed_penalty",
     "edge_penalty",
     "edge_zone",
+    "limit_bonus",
+    "limit_zone",
     "off_track_penalty",
     "stuck_penalty",
     "contact_penalty",
@@ -151,6 +153,13 @@ class TrainConfig:
     edge_zone: float | None = None
     """Road position where the edge penalty starts, in [0, 1); default: the env's (0.8: the outer tenth of the
     road's width on each side)."""
+    limit_bonus: float | None = None
+    """Reward bonus per step for driving at the limit: times max(0, 1 - |braking look-ahead| / limit_zone), so it
+    pays most where the car is exactly as fast as braking at the grip limit for the corners ahead allows (late
+    braking, the limit speed through a corner) and nothing on a straight far from one; default: the env's (0, off).
+    Progress alone pays a corner taken 5% slow only 5% less; this term says so more loudly."""
+    limit_zone: float | None = None
+    """How far below or above the limit (braking look-ahead 0) the limit bonus reaches; default: the env's (0.2)."""
     off_track_penalty: float | None = None
     """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
     overspeed_penalty: float | None = None
@@ -210,6 +219,11 @@ class TrainConfig:
     line its base was trained on (the base's .zip says), else 0.15 (the reference lap's line). A wider line gives
     a driver room for its errors: the shipped base, trained on 0.15, laps 10 of the 15 validation circuits on it
     and all 15 on 1.0, the line its driver file gives it in the game (docs/RACING.md)."""
+    drive_line_clearance: float | None = None
+    """The line the finished driver drives on, when not the one it trains on [m]: the periodic evaluations (so
+    --keep-best), the final evaluation and the saved .npz driver use it; the .zip keeps the training line, so a
+    fine-tune from it trains where this run trained. Default: the training line. The shipped base trains on 0.15 and
+    drives on 1.0, the room for its errors that lets it lap every validation circuit (docs/RACING.md)."""
     retry_share: float = 0.0
     """In traffic: the share of the learners that leave the track that are put back 80-250 m before the place,
     on the racing line near the pace speed, to drive that corner again (else where they stopped, standing).
@@ -415,6 +429,8 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
     if config.line_clearance is not None:
         checked_line_clearance(config.line_clearance, "line_clearance")
+    if config.drive_line_clearance is not None:
+        checked_line_clearance(config.drive_line_clearance, "drive_line_clearance")
     if not 0.0 <= config.retry_share <= 1.0:
         raise ValueError(f"retry_share must be in [0, 1], got {config.retry_share}")
     if not (config.anchor_weight >= 0 and math.isfinite(config.anchor_weight)):

@@ -254,7 +254,16 @@ class RetroRacerEnv(gym.Env):
         self._lap_timer.update(progress_before, progress, time_before, self._time)
 
         reward, off_track, stuck = car_reward(
-            car, self._obs, progress_before, 0.0, 0.0, self._reward_array, self._time, self._best
+            car,
+            self._obs,
+            self._line,
+            track.spacing,
+            progress_before,
+            0.0,
+            0.0,
+            self._reward_array,
+            self._time,
+            self._best,
         )
         terminated = off_track or stuck
         truncated = self._steps >= self.max_episode_steps and not terminated

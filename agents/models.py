@@ -71,7 +71,10 @@ class ModelPaths:
 
 
 def actor_from_model(
-    model: Any, metadata: dict[str, Any] | None = None, observation_version: int | None = None
+    model: Any,
+    metadata: dict[str, Any] | None = None,
+    observation_version: int | None = None,
+    line_clearance: float | None = None,
 ) -> Actor:
     """The NumPy :class:`Actor` of a Stable-Baselines3 SAC model (same deterministic actions).
 
@@ -80,6 +83,7 @@ def actor_from_model(
         metadata: Stored in the actor file.
         observation_version: The observation layout the model was trained on (its input size must match);
             default: the readable layout of its input size (22: v3, 42: v4).
+        line_clearance: The racing line the driver drives on [m]; default: the one the model was trained on.
 
     Raises:
         ModelError: The policy is not the MLP actor this format stores (gSDE, another activation, image input).
@@ -111,7 +115,9 @@ def actor_from_model(
         action_high=np.asarray(space.high, np.float32),
         metadata=metadata,
         observation_version=observation_version or model_observation_version(model),
-        line_clearance=getattr(model, "line_clearance", LINE_CLEARANCE),  # set by agents.train, saved with it
+        line_clearance=(  # the model's own (set by agents.train, saved with it) unless the caller drives another
+            line_clearance if line_clearance is not None else getattr(model, "line_clearance", LINE_CLEARANCE)
+        ),
     )
 
 
@@ -141,9 +147,16 @@ def model_observation_version(model: Any) -> int:
         raise ModelError(str(exc)) from None
 
 
-def export_actor(model: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Actor:
-    """Write the weights-only actor of ``model`` to ``path`` (``.npz``, atomically); returns the actor."""
-    actor = actor_from_model(model, metadata)
+def export_actor(
+    model: Any,
+    path: str | os.PathLike[str],
+    metadata: dict[str, Any] | None = None,
+    line_clearance: float | None = None,
+) -> Actor:
+    """Write the weights-only actor of ``model`` to ``path`` (``.npz``, atomically); returns the actor.
+
+    ``line_clearance``: the line the driver drives on, when not the one the model was trained on."""
+    actor = actor_from_model(model, metadata, line_clearance=line_clearance)
     save_actor(actor, path)
     return actor
 

@@ -11,13 +11,16 @@ lately.
 
 from __future__ import annotations
 
+import math
 from dataclasses import astuple, dataclass
 
 import numpy as np
 from numba import njit
 
 from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBS_ROAD_OFFSET
-from game.sim.physics import CAR_OFF_TRACK, CAR_PROGRESS, CONTACT_EVENT_DV
+from game.sim.physics import CAR_ARC_LENGTH, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, CONTACT_EVENT_DV
+from game.sim.racing_line import LINE_LIMIT_SPEED
+from game.sim.track import samples_around
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,14 @@ class RewardConfig:
     pass_clean_time: float = 2.0  # [s] a car that touched another this recently earns and gives no bonus
     edge_penalty: float = 0.0  # per step, times ((|road position| - edge_zone) / (1 - edge_zone))^2 in the zone
     edge_zone: float = 0.8  # road position (half widths from the middle) where the edge zone starts
+    limit_bonus: float = 0.0  # per step, times max(0, 1 - |speed / the line's limit speed - 1| / limit_zone)
+    limit_zone: float = 0.2  # how far from the limit speed (as a share of it) the limit bonus reaches
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.edge_zone < 1.0:  # the zone's penalty divides by 1 - edge_zone
             raise ValueError(f"edge_zone must be in [0, 1), got {self.edge_zone}")
+        if not self.limit_zone > 0.0:  # the bonus divides by limit_zone
+            raise ValueError(f"limit_zone must be above 0, got {self.limit_zone}")
 
     def as_array(self) -> np.ndarray:
         """The terms as a float64 vector, in field order, for the kernel (see ``R_*``)."""
@@ -66,13 +73,25 @@ class RewardConfig:
     R_PASS_CLEAN_TIME,
     R_EDGE,
     R_EDGE_ZONE,
-) = range(15)
+    R_LIMIT,
+    R_LIMIT_ZONE,
+) = range(17)
+
+
+@njit(cache=True)
+def limit_speed_share(car: np.ndarray, line: np.ndarray, spacing: float) -> float:
+    """The car's speed over the limit speed of its line where it is (the reference lap's profile), minus 1."""
+    i, j, t = samples_around(line.shape[0], spacing, car[CAR_ARC_LENGTH])
+    limit = line[i, LINE_LIMIT_SPEED] + t * (line[j, LINE_LIMIT_SPEED] - line[i, LINE_LIMIT_SPEED])
+    return math.hypot(car[CAR_VX], car[CAR_VY]) / max(limit, 1.0) - 1.0
 
 
 @njit(cache=True)
 def car_reward(
     car: np.ndarray,
     obs: np.ndarray,
+    line: np.ndarray,
+    spacing: float,
     progress_before: float,
     contact_dv: float,
     rear_impact: float,
@@ -85,6 +104,8 @@ def car_reward(
     Args:
         car: The car's state after the step.
         obs: Its observation after the step.
+        line: The racing line it follows (game.sim.racing_line.line_table).
+        spacing: Track.spacing.
         progress_before: Its progress before the step [m].
         contact_dv: Its largest velocity change from a contact in the step [m/s] (0 alone).
         rear_impact: The largest closing speed at which it ran into a car ahead [m/s] (0 alone).
@@ -104,6 +125,8 @@ def car_reward(
         into_zone = (abs(obs[OBS_ROAD_OFFSET]) - cfg[R_EDGE_ZONE]) / (1.0 - cfg[R_EDGE_ZONE])
         if into_zone > 0.0:
             reward -= cfg[R_EDGE] * min(into_zone, 1.0) ** 2
+    if cfg[R_LIMIT] > 0.0:
+        reward += cfg[R_LIMIT] * max(1.0 - abs(limit_speed_share(car, line, spacing)) / cfg[R_LIMIT_ZONE], 0.0)
     if contact_dv >= CONTACT_EVENT_DV:
         reward -= cfg[R_CONTACT]
     if rear_impact >= CONTACT_EVENT_DV:

@@ -27,7 +27,7 @@ def evaluation_tracks(config: TrainConfig, train_tracks: list[Track]) -> list[Tr
     from agents.evaluate import load_track_file
 
     if config.eval_tracks:
-        return [load_track_file(path) for path in config.eval_tracks]
+        return [load_track_file(path, rules=False) for path in config.eval_tracks]  # measured as they are
     if train_tracks:
         return train_tracks[:3]
     from game.sim.track.generator import generate_track

@@ -352,6 +352,7 @@ class RunParts:
                 status=self.status,
                 on_result=on_evaluation,
                 policy_average=self.average,
+                line_clearance=config.drive_line_clearance,
             )
             callbacks.append(self.evaluator)
         return callbacks
@@ -397,9 +398,11 @@ class RunParts:
             evaluation: list[dict[str, Any]] = []
             if not interrupted and config.final_eval_episodes > 0 and self.eval_tracks:
                 from agents.evaluate import evaluate
+                from agents.models import actor_from_model
 
+                driver = actor_from_model(model, line_clearance=config.drive_line_clearance)
                 evaluation = [
-                    evaluate(model, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
+                    evaluate(driver, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
                     for track in self.eval_tracks
                 ]
                 if self.status is not None:
@@ -471,6 +474,7 @@ def save_outputs(
             model,
             temp[paths.npz],
             metadata={"kind": config.mode, "track": track_name, "steps": selected, "run_name": run_name},
+            line_clearance=config.drive_line_clearance,
         )
         version = model_observation_version(model)
         record = sidecar_record(

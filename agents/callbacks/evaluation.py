@@ -53,8 +53,10 @@ class EvalCallback(BaseCallback):
         status: StatusFile | None = None,
         on_result: Callable[[int, list[Any]], None] | None = None,
         policy_average: Any = None,
+        line_clearance: float | None = None,
     ) -> None:
         super().__init__()
+        self.line_clearance = line_clearance  # the line the driver is evaluated on, if not its training line
         self.policy_average = policy_average  # agents.callbacks.averaging.PolicyAverage: evaluate the average
         self.status = status
         self.on_result = on_result
@@ -88,7 +90,7 @@ class EvalCallback(BaseCallback):
 
         wall_min = self.clock.seconds() / 60.0
         with self.policy_average.applied() if self.policy_average is not None else contextlib.nullcontext():
-            actor = actor_from_model(self.model)
+            actor = actor_from_model(self.model, line_clearance=self.line_clearance)
             policy = {k: v.detach().clone() for k, v in self.model.policy.state_dict().items()}
         results = []
         for i, track in enumerate(self.tracks):

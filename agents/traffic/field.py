@@ -98,6 +98,8 @@ def _step(actions, cars, controls, table, line, spacing, params, obs, scratch, c
         reward, off_track, stuck = car_reward(
             cars[i],
             obs[i],
+            line,
+            spacing,
             scratch[i, S_BEFORE],
             scratch[i, S_CONTACT],
             scratch[i, S_REAR_IMPACT],

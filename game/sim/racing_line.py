@@ -45,7 +45,8 @@ SPEED_CAP = 150.0  # [m/s] stands in for "no limit" on a straight (the top speed
 LINE_OFFSET = 0  # lateral offset of the racing line from the centre line, positive to the left [m]
 LINE_HEADING = 1  # direction of the racing line, unwrapped [rad]
 LINE_WINDOW_CURVATURE = 2  # first of len(LOOKAHEAD_DISTANCES) columns: signed max-|curvature| per window [1/m]
-N_LINE_COLUMNS = LINE_WINDOW_CURVATURE + len(LOOKAHEAD_DISTANCES)
+LINE_LIMIT_SPEED = LINE_WINDOW_CURVATURE + len(LOOKAHEAD_DISTANCES)  # the line's limit speed profile [m/s]
+N_LINE_COLUMNS = LINE_LIMIT_SPEED + 1
 
 
 def default_margin(params: CarParams = DEFAULT_CAR, clearance: float = EDGE_CLEARANCE) -> float:
@@ -71,7 +72,8 @@ def line_table(track: Track, clearance: float = EDGE_CLEARANCE) -> np.ndarray:
 def _line_table(track: Track, clearance: float) -> np.ndarray:
     offsets = racing_line_offsets(track, default_margin(clearance=clearance))
     line = track.centerline + track.normals * offsets[:, None]
-    _, _, curvature = line_geometry(line)
+    segment_length, _, curvature = line_geometry(line)
+    limit_speed = speed_profile(segment_length, curvature)  # as the reference lap's, on this line
     curvature = smooth_periodic(curvature, track.spacing)
     ahead = np.roll(line, -1, axis=0) - np.roll(line, 1, axis=0)
     table = np.zeros((track.n_samples, N_LINE_COLUMNS))
@@ -81,6 +83,7 @@ def _line_table(track: Track, clearance: float) -> np.ndarray:
     for w, end in enumerate(LOOKAHEAD_DISTANCES):
         table[:, LINE_WINDOW_CURVATURE + w] = window_extreme(curvature, track.spacing, start, end)
         start = end
+    table[:, LINE_LIMIT_SPEED] = limit_speed
     table.setflags(write=False)
     return table
 

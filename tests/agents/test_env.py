@@ -291,6 +291,41 @@ def test_overspeed_penalty_costs_only_when_too_fast_for_the_corners_ahead(twisty
     assert rewards[2.0][1] == pytest.approx(rewards[0.0][1] - 2.0 * obs[3])
 
 
+def test_limit_bonus_pays_only_near_the_limit_speed_and_most_at_it(twisty_track):
+    from agents.reward import limit_speed_share
+    from game.sim.racing_line import LINE_LIMIT_SPEED, line_table
+    from game.sim.reference import reference_lap
+    from game.sim.simulation import place_car
+
+    # The line's limit speed is the reference lap's speed profile on the same line.
+    np.testing.assert_allclose(line_table(twisty_track)[:, LINE_LIMIT_SPEED], reference_lap(twisty_track).speed)
+
+    def step_at(speed, bonus):
+        env = RetroRacerEnv(track=twisty_track, reward=RewardConfig(limit_bonus=bonus, limit_zone=0.2))
+        env.reset(seed=0, options={"start": "grid"})
+        place_car(env.cars, 0, twisty_track, 0.0, 0.0, speed, 0.0)
+        _, reward, _, _, _ = env.step(np.zeros(2, dtype=np.float32))
+        return float(limit_speed_share(env.cars[0], line_table(twisty_track), twisty_track.spacing)), reward
+
+    paid = {}
+    for speed in (2.0, *np.linspace(10.0, 80.0, 36)):
+        share, plain = step_at(speed, 0.0)
+        _, with_bonus = step_at(speed, 0.5)
+        assert with_bonus == pytest.approx(plain + 0.5 * max(0.0, 1.0 - abs(share) / 0.2))
+        paid[share] = with_bonus - plain
+    slowest = min(paid)
+    assert slowest < -0.2 and paid[slowest] == pytest.approx(0.0)  # far under the limit: nothing
+    near = min(paid, key=abs)
+    assert abs(near) < 0.05 and paid[near] > 0.35  # at the limit: nearly the whole bonus
+    fastest = max(paid)
+    assert fastest > 0.2 and paid[fastest] == pytest.approx(0.0)  # far over it: nothing either
+
+
+def test_a_limit_zone_of_nothing_is_refused():
+    with pytest.raises(ValueError, match="limit_zone"):
+        RewardConfig(limit_zone=0.0)
+
+
 def test_edge_penalty_costs_only_in_the_zone_by_the_edge(oval_track):
     from game.sim.simulation import place_car
 

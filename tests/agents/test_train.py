@@ -30,7 +30,7 @@ from agents.run_env import make_vec_env, reward_config
 from agents.sac import load_model, optimizers
 from agents.train import build_parser, main
 from game.drivers.actor import load_actor
-from game.sim.observation_layout import OBSERVATION_SIZE
+from game.sim.observation_layout import LINE_CLEARANCE, OBSERVATION_SIZE
 from game.sim.track.io import save_track
 
 REPO = Path(__file__).resolve().parents[2]
@@ -549,6 +549,23 @@ def test_export_writes_a_candidate_folder_and_never_the_shipped_one(base_model, 
 
 
 # -- the racing line a driver follows -------------------------------------------------------------------------------
+def test_a_run_can_train_on_one_line_and_drive_on_another(work):
+    from agents.run_env import line_clearance_of
+
+    out = work / "drive" / "base.zip"
+    argv = f"base --steps 100 --out {out} --run-dir {work / 'run-drive'} --drive-line-clearance 1.2".split()
+    tracks = ["--eval-tracks", str(work / "oval.json"), "--eval-every", "50", "--eval-episodes", "1"]
+    assert main([*argv, *TINY, *QUIET, *STARTS, *tracks, "--final-eval-episodes", "1"]) == 0
+    assert load_actor(out.with_suffix(".npz")).line_clearance == 1.2  # the driver file drives on the wider line
+    assert load_sb3(out).line_clearance == LINE_CLEARANCE  # the model keeps the line it trained on...
+    finetune = config_for_mode("finetune", track=str(work / "oval.json"), base=str(out))
+    assert line_clearance_of(finetune) == LINE_CLEARANCE  # ...so a fine-tune from it trains there too
+    sidecar = read_sidecar(out.with_suffix(".json"))
+    assert sidecar["config"]["drive_line_clearance"] == 1.2
+    assert sidecar["environment"]["line_clearance"] == LINE_CLEARANCE
+    assert [e["line_clearance"] for e in sidecar["evaluation"]] == [1.2]  # measured where it will drive
+
+
 def test_a_run_drives_on_its_line_clearance_and_a_finetune_takes_its_bases(work):
     from agents.export import main as export_main
     from agents.run_env import line_clearance_of
