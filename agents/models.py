@@ -155,7 +155,8 @@ def export_actor(
 ) -> Actor:
     """Write the weights-only actor of ``model`` to ``path`` (``.npz``, atomically); returns the actor.
 
-    ``line_clearance``: the line the driver drives on, when not the one the model was trained on."""
+    ``line_clearance``: the line the driver drives on, when not the one the model was trained on.
+    """
     actor = actor_from_model(model, metadata, line_clearance=line_clearance)
     save_actor(actor, path)
     return actor
