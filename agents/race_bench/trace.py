@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-car", action="store_true", help="the race with the pole car at 80%% pace")
     parser.add_argument("--seed", type=int, default=None, help="a moved grid, as race_bench's --seed")
     parser.add_argument("--racecraft-set", metavar="NAME=VALUE", action="append", default=[], help="as race_bench's")
+    parser.add_argument("--models", type=Path, help="a models folder, as race_bench's [default: the game's]")
     args = parser.parse_args(argv)
     try:
         cars = [int(car) for car in args.cars.split(",")]
@@ -71,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     if not all(0 <= car < MAX_CARS for car in cars) or args.every < 1 or not 0 <= args.start < args.stop:
         print(f"error: cars are 0..{MAX_CARS - 1}, --every at least 1, 0 <= --from < --to", file=sys.stderr)
         return 2
-    choice = driver_for_track(track, args.track, DEFAULT_CAR, settings=settings)
+    if args.models is not None and not args.models.is_dir():
+        print(f"error: --models {args.models} is not a folder", file=sys.stderr)
+        return 2
+    choice = driver_for_track(track, args.track, DEFAULT_CAR, models_dir=args.models, settings=settings)
     racecraft = getattr(getattr(choice.driver, "primary", None), "racecraft", None)
     if racecraft is None:
         print(f"error: no model drives on {args.track} ({choice.message}): nothing to trace", file=sys.stderr)

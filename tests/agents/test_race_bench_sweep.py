@@ -2,6 +2,7 @@
 
 import json
 import math
+import shutil
 
 import pytest
 
@@ -9,7 +10,7 @@ from agents.race_bench.cli import main as bench_main
 from agents.race_bench.cli import racecraft_settings
 from agents.race_bench.sweep import GAME_GRID, main, misses, race_name
 from game.drivers.racecraft import RacecraftSettings
-from game.paths import CIRCUITS_DIR, TRACKS_DIR
+from game.paths import CIRCUITS_DIR, REPO_ROOT, TRACKS_DIR
 from game.sim.track.io import save_track
 
 
@@ -108,3 +109,17 @@ def test_the_trace_needs_a_model_to_trace(oval_track, tmp_path, capsys, no_model
     save_track(oval_track, tmp_path / "oval.json")
     assert trace_main(["--track", str(tmp_path / "oval.json"), "--cars", "0", "--to", "1"]) == 2
     assert "nothing to trace" in capsys.readouterr().err
+
+
+def test_the_trace_races_the_models_of_a_folder(oval_track, tmp_path, capsys, no_models):
+    from agents.race_bench.trace import main as trace_main
+
+    save_track(oval_track, tmp_path / "oval.json")
+    candidate = tmp_path / "candidate"
+    candidate.mkdir()
+    shutil.copy(REPO_ROOT / "assets" / "models" / "base.npz", candidate / "base.npz")  # the game has none here
+    argv = ["--track", str(tmp_path / "oval.json"), "--cars", "0", "--to", "1"]
+    assert trace_main([*argv, "--models", str(candidate)]) == 0
+    assert "car 0: at" in capsys.readouterr().out
+    assert trace_main([*argv, "--models", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
