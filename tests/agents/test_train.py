@@ -154,15 +154,13 @@ def test_reward_overrides_reach_the_env_reward():
     assert explicit.stuck_penalty == 10.0
 
 
-def test_a_finetune_pays_for_the_limit_by_default_and_a_base_does_not():
-    from agents.config import FINETUNE_LIMIT_BONUS
-
+def test_the_limit_bonus_is_off_unless_asked_and_reaches_the_env():
     track = "tracks/norisring.json"
-    assert reward_config(config_for_mode("finetune", track=track)).limit_bonus == FINETUNE_LIMIT_BONUS > 0
-    assert reward_config(config_for_mode("finetune", track=track, limit_bonus=0.0)).limit_bonus == 0.0
+    assert reward_config(config_for_mode("finetune", track=track)).limit_bonus == 0.0
     assert reward_config(config_for_mode("base")).limit_bonus == 0.0
-    venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1), [])
-    assert venv.envs[0].unwrapped.reward_config.limit_bonus == FINETUNE_LIMIT_BONUS
+    venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1, limit_bonus=0.1, limit_zone=0.3), [])
+    reward = venv.envs[0].unwrapped.reward_config
+    assert (reward.limit_bonus, reward.limit_zone) == (0.1, 0.3)
     venv.close()
 
 
