@@ -70,3 +70,25 @@ def _score(evaluation: list[dict[str, Any]]) -> tuple[float, float]:
     from agents.callbacks.evaluation import evaluation_score
 
     return evaluation_score([SimpleNamespace(**ev) for ev in evaluation])
+
+
+def base_evaluation(config: TrainConfig, eval_tracks: list[Track]) -> list[dict[str, Any]]:
+    """A fine-tune's base driver on the final evaluation's tracks and starts, or [] without a readable one.
+
+    Its sidecar keeps both, so whoever installs the fine-tune (the editor's job) can refuse one that laps less of
+    its own track than the base it would replace there does.
+    """
+    if config.mode != "finetune" or not config.base or config.final_eval_episodes <= 0:
+        return []
+    from agents.evaluate import evaluate
+    from agents.models import ModelPaths
+    from game.drivers.actor import ModelError, load_actor
+
+    try:
+        base = load_actor(ModelPaths.of(config.base).npz)  # the driver file the game would race, on its own line
+    except (ModelError, OSError):
+        return []
+    return [
+        evaluate(base, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
+        for track in eval_tracks
+    ]

@@ -52,7 +52,7 @@ from agents.config import (
     validate,
     validate_combination,
 )
-from agents.install import install_model
+from agents.install import base_evaluation, install_model
 from agents.preflight import check_device, check_outputs
 from agents.run_env import (
     FINAL_EVAL_SEED,
@@ -419,6 +419,7 @@ class RunParts:
                 steps_per_s=self.progress.steps_per_s,
                 argv=argv,
                 selected_steps=selected_steps,
+                base_evaluation=base_evaluation(config, self.eval_tracks) if evaluation else [],
             )
         if config.install:
             result.installed, result.install_note = install_model(
@@ -449,6 +450,7 @@ def save_outputs(
     steps_per_s: float,
     argv: list[str] | None,
     selected_steps: int | None = None,
+    base_evaluation: list[dict[str, Any]] | None = None,
 ) -> TrainResult:
     """Write the SB3 .zip, the weights-only .npz actor and the .json sidecar, all three together."""
     from agents.models import (
@@ -501,6 +503,7 @@ def save_outputs(
             hyperparameters=hyperparameters(model, config),
             environment=environment_settings(config, version),
             evaluation=evaluation,
+            base_evaluation=base_evaluation or [],
         )
         write_sidecar(temp[paths.sidecar], record)
     return TrainResult(

@@ -141,6 +141,11 @@ class Supervisor:
             shutil.rmtree(self.staging, ignore_errors=True)
             self._write("failed", self._failure(code, final))
             return 1
+        refusal = worse_than_base(self.staging / f"{self.track_file.stem}.json")
+        if refusal is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self._write("failed", refusal)
+            return 1
         try:
             model = self.install()
         except OSError as exc:
@@ -199,6 +204,28 @@ class Supervisor:
         }
         install_together(sources, backup_dir=model_backup_dir(stem, self.models_dir))
         return target / f"{stem}.npz"
+
+
+def worse_than_base(sidecar: Path) -> str | None:
+    """Why a trained driver must not replace its base on the track, or None.
+
+    The trainer's sidecar holds the new driver's final evaluation and its base's on the same starts
+    (``agents.install.base_evaluation``); a driver that completes fewer laps than the base is refused, whatever its
+    lap time: rivals that leave the road are worse than slower ones. Without both evaluations there is nothing to
+    compare, and the driver is installed as before.
+    """
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        new = [float(e["completion_rate"]) for e in record.get("evaluation") or []]
+        old = [float(e["completion_rate"]) for e in record.get("base_evaluation") or []]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # the install step reports a sidecar it cannot use
+    if not new or not old or sum(new) / len(new) >= sum(old) / len(old):
+        return None
+    return (
+        f"The new driver completed {sum(new) / len(new):.0%} of its laps, the base {sum(old) / len(old):.0%}: "
+        "the base drives on this track. Train again (another run may do better)."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -220,6 +220,14 @@ def test_finetune_smoke_run(base_model, work):
     assert hyper["learning_rate"] == 1e-4 and hyper["optimizer_learning_rates"] == [1e-4, 1e-4, 1e-4]
     assert hyper["learning_starts"] == 0
     assert load_actor(out.with_suffix(".npz")).metadata["track"] == "twisty"
+    # its base on the same tracks and starts, so that the editor's job can refuse a driver that laps less than it
+    from agents.evaluate import evaluate
+    from agents.run_env import FINAL_EVAL_SEED
+
+    base_eval, new_eval = sidecar["base_evaluation"], sidecar["evaluation"]
+    assert [e["track"] for e in base_eval] == [e["track"] for e in new_eval] and len(base_eval) >= 1
+    again = evaluate(load_actor(base_model.with_suffix(".npz")), work / "twisty.json", episodes=1, seed=FINAL_EVAL_SEED)
+    assert base_eval[0]["completion_rate"] == again.completion_rate and base_eval[0]["episodes"] == 1
 
 
 def test_status_file_follows_the_run_and_ends_done(work):

@@ -217,3 +217,32 @@ def test_drawing_never_changes_a_job_only_the_update_does(ring_file, monkeypatch
         import pygame
 
         pygame.quit()
+
+
+@pytest.mark.parametrize(
+    "new, base, refused",
+    [
+        ([1.0], [1.0], False),  # as sure as the base: installed
+        ([1.0, 0.5], [0.5, 0.5], False),
+        ([0.375], [1.0], True),  # faster, perhaps, but it leaves the road where the base does not
+        ([0.9, 1.0], [1.0, 1.0], True),
+        ([1.0], None, False),  # nothing to compare (a sidecar from before the check, no base driver file)
+        (None, [1.0], False),  # no final evaluation
+    ],
+)
+def test_a_driver_that_laps_less_than_its_base_is_not_installed(tmp_path, new, base, refused):
+    from game.jobs.supervisor import worse_than_base
+
+    sidecar = tmp_path / "track.json"
+    record = {}
+    if new is not None:
+        record["evaluation"] = [{"completion_rate": rate} for rate in new]
+    if base is not None:
+        record["base_evaluation"] = [{"completion_rate": rate} for rate in base]
+    sidecar.write_text(json.dumps(record))
+    reason = worse_than_base(sidecar)
+    assert (reason is not None) == refused
+    if refused:
+        assert "the base drives on this track" in reason
+    sidecar.write_text("{")  # unreadable: the install step says so, not this check
+    assert worse_than_base(sidecar) is None
