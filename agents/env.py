@@ -85,7 +85,9 @@ class RetroRacerEnv(gym.Env):
     line (offset in half widths of the road, game.sim.racing_line), minus ``overspeed_penalty`` (default 0) times the
     braking look-ahead above 0 (observation 3: too fast to brake for the corners ahead), minus ``edge_penalty`` (default
     0) times ((|road position| - 0.8) / 0.2)^2 with the car in the outer tenth of the road (observation 5 past
-    ``edge_zone``), minus 5 once if the car leaves the track or gets stuck. The same function
+    ``edge_zone``), plus ``limit_bonus`` (default 0) times max(0, 1 - |speed / limit speed - 1| / ``limit_zone``) where
+    the limit speed is the reference lap's speed profile of the car's line at its place, minus 5 once if the car
+    leaves the track or gets stuck. The same function
     (``agents.reward.car_reward``) scores cars in traffic, where a contact costs ``contact_penalty`` and running into a
     car ahead ``rear_end_penalty`` more; alone, neither can happen.
 
