@@ -154,12 +154,12 @@ class TrainConfig:
     """Road position where the edge penalty starts, in [0, 1); default: the env's (0.8: the outer tenth of the
     road's width on each side)."""
     limit_bonus: float | None = None
-    """Reward bonus per step for driving at the limit: times max(0, 1 - |braking look-ahead| / limit_zone), so it
-    pays most where the car is exactly as fast as braking at the grip limit for the corners ahead allows (late
-    braking, the limit speed through a corner) and nothing on a straight far from one; default: the env's (0, off).
-    Progress alone pays a corner taken 5% slow only 5% less; this term says so more loudly."""
+    """Reward bonus per step for driving at the limit: times max(0, 1 - |speed / limit speed - 1| / limit_zone),
+    where the limit speed is the reference lap's speed profile of the driver's line at its place, so it pays most to
+    a car exactly at the limit and nothing to one limit_zone under or over it; default: the env's (0, off). Progress
+    alone pays a corner taken 5% slow only 5% less; this term says so more loudly (docs/BASE.md)."""
     limit_zone: float | None = None
-    """How far below or above the limit (braking look-ahead 0) the limit bonus reaches; default: the env's (0.2)."""
+    """How far under or over the limit speed, as a share of it, the limit bonus reaches; default: the env's (0.2)."""
     off_track_penalty: float | None = None
     """Reward penalty, once, for leaving the track (the episode ends); default: the env's (5)."""
     overspeed_penalty: float | None = None

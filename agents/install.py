@@ -34,18 +34,12 @@ def install_model(
         return None, f"not installed into {target.zip.parent}: the model was not evaluated"
     new_score = _score(evaluation)
     if target.npz.is_file():
-        from agents.evaluate import evaluate
-
         try:
             installed = load_actor(target.npz)
         except ModelError:
             old_score = None
         else:
-            old = [
-                evaluate(installed, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
-                for track in eval_tracks
-            ]
-            old_score = _score(old)
+            old_score = _score(final_evaluation(installed, eval_tracks, config.final_eval_episodes))
         if old_score is not None and old_score > new_score:
             return None, (
                 f"not installed: the installed {target.npz.name} scores better on the same tracks (lap completion "
@@ -80,7 +74,6 @@ def base_evaluation(config: TrainConfig, eval_tracks: list[Track]) -> list[dict[
     """
     if config.mode != "finetune" or not config.base or config.final_eval_episodes <= 0:
         return []
-    from agents.evaluate import evaluate
     from agents.models import ModelPaths
     from game.drivers.actor import ModelError, load_actor
 
@@ -88,7 +81,14 @@ def base_evaluation(config: TrainConfig, eval_tracks: list[Track]) -> list[dict[
         base = load_actor(ModelPaths.of(config.base).npz)  # the driver file the game would race, on its own line
     except (ModelError, OSError):
         return []
-    return [
-        evaluate(base, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
-        for track in eval_tracks
-    ]
+    return final_evaluation(base, eval_tracks, config.final_eval_episodes)
+
+
+def final_evaluation(driver: Any, tracks: list[Track], episodes: int) -> list[dict[str, Any]]:
+    """``driver`` on each track from the final evaluation's starts (``FINAL_EVAL_SEED``), as sidecars record it.
+
+    A run's model, the installed one and a fine-tune's base are all measured here, so that they compare.
+    """
+    from agents.evaluate import evaluate
+
+    return [evaluate(driver, track, episodes=episodes, seed=FINAL_EVAL_SEED).to_dict() for track in tracks]

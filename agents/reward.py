@@ -17,10 +17,10 @@ from dataclasses import astuple, dataclass
 import numpy as np
 from numba import njit
 
+from game.sim.observation import line_at
 from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBS_ROAD_OFFSET
 from game.sim.physics import CAR_ARC_LENGTH, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, CONTACT_EVENT_DV
 from game.sim.racing_line import LINE_LIMIT_SPEED
-from game.sim.track import samples_around
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,7 @@ class RewardConfig:
 @njit(cache=True)
 def limit_speed_share(car: np.ndarray, line: np.ndarray, spacing: float) -> float:
     """The car's speed over the limit speed of its line where it is (the reference lap's profile), minus 1."""
-    i, j, t = samples_around(line.shape[0], spacing, car[CAR_ARC_LENGTH])
-    limit = line[i, LINE_LIMIT_SPEED] + t * (line[j, LINE_LIMIT_SPEED] - line[i, LINE_LIMIT_SPEED])
+    limit = line_at(line, spacing, car[CAR_ARC_LENGTH], LINE_LIMIT_SPEED, False)
     return math.hypot(car[CAR_VX], car[CAR_VY]) / max(limit, 1.0) - 1.0
 
 

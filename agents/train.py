@@ -52,10 +52,9 @@ from agents.config import (
     validate,
     validate_combination,
 )
-from agents.install import base_evaluation, install_model
+from agents.install import base_evaluation, final_evaluation, install_model
 from agents.preflight import check_device, check_outputs
 from agents.run_env import (
-    FINAL_EVAL_SEED,
     environment_settings,
     evaluation_tracks,
     line_clearance_of,
@@ -397,14 +396,10 @@ class RunParts:
                 selected_steps = select_best_policy(model, self.evaluator, evaluate_last=not interrupted)
             evaluation: list[dict[str, Any]] = []
             if not interrupted and config.final_eval_episodes > 0 and self.eval_tracks:
-                from agents.evaluate import evaluate
                 from agents.models import actor_from_model
 
                 driver = actor_from_model(model, line_clearance=config.drive_line_clearance)
-                evaluation = [
-                    evaluate(driver, track, episodes=config.final_eval_episodes, seed=FINAL_EVAL_SEED).to_dict()
-                    for track in self.eval_tracks
-                ]
+                evaluation = final_evaluation(driver, self.eval_tracks, config.final_eval_episodes)
                 if self.status is not None:
                     summary = evaluation_summary(model.num_timesteps, self.clock.seconds(), evaluation, True)
                     self.status.update(last_eval=summary)

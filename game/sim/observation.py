@@ -101,7 +101,8 @@ def _clip(value: float, bound: float) -> float:
 
 
 @njit(cache=True)
-def _interpolate(line: np.ndarray, spacing: float, arc_length: float, column: int, is_angle: bool) -> float:
+def line_at(line: np.ndarray, spacing: float, arc_length: float, column: int, is_angle: bool) -> float:
+    """One column of a line table (game.sim.racing_line.line_table) at an arc length, linearly interpolated."""
     i, j, t = samples_around(line.shape[0], spacing, arc_length)
     change = line[j, column] - line[i, column]
     if is_angle:
@@ -127,7 +128,7 @@ def _braking_margin(u: float, line: np.ndarray, spacing: float, arc: float, grip
 @njit(cache=True)
 def _line_offset(lateral: float, line: np.ndarray, spacing: float, arc: float, half: float, shift: float) -> float:
     """Feature 6: the offset from the racing line, moved sideways by ``shift`` [m], in half widths (+-2 at most)."""
-    return _clip((lateral - (_interpolate(line, spacing, arc, LINE_OFFSET, False) + shift)) / half, 2.0)
+    return _clip((lateral - (line_at(line, spacing, arc, LINE_OFFSET, False) + shift)) / half, 2.0)
 
 
 @njit(cache=True)
@@ -154,7 +155,7 @@ def observe_car(
     out[OBS_SLIP] = _clip(v / SLIP_SCALE, 1.0)
     out[OBS_YAW_RATE] = _clip(car[CAR_YAW_RATE] / YAW_RATE_SCALE, 1.0)
     out[OBS_BRAKING_MARGIN] = _braking_margin(u, line, spacing, arc, params[P_GRIP])
-    out[OBS_HEADING_ERROR] = wrap_angle(heading - _interpolate(line, spacing, arc, LINE_HEADING, True)) / math.pi
+    out[OBS_HEADING_ERROR] = wrap_angle(heading - line_at(line, spacing, arc, LINE_HEADING, True)) / math.pi
     width_left, width_right = widths_at(table, spacing, arc)
     half = 0.5 * (width_left + width_right)
     middle = 0.5 * (width_left - width_right)
@@ -164,7 +165,7 @@ def observe_car(
     here = wrap_index(int(arc / spacing), n)
     for k in range(N_LOOKAHEAD):
         if k > 0:
-            ahead = _interpolate(line, spacing, arc + _LOOKAHEAD[k], LINE_HEADING, True)
+            ahead = line_at(line, spacing, arc + _LOOKAHEAD[k], LINE_HEADING, True)
             out[OBS_LOOKAHEAD_HEADINGS + k - 1] = wrap_angle(ahead - heading) / math.pi
         kappa = line[here, LINE_WINDOW_CURVATURE + k]
         magnitude = math.sqrt(min(abs(kappa) * HAIRPIN_RADIUS, 1.0))
