@@ -142,6 +142,9 @@ class TrainConfig:
     middle of the road at pole, as the models trained before this setting were)."""
     standing_start_share: float = 0.2
     """Random starts: share from a standstill (a user's track may put its grid just before a hairpin)."""
+    practice_share: float = 0.0
+    """Corner practice (agents.practice): after the car leaves the road, the next episode on that track restarts from
+    its state 1-4 s before with this probability, so the driver practises the corners it gets wrong (0: off)."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     edge_penalty: float | None = None
@@ -415,6 +418,10 @@ def validate(config: TrainConfig) -> None:
     reward_config(config)  # the reward's own checks (edge_zone in [0, 1)), before anything is trained
     if not 0 <= config.grid_slots <= GRID_SLOTS:
         raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
+    if not 0 <= config.practice_share <= 1:
+        raise ValueError(f"practice_share must be in [0, 1], got {config.practice_share}")
+    if config.practice_share > 0 and config.traffic:
+        raise ValueError("practice_share is for a car alone; training in traffic does not practise corners")
     if not 0 <= config.standing_start_share <= 1:
         raise ValueError(f"standing_start_share must be in [0, 1], got {config.standing_start_share}")
     if not config.track_mix_spread >= 0:

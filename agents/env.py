@@ -11,6 +11,7 @@ import gymnasium as gym
 import numpy as np
 from numba import njit
 
+from agents.practice import CornerPractice
 from agents.reward import RewardConfig, car_reward
 from agents.traffic.scenarios import random_placement
 from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
@@ -99,7 +100,9 @@ class RetroRacerEnv(gym.Env):
     standstill with probability ``standing_start_prob``. ``start="mixed"`` (default): random with probability
     ``random_start_prob``, else grid. Override per episode with ``reset(options={"start": "grid"})``;
     ``options={"slot": k}`` starts from the game's grid slot ``k``; ``options={"perturb": True}`` adds small random
-    perturbations to a grid start (for evaluation).
+    perturbations to a grid start (for evaluation). With ``practice_share`` > 0 (:mod:`agents.practice`), an
+    episode after the car left the road or got stuck may instead restart from its state 1-4 s before, on the same
+    track; never when ``reset`` is given options.
 
     ## Racing line
     The racing line the observation is read along keeps half the car's width plus ``line_clearance`` from each
@@ -144,6 +147,7 @@ class RetroRacerEnv(gym.Env):
         grid_slots: int = 0,
         observation_version: int = OBSERVATION_VERSION,
         line_clearance: float = LINE_CLEARANCE,
+        practice_share: float = 0.0,
     ) -> None:
         if observation_version not in READABLE_VERSIONS:
             raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
@@ -191,6 +195,7 @@ class RetroRacerEnv(gym.Env):
         self._obs = np.zeros(size, dtype=np.float32)  # one car alone: the cars-around block stays 0
         self._dt = PHYSICS_DT
         self.track: Track = self.tracks[0] if self.tracks else None  # type: ignore[assignment]
+        self._practice = CornerPractice(practice_share)
 
     # -- gymnasium API ------------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):  # noqa: ANN201
@@ -212,7 +217,12 @@ class RetroRacerEnv(gym.Env):
         start = options.get("start", self.start)
         if start == "mixed":
             start = "random" if rng.random() < self.random_start_prob else "grid"
-        if start == "random":
+        restart = self._practice.restart(self.track, rng)  # offered once, taken unless the start was asked for
+        self._practice.clear()
+        if restart is not None and not options:
+            self._cars[0] = restart
+            start = "practice"
+        elif start == "random":
             self._place_random(rng)
         elif start == "grid":
             self._place_grid(rng, perturb=bool(options.get("perturb", False)), slot=options.get("slot"))
@@ -268,6 +278,9 @@ class RetroRacerEnv(gym.Env):
             self._best,
         )
         terminated = off_track or stuck
+        self._practice.record(car)
+        if terminated:
+            self._practice.failed(track, self.np_random)
         truncated = self._steps >= self.max_episode_steps and not terminated
         return self._obs.copy(), float(reward), terminated, truncated, self._info(stuck)
 

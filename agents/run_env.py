@@ -77,6 +77,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
             generator=None if tracks else generator_settings(config),
             grid_slots=config.grid_slots,
             standing_start_prob=config.standing_start_share,
+            practice_share=config.practice_share,
             observation_version=observation_version or OBSERVATION_VERSION,
             line_clearance=line_clearance_of(config),
         )
@@ -129,6 +130,7 @@ def environment_settings(config: TrainConfig, observation_version: int) -> dict[
         "start": config.start,
         "grid_slots": config.grid_slots,
         "standing_start_share": config.standing_start_share,
+        "practice_share": config.practice_share,
         "max_episode_steps": config.max_episode_steps,
         "track_generator": dataclasses.asdict(generator_settings(config)),
         "reward": dataclasses.asdict(reward_config(config)),

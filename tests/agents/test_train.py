@@ -132,6 +132,8 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"stuck_penalty": -1.0}, "stuck_penalty"),
         ("base", {"grid_slots": 9}, "grid_slots"),
         ("base", {"standing_start_share": 1.5}, "standing_start_share"),
+        ("base", {"practice_share": -0.1}, "practice_share"),
+        ("base", {"practice_share": 0.5, "traffic": True}, "practice_share"),
         ("base", {"grid_slots": -1}, "grid_slots"),
         ("base", {"track_mix_spread": -0.1}, "track_mix_spread"),
         ("base", {"wide_track_share": 1.5}, "wide_track_share"),
@@ -161,6 +163,14 @@ def test_the_limit_bonus_is_off_unless_asked_and_reaches_the_env():
     venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1, limit_bonus=0.1, limit_zone=0.3), [])
     reward = venv.envs[0].unwrapped.reward_config
     assert (reward.limit_bonus, reward.limit_zone) == (0.1, 0.3)
+    venv.close()
+
+
+def test_corner_practice_is_off_unless_asked_and_reaches_the_env():
+    track = "tracks/norisring.json"
+    assert config_for_mode("finetune", track=track).practice_share == 0.0
+    venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1, practice_share=0.4), [])
+    assert venv.envs[0].unwrapped._practice.share == 0.4
     venv.close()
 
 
