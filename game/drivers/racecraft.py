@@ -16,7 +16,11 @@ same driver then drives the moved line. Every decision (20 Hz), for each car:
 3. **Leave room.** A car beside us (overlapping along the track, already to one side) keeps its room: our line
    never moves into it. The moved line stays ``edge_margin`` inside the road, there and ``edge_look`` seconds on
    (where the line runs towards an edge, it moves less towards that edge).
-4. **Launch.** Stopped with the way clear (after a rescue, or held up in a queue), we pull away.
+4. **Corners of the moved line.** A line moved towards the inside of a corner is tighter than the driver's own:
+   its limit speed is the line's (the reference lap's profile) times ``sqrt(1 - curvature x shift)``. Faster than
+   we can brake (at ``corner_braking``) to that speed before any corner ahead, we lift; well over it, we brake.
+   The driver knows its own line's corners; a driver at the limit has nothing in hand for a tighter one.
+5. **Launch.** Stopped with the way clear (after a rescue, or held up in a queue), we pull away.
 
 With no car near, the shift is zero, the caps are open and the driving is the driver's own: solo pace is untouched.
 """
@@ -38,8 +42,8 @@ from game.sim.physics import (
     FRAME_SKIP,
     PHYSICS_DT,
 )
-from game.sim.racing_line import LINE_OFFSET
-from game.sim.track import COL_CURVATURE, COL_HEADING, COL_WIDTH_LEFT, COL_WIDTH_RIGHT, Track
+from game.sim.racing_line import LINE_LIMIT_SPEED, LINE_OFFSET, line_geometry
+from game.sim.track import COL_CURVATURE, COL_HEADING, COL_WIDTH_LEFT, COL_WIDTH_RIGHT, Track, smooth_periodic
 
 NOSE_TO_TAIL = 2.0 * (CONTACT_HALF_LENGTH + CONTACT_RADIUS)  # [m] centres this near along the track: touching
 SIDE_TO_SIDE = 2.0 * CONTACT_RADIUS  # [m] centres this near across the track, alongside: touching
@@ -81,6 +85,8 @@ class RacecraftSettings:
     attack_margin: float = 0.15  # ... while the braking look-ahead (feature 3) is under -this
     tuck_margin: float = 2.0  # along, beyond NOSE_TO_TAIL: side by side into a corner, the car behind tucks in
     tuck_speed: float = 1.0  # ... by going this much slower than the car ahead
+    corner_braking: float = 14.0  # [m/s^2] assumed to slow for a tighter corner of the moved line (0: no check)
+    corner_shift: float = 0.5  # a line moved less than this is driven as the driver's own
     launch_speed: float = 3.0  # slower than this with the way clear ...
     launch_throttle: float = 0.6  # ... at least this throttle
 
@@ -130,6 +136,9 @@ class Racecraft:
         # How far the line may move to either side and keep edge_margin from the edge, at each sample.
         self.room_left = self.width_left - s.edge_margin - self.line_offset
         self.room_right = self.width_right - s.edge_margin + self.line_offset
+        points = track.centerline + track.normals * self.line_offset[:, None]
+        self.line_curvature = smooth_periodic(line_geometry(points)[2], self.spacing)  # [1/m], positive: left
+        self.limit_speed = np.ascontiguousarray(line[:, LINE_LIMIT_SPEED])
         self.shift = np.zeros(0)
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
@@ -192,6 +201,7 @@ class Racecraft:
         step = s.shift_rate * DECISION_DT
         for i in range(n):
             lead, v_safe = self._follow(i, gap, lat, speed, line, calm[i])
+            v_safe = min(v_safe, self._corner_speed(arc[i], self.shift[i], speed[i]))
             if v_safe < speed[i] - s.brake_excess:
                 cap[i] = BRAKE
             elif v_safe < speed[i]:
@@ -207,6 +217,22 @@ class Racecraft:
             elif self.passing[i] >= 0 and calm[i] and braking_margin[i] < -s.attack_margin and clear:
                 floor[i] = s.attack_throttle
         return RacecraftPlan(self.shift.copy(), floor, cap)
+
+    def _corner_speed(self, arc: float, shift: float, speed: float) -> float:
+        """The speed from which we can still brake for every corner of our moved line ahead (inf: no limit).
+
+        Over the braking distance from ``speed`` (and 20 m more), at every track sample: the line's limit speed
+        times ``sqrt(1 - curvature x shift)`` where the shift makes the line tighter.
+        """
+        s = self.settings
+        if s.corner_braking <= 0.0 or abs(shift) < s.corner_shift:
+            return np.inf
+        ahead = np.arange(0.0, speed * speed / (2.0 * s.corner_braking) + 20.0, self.spacing)
+        tighter = 1.0 - self._at(self.line_curvature, arc + ahead) * shift
+        if np.all(tighter >= 1.0):
+            return np.inf
+        corner = self._at(self.limit_speed, arc + ahead) * np.sqrt(np.clip(tighter, 0.05, 1.0))
+        return float(np.min(np.sqrt(corner * corner + 2.0 * s.corner_braking * ahead)))
 
     def _follow(
         self, i: int, gap: np.ndarray, lat: np.ndarray, speed: np.ndarray, line: np.ndarray, calm: bool

@@ -148,3 +148,24 @@ def test_the_driver_reads_its_moved_line(oval_track):
     alone = ActorDriver(actor, oval_track, DEFAULT_CAR, racecraft=False).act(cars)
     assert driver.racecraft is not None and driver.racecraft.shift[0] < -1.0
     assert actions[0, 0] < alone[0, 0]  # steering: negative is to the right
+
+
+def test_a_line_moved_inside_a_corner_brakes_for_it_and_one_moved_outside_does_not(racecraft, oval_track):
+    """At the apex of the oval's corner: 3 m to the inside, the limit speed drops by sqrt(1 - curvature x 3 m)."""
+    apex = int(np.argmax(np.abs(racecraft.line_curvature)))
+    curvature = float(racecraft.line_curvature[apex])
+    inside = 3.0 * np.sign(curvature)  # positive shift: to the left, the inside of a left turn
+    arc = apex * oval_track.spacing
+    limit = float(racecraft.limit_speed[apex])
+    tighter = limit * np.sqrt(1.0 - curvature * inside)
+    assert tighter < limit - 0.5
+    assert racecraft._corner_speed(arc, inside, limit) == pytest.approx(tighter, rel=1e-6)
+    assert racecraft._corner_speed(arc, -inside, limit) == np.inf
+    assert racecraft._corner_speed(arc, 0.1 * inside, limit) == np.inf  # under corner_shift: the driver's own line
+    line = float(racecraft.line_offset[apex])
+    cars = field(oval_track, (arc, line + inside, limit + 1.0))  # a little over the line's limit, a lot over ours
+    for settings, cap in ((SETTINGS, BRAKE), (RacecraftSettings(corner_braking=0.0), 1.0)):
+        moved = Racecraft(oval_track, line_table(oval_track), settings)
+        moved.reset(1)
+        moved.shift[0] = inside  # as if a car beside had moved us over
+        assert plan(moved, cars).cap[0] == cap
