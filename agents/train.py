@@ -536,7 +536,7 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     try:
         config = config_for_mode(mode, **args)
         if "traffic" not in args:
-            config = traffic_by_default(config)
+            config = traffic_by_default(config, practice_asked="practice_share" in args)
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     if config.resume:
@@ -564,11 +564,12 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     return config
 
 
-def traffic_by_default(config: TrainConfig) -> TrainConfig:
+def traffic_by_default(config: TrainConfig, practice_asked: bool = False) -> TrainConfig:
     """A fine-tune trains in traffic when its base did (its sidecar says so), unless --no-traffic is given.
 
     So the editor's "train a driver" keeps what the base learned about racing: alone on the track, the inputs that
-    see other cars would never be used. A base without a readable sidecar is left to the run to report.
+    see other cars would never be used. A base without a readable sidecar is left to the run to report. Corner
+    practice (a car alone) is then off, unless it was asked for (``practice_asked``: refused with traffic).
     """
     if config.mode != "finetune" or config.traffic:
         return config
@@ -580,7 +581,7 @@ def traffic_by_default(config: TrainConfig) -> TrainConfig:
         return config
     if not trained_in_traffic:
         return config
-    config = dataclasses.replace(config, traffic=True)
+    config = dataclasses.replace(config, traffic=True, practice_share=config.practice_share if practice_asked else 0.0)
     validate(config)
     return config
 

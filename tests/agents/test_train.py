@@ -156,19 +156,22 @@ def test_reward_overrides_reach_the_env_reward():
     assert explicit.stuck_penalty == 10.0
 
 
-def test_the_limit_bonus_is_off_unless_asked_and_reaches_the_env():
+def test_the_limit_bonus_is_a_fine_tune_s_default_only_and_reaches_the_env():
     track = "tracks/norisring.json"
-    assert reward_config(config_for_mode("finetune", track=track)).limit_bonus == 0.0
+    assert reward_config(config_for_mode("finetune", track=track)).limit_bonus == 0.2
+    assert reward_config(config_for_mode("finetune", track=track, limit_bonus=0.0)).limit_bonus == 0.0
     assert reward_config(config_for_mode("base")).limit_bonus == 0.0
+    assert reward_config(config_for_mode("scratch", track=track)).limit_bonus == 0.0
     venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1, limit_bonus=0.1, limit_zone=0.3), [])
     reward = venv.envs[0].unwrapped.reward_config
     assert (reward.limit_bonus, reward.limit_zone) == (0.1, 0.3)
     venv.close()
 
 
-def test_corner_practice_is_off_unless_asked_and_reaches_the_env():
+def test_corner_practice_is_a_fine_tune_s_default_only_and_reaches_the_env():
     track = "tracks/norisring.json"
-    assert config_for_mode("finetune", track=track).practice_share == 0.0
+    assert config_for_mode("finetune", track=track).practice_share == 0.5
+    assert config_for_mode("base").practice_share == config_for_mode("scratch", track=track).practice_share == 0.0
     venv = make_vec_env(config_for_mode("finetune", track=track, n_envs=1, practice_share=0.4), [])
     assert venv.envs[0].unwrapped._practice.share == 0.4
     venv.close()
@@ -555,7 +558,9 @@ def test_a_finetune_of_a_base_trained_in_traffic_trains_in_traffic(tmp_path):
     shipped = config_from_args(["finetune", "--track", track])  # the shipped base raced alone
     assert not shipped.traffic
     in_traffic = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip")])
-    assert in_traffic.traffic
+    assert in_traffic.traffic and in_traffic.practice_share == 0.0  # corner practice is for a car alone
+    with pytest.raises(SystemExit, match="practice_share"):
+        config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip"), "--practice-share", "1"])
     asked = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "base.zip"), "--no-traffic"])
     assert not asked.traffic
 
