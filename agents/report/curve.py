@@ -9,13 +9,13 @@ and the tracks not lapped in full. Reads while the run goes on.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import statistics
 import sys
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from agents.report.plots import REQUIRED_COLUMNS, CurveError, curve_rows
 
 GOAL_LAPS = 0.95
 GOAL_RATIO = 1.12
@@ -40,20 +40,16 @@ def read_curve(path: Path) -> list[Evaluation]:
     """The evaluations of one curve file, in step order.
 
     Raises:
-        ValueError: A file that is not a training curve.
+        CurveError: A file that cannot be read as a training curve.
     """
-    rows: dict[int, list[dict[str, str]]] = defaultdict(list)
-    with path.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            try:
-                rows[int(row["steps"])].append(row)
-            except (KeyError, TypeError, ValueError) as error:
-                raise ValueError(f"{path}: not a training curve ({error})") from None
     evaluations = []
-    for steps, tracks in sorted(rows.items()):
-        completion = [float(row["completion_rate"]) for row in tracks]
-        pairs = list(zip(tracks, completion, strict=True))
-        ratios = [float(row["ratio"]) if rate >= 1.0 else math.inf for row, rate in pairs]
+    for steps, tracks in curve_rows(path, (*REQUIRED_COLUMNS, "track", "ratio")):
+        try:
+            completion = [float(row["completion_rate"]) for row in tracks]
+            pairs = list(zip(tracks, completion, strict=True))
+            ratios = [float(row["ratio"]) if rate >= 1.0 else math.inf for row, rate in pairs]
+        except ValueError as error:
+            raise CurveError(f"{path}, at {steps} steps: {error}") from None
         missed = tuple(f"{row['track']} {rate:.0%}" for row, rate in pairs if rate < 1.0)
         evaluations.append(Evaluation(steps, statistics.fmean(completion), statistics.median(ratios), missed))
     return evaluations
@@ -67,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.curves:
         try:
             evaluations = read_curve(path)
-        except (OSError, ValueError) as error:
+        except CurveError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(f"{path}: {len(evaluations)} evaluations")

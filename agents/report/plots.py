@@ -40,16 +40,18 @@ class CurvePoint:
     tracks: int
 
 
-def read_curve(path: str | os.PathLike[str]) -> list[CurvePoint]:
-    """The points of a curve CSV, by steps (rows of one evaluation, one per track, averaged).
+def curve_rows(
+    path: str | os.PathLike[str], columns: Sequence[str] = REQUIRED_COLUMNS
+) -> list[tuple[int, list[Mapping[str, str]]]]:
+    """The rows of a curve CSV grouped by evaluation: (steps, one row per track), in step order.
 
     Raises:
-        CurveError: Missing file, missing columns, or a cell that is not a number.
+        CurveError: Missing file, one of ``columns`` missing, or steps that are not a number.
     """
     path = Path(path)
     text = read_text_file(path, "curve file", CurveError)
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise CurveError(f"{path}: missing column(s) {', '.join(missing)}")
     groups: dict[int, list[Mapping[str, str]]] = {}
@@ -59,8 +61,17 @@ def read_curve(path: str | os.PathLike[str]) -> list[CurvePoint]:
         except (TypeError, ValueError):
             raise CurveError(f"{path}, line {line_number}: steps {row.get('steps')!r} is not a number") from None
         groups.setdefault(steps, []).append(row)
+    return sorted(groups.items())
+
+
+def read_curve(path: str | os.PathLike[str]) -> list[CurvePoint]:
+    """The points of a curve CSV, by steps (rows of one evaluation, one per track, averaged).
+
+    Raises:
+        CurveError: Missing file, missing columns, or a cell that is not a number.
+    """
     points = []
-    for steps, rows in sorted(groups.items()):
+    for steps, rows in curve_rows(path):
         try:
             wall = max(_number(r["wall_time_min"]) or 0.0 for r in rows)
             completion = [c for c in (_number(r["completion_rate"]) for r in rows) if c is not None]

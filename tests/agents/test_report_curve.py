@@ -31,5 +31,5 @@ def test_a_file_that_is_not_a_curve_is_refused(tmp_path, capsys):
     broken = tmp_path / "notes.csv"
     broken.write_text("name,value\nx,1\n")
     assert main([str(broken)]) == 2
-    assert "not a training curve" in capsys.readouterr().err
+    assert "missing column(s) steps, wall_time_min, completion_rate, track, ratio" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.csv")]) == 2
