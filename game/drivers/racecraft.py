@@ -42,8 +42,8 @@ from game.sim.physics import (
     FRAME_SKIP,
     PHYSICS_DT,
 )
-from game.sim.racing_line import LINE_LIMIT_SPEED, LINE_OFFSET, line_geometry
-from game.sim.track import COL_CURVATURE, COL_HEADING, COL_WIDTH_LEFT, COL_WIDTH_RIGHT, Track, smooth_periodic
+from game.sim.racing_line import LINE_CURVATURE, LINE_LIMIT_SPEED, LINE_OFFSET
+from game.sim.track import COL_CURVATURE, COL_HEADING, COL_WIDTH_LEFT, COL_WIDTH_RIGHT, Track
 
 NOSE_TO_TAIL = 2.0 * (CONTACT_HALF_LENGTH + CONTACT_RADIUS)  # [m] centres this near along the track: touching
 SIDE_TO_SIDE = 2.0 * CONTACT_RADIUS  # [m] centres this near across the track, alongside: touching
@@ -136,8 +136,7 @@ class Racecraft:
         # How far the line may move to either side and keep edge_margin from the edge, at each sample.
         self.room_left = self.width_left - s.edge_margin - self.line_offset
         self.room_right = self.width_right - s.edge_margin + self.line_offset
-        points = track.centerline + track.normals * self.line_offset[:, None]
-        self.line_curvature = smooth_periodic(line_geometry(points)[2], self.spacing)  # [1/m], positive: left
+        self.line_curvature = np.ascontiguousarray(line[:, LINE_CURVATURE])  # [1/m], positive: left
         self.limit_speed = np.ascontiguousarray(line[:, LINE_LIMIT_SPEED])
         self.shift = np.zeros(0)
         self.side = np.zeros(0)

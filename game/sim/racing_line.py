@@ -46,7 +46,8 @@ LINE_OFFSET = 0  # lateral offset of the racing line from the centre line, posit
 LINE_HEADING = 1  # direction of the racing line, unwrapped [rad]
 LINE_WINDOW_CURVATURE = 2  # first of len(LOOKAHEAD_DISTANCES) columns: signed max-|curvature| per window [1/m]
 LINE_LIMIT_SPEED = LINE_WINDOW_CURVATURE + len(LOOKAHEAD_DISTANCES)  # the line's limit speed profile [m/s]
-N_LINE_COLUMNS = LINE_LIMIT_SPEED + 1
+LINE_CURVATURE = LINE_LIMIT_SPEED + 1  # the line's signed curvature, smoothed [1/m], positive: to the left
+N_LINE_COLUMNS = LINE_CURVATURE + 1
 
 
 def default_margin(params: CarParams = DEFAULT_CAR, clearance: float = EDGE_CLEARANCE) -> float:
@@ -84,6 +85,7 @@ def _line_table(track: Track, clearance: float) -> np.ndarray:
         table[:, LINE_WINDOW_CURVATURE + w] = window_extreme(curvature, track.spacing, start, end)
         start = end
     table[:, LINE_LIMIT_SPEED] = limit_speed
+    table[:, LINE_CURVATURE] = curvature
     table.setflags(write=False)
     return table
 

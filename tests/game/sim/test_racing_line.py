@@ -10,16 +10,18 @@ import pytest
 from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, OBSERVATION_SIZE, observe_car
 from game.sim.physics import DEFAULT_CAR, new_cars
 from game.sim.racing_line import (
+    LINE_CURVATURE,
     LINE_HEADING,
     LINE_OFFSET,
     LINE_WINDOW_CURVATURE,
     N_LINE_COLUMNS,
     default_margin,
+    line_geometry,
     line_table,
     offset_bounds,
 )
 from game.sim.simulation import place_car
-from game.sim.track import Track
+from game.sim.track import Track, smooth_periodic
 
 
 @pytest.mark.parametrize("track_name", ["oval_track", "twisty_track"])
@@ -31,6 +33,16 @@ def test_line_table_is_read_only_memoised_and_inside_the_edges(track_name: str, 
     lower, upper = offset_bounds(track, default_margin())
     assert np.all(line[:, LINE_OFFSET] >= lower - 1e-6) and np.all(line[:, LINE_OFFSET] <= upper + 1e-6)
     assert np.all(np.isfinite(line))
+
+
+def test_the_line_s_curvature_is_that_of_its_points_smoothed_and_turns_left_positive(twisty_track, oval_track):
+    line = line_table(twisty_track)
+    points = twisty_track.centerline + twisty_track.normals * line[:, LINE_OFFSET][:, None]
+    expected = smooth_periodic(line_geometry(points)[2], twisty_track.spacing)
+    np.testing.assert_array_equal(line[:, LINE_CURVATURE], expected)
+    oval = line_table(oval_track)  # one way round: every corner turns alike, and the way the heading turns
+    curvature, turned = oval[:, LINE_CURVATURE], oval[-1, LINE_HEADING] - oval[0, LINE_HEADING]
+    assert abs(turned) > 6.0 and np.all(np.sign(curvature[np.abs(curvature) > 1e-3]) == np.sign(turned))
 
 
 def test_line_cuts_the_corners_of_an_oval(oval_track: Track):
