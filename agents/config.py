@@ -189,6 +189,10 @@ class TrainConfig:
     track_brake_zone_share: float = 0.0
     """Random tracks: chance that a straight of 300 m or more ends in a slow corner swapped in from elsewhere in the
     lap (GeneratorSettings.brake_zone_share): real circuits brake from long straights into slow corners more often."""
+    linked_corner_share: float = 0.0
+    """Random tracks: share of features that are linked corners, braked into right after accelerating out of the
+    one before (a chicane with room between, a tightening corner into a flick: GeneratorSettings
+    .linked_corner_share); 0.1 on top of circuit corners 0.3 gives the validation circuits' rate (docs/TRACKS.md)."""
     max_episode_steps: int = 2000
     """Actions per training episode before truncation (20 per second: 2000 = 100 s)."""
     episodes_per_track: int = 4
@@ -435,6 +439,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"wide_track_share must be in [0, 1], got {config.wide_track_share}")
     if not 0 <= config.circuit_corner_share <= 1:
         raise ValueError(f"circuit_corner_share must be in [0, 1], got {config.circuit_corner_share}")
+    if not 0 <= config.linked_corner_share <= 1:
+        raise ValueError(f"linked_corner_share must be in [0, 1], got {config.linked_corner_share}")
+    if config.circuit_corner_share + config.linked_corner_share > 1:
+        raise ValueError("circuit_corner_share + linked_corner_share must not exceed 1")
     if not 0 <= config.track_brake_zone_share <= 1:
         raise ValueError(f"track_brake_zone_share must be in [0, 1], got {config.track_brake_zone_share}")
     if not config.track_width_zones >= 0:

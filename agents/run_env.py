@@ -46,6 +46,7 @@ def generator_settings(config: TrainConfig) -> Any:
         circuit_corner_share=config.circuit_corner_share,
         width_zones=config.track_width_zones,
         brake_zone_share=config.track_brake_zone_share,
+        linked_corner_share=config.linked_corner_share,
     )
 
 

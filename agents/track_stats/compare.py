@@ -19,6 +19,8 @@ SPEED_DROP_BANDS = (60.0, 100.0, 150.0)  # [km/h] thresholds of "hard braking" c
 LONG_STRAIGHT = 500.0  # [m]
 SLOW_CORNER = 25.0  # [m] apex radius of the slow corners counted after long straights
 BRAKING_STRAIGHT = 300.0  # [m]
+LINK_GAP = 150.0  # [m] longest straight between two linked corners
+LINK_SPEED = 20.0  # [km/h] speed gained out of the first corner, and lost again into the second, to be linked
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,14 @@ ROWS: tuple[Row, ...] = (
         f"corners per km under {SLOW_CORNER:.0f} m after a straight >= {BRAKING_STRAIGHT:.0f} m",
         _per_km(lambda s: sum(c.apex_radius < SLOW_CORNER and c.gap_before >= BRAKING_STRAIGHT for c in s.corners)),
     ),
+    Row(
+        f"linked corners per km (+/- {LINK_SPEED:.0f} km/h within {LINK_GAP:.0f} m, the other way)",
+        _per_km(lambda s: linked_corners(s)),
+    ),
+    Row(
+        f"linked corners per km, one of the two under {SLOW_CORNER:.0f} m",
+        _per_km(lambda s: linked_corners(s, tighter_than=SLOW_CORNER)),
+    ),
     Row("apex speed [km/h]", lambda st: _spread([KMH * c.apex_speed for c in _corners(st)])),
     Row("quick direction changes per km (< 50 m apart)", _per_km(lambda s: sum(c.quick_change for c in s.corners))),
     Row("width [m]", lambda st: _spread(_widths(st), 1)),
@@ -99,6 +109,27 @@ ROWS: tuple[Row, ...] = (
 
 def _turns(stats: Sequence[TrackStats], low: float, high: float) -> list[float]:
     return [float(np.degrees(c.turn)) for c in _corners(stats) if low <= c.apex_radius < high]
+
+
+def linked_corners(stats: TrackStats, tighter_than: float = float("inf")) -> int:
+    """Linked corners: those turning the other way from the corner before and braked into right after accelerating.
+
+    A chicane with room between, a tightening corner into a flick: LINK_SPEED gained out of the corner before and
+    lost again into this one, less than LINK_GAP after it; only pairs with a corner tighter than ``tighter_than`` [m].
+    """
+    corners = stats.corners
+    count = 0
+    for k, corner in enumerate(corners[1:] + corners[:1] if len(corners) > 1 else ()):
+        before = corners[k]
+        gained = KMH * (corner.entry_speed - before.apex_speed)
+        count += (
+            corner.sign != before.sign
+            and corner.gap_before < LINK_GAP
+            and gained >= LINK_SPEED
+            and KMH * corner.speed_drop >= LINK_SPEED
+            and min(corner.apex_radius, before.apex_radius) < tighter_than
+        )
+    return count
 
 
 def _drops(stats: TrackStats, threshold_kmh: float) -> int:

@@ -103,6 +103,7 @@ DEFAULT_SPACE: tuple[Param, ...] = (
     Param("circuit_corner_share", "float", 0.0, 0.6),
     Param("track_width_zones", "float", 0.0, 6.0),
     Param("track_brake_zone_share", "float", 0.0, 1.0),
+    Param("linked_corner_share", "float", 0.0, 0.3),
     # reward weights (agents.env.RewardConfig; the env's defaults: 0.01, 5, 0, 0)
     Param("line_penalty", "float", 0.0, 0.03),
     Param("off_track_penalty", "float", 2.0, 30.0, log=True),

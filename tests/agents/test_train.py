@@ -539,12 +539,22 @@ def test_base_smoke_run_records_the_selected_policy(base_model):
 def test_circuit_corners_and_width_zones_reach_the_generator():
     from agents.run_env import generator_settings
 
-    config = config_for_mode("base", circuit_corner_share=0.3, track_width_zones=4.0, track_brake_zone_share=0.7)
+    config = config_for_mode(
+        "base", circuit_corner_share=0.3, track_width_zones=4.0, track_brake_zone_share=0.7, linked_corner_share=0.1
+    )
     settings = generator_settings(config)
     assert (settings.circuit_corner_share, settings.width_zones, settings.brake_zone_share) == (0.3, 4.0, 0.7)
+    assert settings.linked_corner_share == 0.1
     assert generator_settings(config_for_mode("base")) == type(settings)()  # off by default: the tracks as before
-    for bad in ({"circuit_corner_share": 1.5}, {"track_width_zones": -1.0}, {"track_brake_zone_share": 2.0}):
-        with pytest.raises(ValueError, match=next(iter(bad))):
+    bad_settings = (
+        {"circuit_corner_share": 1.5},
+        {"track_width_zones": -1.0},
+        {"track_brake_zone_share": 2.0},
+        {"linked_corner_share": -0.1},
+        {"circuit_corner_share": 0.8, "linked_corner_share": 0.3},
+    )
+    for bad in bad_settings:
+        with pytest.raises(ValueError, match=next(iter(bad)) if len(bad) == 1 else "must not exceed 1"):
             config_for_mode("base", **bad)
 
 

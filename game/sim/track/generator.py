@@ -62,6 +62,10 @@ class GeneratorSettings:
             it is swapped with a slow corner (tighter than :data:`SLOW_CORNER_RADIUS`) from elsewhere in the lap:
             real circuits brake hard from their long straights into slow corners more often than random order
             gives. 0 keeps the order as drawn.
+        linked_corner_share: Share of features drawn from :data:`LINKED_FEATURES`: two corners a short straight
+            apart where the car accelerates out of the first and brakes into the second (a chicane with room
+            between, a tightening corner into a flick the other way), which real circuits have about twice as
+            many of (docs/TRACKS.md) and where the base leaves the road. 0 draws none.
     """
 
     min_length: float = 1000.0
@@ -78,6 +82,7 @@ class GeneratorSettings:
     circuit_corner_share: float = 0.0
     width_zones: float = 0.0
     brake_zone_share: float = 0.0
+    linked_corner_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_length <= self.max_length:
@@ -90,6 +95,10 @@ class GeneratorSettings:
             raise ValueError(f"wide_share must be in [0, 1], got {self.wide_share}")
         if not 0.0 <= self.circuit_corner_share <= 1.0:
             raise ValueError(f"circuit_corner_share must be in [0, 1], got {self.circuit_corner_share}")
+        if not 0.0 <= self.linked_corner_share <= 1.0:
+            raise ValueError(f"linked_corner_share must be in [0, 1], got {self.linked_corner_share}")
+        if self.circuit_corner_share + self.linked_corner_share > 1.0:
+            raise ValueError("circuit_corner_share + linked_corner_share must not exceed 1")
         if not 0.0 <= self.brake_zone_share <= 1.0:
             raise ValueError(f"brake_zone_share must be in [0, 1], got {self.brake_zone_share}")
         if not self.width_zones >= 0.0:
@@ -116,6 +125,13 @@ CIRCUIT_FEATURES = (
     ("tight corner", 0.45, 0.65),  # 11-20 m, 70-120 degrees: the ordinary slow corner of a street or GP circuit
     ("long corner", 0.35, 0.7),  # 25-60 m turning 100-190 degrees, with long clothoids (entry and exit spirals)
     ("double apex", 0.20, 0.7),  # two corners the same way, 20-50 m, 40-80 degrees each, 5-30 m apart
+)
+# Only with GeneratorSettings.linked_corner_share > 0: corner sequences braked into right after accelerating
+# (agents.track_stats "linked corners": 0.48 per km on the validation circuits with a corner under 25 m, 0.27 on the
+# recipe's random tracks). Probabilities within this group.
+LINKED_FEATURES = (
+    ("linked corners", 0.6, 0.5),  # 15-45 m, then 5-80 m on, a tighter 11-25 m corner the other way
+    ("tightening flick", 0.4, 0.6),  # a 30-70 m corner tightening to 12-25 m, then a 12-30 m flick the other way
 )
 BRAKE_ZONE_STRAIGHT = 300.0  # [m] (nominal length) straights that GeneratorSettings.brake_zone_share may end slowly
 SLOW_CORNER_RADIUS = 25.0  # [m]
@@ -179,12 +195,15 @@ def _draw_layout(rng: np.random.Generator, length: float, settings: GeneratorSet
     """Features with straights between them, turning one full turn in all, with nominal straight lengths."""
     table = FEATURES + VARIETY_FEATURES if settings.feature_mix_spread > 0.0 else FEATURES
     probabilities = np.array([f[1] for f in table])
-    if settings.circuit_corner_share > 0.0:
-        share = settings.circuit_corner_share
-        probabilities = np.concatenate(
-            [probabilities / probabilities.sum() * (1.0 - share), np.array([f[1] for f in CIRCUIT_FEATURES]) * share]
-        )
-        table = table + CIRCUIT_FEATURES
+    groups = ((settings.circuit_corner_share, CIRCUIT_FEATURES), (settings.linked_corner_share, LINKED_FEATURES))
+    if any(share > 0.0 for share, _ in groups):
+        standard = 1.0 - sum(share for share, _ in groups)
+        parts = [probabilities / probabilities.sum() * standard]
+        for share, group in groups:
+            if share > 0.0:
+                parts.append(np.array([f[1] for f in group]) * share)
+                table = table + group
+        probabilities = np.concatenate(parts)
     features_per_km = 2.0
     if settings.feature_mix_spread > 0.0:  # this track's own character: its mix of features, and how dense they are
         probabilities = rng.dirichlet(probabilities / probabilities.sum() / settings.feature_mix_spread) + 1e-9
@@ -273,6 +292,16 @@ def _draw_feature(rng: np.random.Generator, kind: str, sign: float) -> list[Elem
         first = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
         second = Corner(u(20.0, 50.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
         return [first, Straight(u(5.0, 30.0), adjustable=False), second]
+    if kind == "linked corners":
+        first = Corner(u(15.0, 45.0), sign * math.radians(u(50.0, 130.0)), u(0.3, 0.7))
+        second = Corner(u(11.0, 25.0), -sign * math.radians(u(40.0, 100.0)), u(0.3, 0.6))
+        return [first, Straight(u(5.0, 80.0), adjustable=False), second]
+    if kind == "tightening flick":
+        opening = Corner(u(30.0, 70.0), sign * math.radians(u(30.0, 70.0)), u(0.4, 0.7))
+        tight = Corner(u(12.0, 25.0), sign * math.radians(u(40.0, 80.0)), u(0.3, 0.6))
+        flick = Corner(u(12.0, 30.0), -sign * math.radians(u(30.0, 70.0)), u(0.3, 0.6))
+        gaps = [Straight(u(1.0, 5.0), adjustable=False), Straight(u(10.0, 60.0), adjustable=False)]
+        return [opening, gaps[0], tight, gaps[1], flick]
     raise ValueError(f"unknown feature {kind!r}")
 
 

@@ -1,16 +1,19 @@
 """Track measures on tracks built from a known curvature profile: corners, straights, chicanes, speed drops, widths."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from agents.track_stats.compare import comparison_table, per_track_table
+from agents.track_stats.compare import comparison_table, linked_corners, per_track_table
 from agents.track_stats.measures import corner_runs, count_narrowings, measure
 from game.sim.track import Track
+from game.sim.track.generator import GeneratorSettings, generate_track
 
 R = 60.0  # [m] the stadium's half circles
 STRAIGHT = 300.0  # [m]
+LINKED = [(math.radians(90.0) * 25.0, 25.0), (80.0, math.inf), (math.radians(90.0) * 12.0, -12.0)]
 CHICANE = [(math.radians(30.0) * 30.0, 30.0), (10.0, math.inf), (math.radians(30.0) * 30.0, -30.0)]
 
 
@@ -102,3 +105,24 @@ def test_the_tables_compare_sets(stadium, chicanes):
     assert f"| corners per km | {per_km['stadium']} | {per_km['chicanes']} |" in table
     assert "| quick direction changes per km (< 50 m apart) | 0.00 |" in table
     assert per_track_table(sets["stadium"]).count("\n") == 3
+
+
+def test_linked_corners_are_braked_into_right_after_accelerating_out_of_the_one_before(chicanes):
+    """A 25 m left, 80 m on, a 12 m right, on each straight: two linked corners; the quick chicanes are not."""
+    straight = [(200.0, math.inf), *LINKED, (200.0, math.inf)]
+    linked = measure(from_profile([*straight, (math.pi * R, R), *straight, (math.pi * R, R)]))
+    assert linked_corners(linked) == 2
+    assert linked_corners(linked, tighter_than=20.0) == 2  # the 12 m one
+    assert linked_corners(linked, tighter_than=10.0) == 0
+    assert linked_corners(measure(chicanes)) == 0  # no room to gain speed between
+
+
+def test_the_generators_linked_corners_are_linked_corners():
+    """GeneratorSettings.linked_corner_share adds what linked_corners counts (the recipe's tracks have some already)."""
+    recipe = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3, circuit_corner_share=0.3)
+
+    def per_km(settings: GeneratorSettings) -> float:
+        tracks = [generate_track(seed, settings) for seed in range(12)]
+        return sum(linked_corners(measure(t), tighter_than=25.0) for t in tracks) / sum(t.length for t in tracks)
+
+    assert per_km(replace(recipe, linked_corner_share=0.3)) > 1.4 * per_km(recipe)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -294,6 +295,21 @@ def test_circuit_corners_add_tight_and_long_corners() -> None:
     assert np.mean([tight_corners_per_km(t, 20.0) for t in tracks]) > 1.4 * np.mean(
         [tight_corners_per_km(t, 20.0) for t in standard]
     )
+
+
+def test_linked_corners_are_off_at_zero_and_keep_tracks_valid() -> None:
+    recipe = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3, circuit_corner_share=0.3)
+    same = generate_track(5, replace(recipe, linked_corner_share=0.0))
+    np.testing.assert_array_equal(same.table, generate_track(5, recipe).table)  # the recipe's tracks stay
+    with pytest.raises(ValueError, match="linked_corner_share"):
+        GeneratorSettings(linked_corner_share=1.5)
+    with pytest.raises(ValueError, match="must not exceed 1"):
+        GeneratorSettings(circuit_corner_share=0.7, linked_corner_share=0.4)
+    linked = replace(recipe, linked_corner_share=0.3)
+    for seed in range(12):
+        track = generate_track(seed, linked)
+        assert 1.0 / np.max(np.abs(track.curvature)) >= linked.min_radius, seed
+        assert surface_overlaps(track) == [], seed
 
 
 def test_width_zones_widen_parts_of_a_track() -> None:
