@@ -1,4 +1,4 @@
-"""Drivers on generated tracks: the shipped base laps a generated track, a corrupt model and wrong values are refused."""
+"""Drivers on generated tracks: the summary row, the settings, a run on one track, bad models and values refused."""
 
 from __future__ import annotations
 
