@@ -381,7 +381,14 @@ def start_training(work, run_dir, out):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_ctrl_c,
     )
+
+
+def _default_ctrl_c():
+    # A shell's background job (``pytest ... &``) ignores SIGINT, and a child inherits that: the run would never see
+    # the test's Ctrl-C. A user's terminal gives the default, so the run starts with it here too.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_checkpoint(process, run_dir, timeout=60.0):
