@@ -17,28 +17,17 @@ import argparse
 import json
 import statistics
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from agents.run_env import FINAL_EVAL_SEED
 from game.drivers.actor import ModelError
 from game.sim.track.generator import GeneratorSettings, generate_track
 
-SETTINGS = {
-    "varied": GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3),
-    "circuits": GeneratorSettings(
-        feature_mix_spread=0.3, wide_share=0.3, circuit_corner_share=0.3, width_zones=4.0, brake_zone_share=0.7
-    ),
-    "linked": GeneratorSettings(
-        feature_mix_spread=0.3,
-        wide_share=0.3,
-        circuit_corner_share=0.3,
-        width_zones=4.0,
-        brake_zone_share=0.7,
-        linked_corner_share=0.1,
-    ),
-}
+VARIED = GeneratorSettings(feature_mix_spread=0.3, wide_share=0.3)
+CIRCUITS = replace(VARIED, circuit_corner_share=0.3, width_zones=4.0, brake_zone_share=0.7)
+SETTINGS = {"varied": VARIED, "circuits": CIRCUITS, "linked": replace(CIRCUITS, linked_corner_share=0.1)}
 FIRST_SEED = 700_000
-EVAL_SEED = 20_000  # start perturbations, as the training runs' final evaluation
 
 
 @dataclass(frozen=True)
@@ -69,7 +58,7 @@ def summarise(model: str, setting: str, results: list[dict]) -> Summary:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the table (or JSON); 2 on a model that cannot be read or a wrong value."""
-    from agents.evaluate import evaluate, load_driver
+    from agents.evaluate import evaluate, load_driver, reference_lap_time
 
     parser = argparse.ArgumentParser(prog="python -m agents.report.generated", description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+", type=Path, help="exported .npz drivers (or SB3 .zip)")
@@ -90,8 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     per_track: dict[str, dict[str, list[dict]]] = {}
     for setting in args.settings:
         tracks = [generate_track(args.first_seed + i, SETTINGS[setting]) for i in range(args.count)]
+        references = [reference_lap_time(track) for track in tracks]  # once per track, not once per model
         for name, driver in drivers.items():
-            results = [evaluate(driver, track, episodes=args.episodes, seed=EVAL_SEED).to_dict() for track in tracks]
+            results = [
+                evaluate(
+                    driver, track, episodes=args.episodes, seed=FINAL_EVAL_SEED, reference_lap_s=reference
+                ).to_dict()
+                for track, reference in zip(tracks, references, strict=True)
+            ]
             per_track.setdefault(name, {})[setting] = results
             rows.append(summarise(name, setting, results))
             if not args.json:
