@@ -7,12 +7,13 @@ same driver then drives the moved line. Every decision (20 Hz), for each car:
 1. **Follow.** Every car ahead that is, or is about to be, in our lane caps our speed at the speed from which we
    can still brake to its speed before the gap closes (both cars braking at ``braking``, after a reaction time:
    short on a straight, where we close up to pass, longer into corners). Over that speed we lift; well over it,
-   we brake. Into a corner side by side and a little behind, we drop in behind (the *tuck*).
+   we brake. Into a corner side by side and a little behind, we drop in behind (the *tuck*), braking for it.
 2. **Pass.** On a straight (no corner tighter than ``calm_radius`` near, no braking soon), a car ahead in our lane
    that we close on or that holds us up is passed: the line moves to the side of it with room and nearer our own
    line, far enough that the cars clear each other, and, while the road ahead asks for no braking, we go flat out.
    We stay beside it until clear by a car length, then drift back to the line. A pass not alongside by the next
-   corner (or braking zone) is given up.
+   corner (or braking zone) is given up. Near a hairpin the line moves away from the driver's own only slowly
+   (``hairpin_slope``): a driver at the limit does not follow a line that swings metres across a hairpin.
 3. **Leave room.** A car beside us (overlapping along the track, already to one side) keeps its room: our line
    never moves into it. The moved line stays ``edge_margin`` inside the road, there and ``edge_look`` seconds on
    (where the line runs towards an edge, it moves less towards that edge).
@@ -73,7 +74,9 @@ class RacecraftSettings:
     plan_time: float = 4.0  # ... as is one we will reach within this
     clear_margin: float = 3.0  # past by a car length and this: the pass is done
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
-    shift_rate: float = 4.0  # [m/s] how fast the line moves sideways
+    shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
+    hairpin_slope: float = 0.05  # ... and away from the driver's own near a hairpin, at most this much per metre driven
+    hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
     edge_look: float = 0.75  # [s] ... over the road this far ahead (where the line runs towards an edge, less shift)
@@ -84,7 +87,7 @@ class RacecraftSettings:
     attack_throttle: float = 1.0  # the throttle while passing on a straight ...
     attack_margin: float = 0.15  # ... while the braking look-ahead (feature 3) is under -this
     tuck_margin: float = 2.0  # along, beyond NOSE_TO_TAIL: side by side into a corner, the car behind tucks in
-    tuck_speed: float = 1.0  # ... by going this much slower than the car ahead
+    tuck_speed: float = 1.0  # ... braking until this much slower than the car ahead (a lift: both may be braking)
     corner_braking: float = 14.0  # [m/s^2] assumed to slow for a tighter corner of the moved line (0: no check)
     corner_shift: float = 0.5  # a line moved less than this is driven as the driver's own
     launch_speed: float = 3.0  # slower than this with the way clear ...
@@ -133,6 +136,7 @@ class Racecraft:
         window = np.arange(-round(s.calm_behind / self.spacing), round(s.calm_ahead / self.spacing) + 1)
         tightest = curvature[(np.arange(n)[:, None] + window[None, :]) % n].max(axis=1)
         self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
+        self.hairpin = (tightest >= 1.0 / s.hairpin_radius).astype(np.float64)  # 1: the line moves away slowly
         # How far the line may move to either side and keep edge_margin from the edge, at each sample.
         self.room_left = self.width_left - s.edge_margin - self.line_offset
         self.room_right = self.width_right - s.edge_margin + self.line_offset
@@ -195,6 +199,7 @@ class Racecraft:
         gap -= self.length * np.floor(gap / self.length + 0.5)
         line = self._at(self.line_offset, arc)
         calm = (self._at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
+        hairpin = self._at(self.hairpin, arc) > 0.5
         cap = np.ones(n)
         floor = np.full(n, NO_FLOOR)
         step = s.shift_rate * DECISION_DT
@@ -209,7 +214,11 @@ class Racecraft:
             aim = self._leave_room(i, line[i] + desired, gap, lat)
             right, left = self._shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
             wanted = min(max(aim - line[i], right), left)
-            self.shift[i] += float(np.clip(wanted - self.shift[i], -step, step))
+            moved = self.shift[i] + float(np.clip(wanted - self.shift[i], -step, step))
+            if hairpin[i] and s.hairpin_slope > 0.0:  # back towards the line at the full rate, away from it slowly
+                away = abs(self.shift[i]) + s.hairpin_slope * abs(speed[i]) * DECISION_DT
+                moved = min(max(moved, -away), away)
+            self.shift[i] = moved
             clear = v_safe >= speed[i] + s.launch_speed  # nobody in our lane we would have to slow for soon
             if abs(speed[i]) < s.launch_speed and clear:
                 floor[i] = s.launch_throttle
@@ -255,7 +264,7 @@ class Racecraft:
             for k in range(gap.shape[0]):
                 g = gap[i, k]
                 if k != i and 0.0 < g < NOSE_TO_TAIL + s.tuck_margin and abs(lat[k] - lat[i]) < SIDE_TO_SIDE + s.room:
-                    v_safe = min(v_safe, speed[k] - s.tuck_speed)
+                    v_safe = min(v_safe, speed[k] - s.tuck_speed - s.brake_excess)
         return lead, v_safe
 
     def _pass(

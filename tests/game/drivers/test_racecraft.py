@@ -18,7 +18,7 @@ from game.drivers.racecraft import (
 )
 from game.sim.physics import CAR_LATERAL, DEFAULT_CAR, new_cars
 from game.sim.race import Race, RaceConfig
-from game.sim.racing_line import LINE_OFFSET, line_table
+from game.sim.racing_line import LINE_CURVATURE, LINE_OFFSET, line_table
 from game.sim.simulation import place_car
 
 SHIPPED_BASE = "assets/models/base.npz"
@@ -169,3 +169,36 @@ def test_a_line_moved_inside_a_corner_brakes_for_it_and_one_moved_outside_does_n
         moved.reset(1)
         moved.shift[0] = inside  # as if a car beside had moved us over
         assert plan(moved, cars).cap[0] == cap
+
+
+def test_near_a_hairpin_the_line_moves_away_slowly_and_back_at_the_full_rate(oval_track):
+    """A car beside pushes our line over: on a straight at the full rate, near a hairpin by hairpin_slope per metre."""
+    track_line = line_table(oval_track)
+    apex = int(np.argmax(np.abs(track_line[:, LINE_CURVATURE])))
+    radius = 1.0 / abs(float(track_line[apex, LINE_CURVATURE]))
+    settings = RacecraftSettings(hairpin_radius=radius + 5.0)  # the oval's ends count as hairpins
+    speed = 20.0
+    full = settings.shift_rate * DECISION_DT
+    slow = settings.hairpin_slope * speed * DECISION_DT
+    hairpin = Racecraft(oval_track, track_line, settings).hairpin
+    assert hairpin.min() == 0.0 and hairpin[apex] == 1.0
+    straight = float(np.argmin(hairpin)) * oval_track.spacing
+    for arc, most in ((straight, full), (apex * oval_track.spacing, slow)):
+        racecraft = Racecraft(oval_track, track_line, settings)
+        line = float(racecraft._at(racecraft.line_offset, arc))
+        cars = field(oval_track, (arc, line, speed), (arc + 1.0, line + 2.5, speed))
+        before = plan(racecraft, cars).shift[0]
+        assert before == pytest.approx(-most)  # away from the car beside, as fast as allowed here
+        racecraft.shift[0] = -3.0  # moved well over: with the car gone, back towards the line at the full rate
+        gone = field(oval_track, (arc, line - 3.0, speed), (arc + 150.0, line, speed))  # far ahead now
+        back = plan(racecraft, gone).shift[0]
+        assert back == pytest.approx(-3.0 + full)
+
+
+def test_a_car_side_by_side_and_a_little_behind_into_a_corner_brakes_to_tuck_in(racecraft, oval_track):
+    """Both cars at one speed into a corner, ours a metre back and beside it: we brake, not only lift."""
+    arc = float(np.argmax(np.abs(racecraft.line_curvature))) * oval_track.spacing - 30.0
+    cars = field(oval_track, (arc, -1.0, 30.0), (arc + 1.0, 1.0, 30.0))
+    decision = plan(racecraft, cars, margin=0.5)  # braking now: no calm
+    assert decision.cap[0] == BRAKE
+    assert decision.cap[1] == 1.0  # the car ahead is not the one to give way
