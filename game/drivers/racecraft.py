@@ -75,7 +75,7 @@ class RacecraftSettings:
     clear_margin: float = 3.0  # past by a car length and this: the pass is done
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
-    hairpin_slope: float = 0.05  # ... and away from the driver's own near a hairpin, at most this much per metre driven
+    hairpin_slope: float = 0.05  # ... and away from its own near a hairpin at most this much per metre (0: no limit)
     hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
