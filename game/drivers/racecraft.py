@@ -12,7 +12,10 @@ same driver then drives the moved line. Every decision (20 Hz), for each car:
    that we close on or that holds us up is passed: the line moves to the side of it with room and nearer our own
    line, far enough that the cars clear each other, and, while the road ahead asks for no braking, we go flat out.
    We stay beside it until clear by a car length, then drift back to the line. A pass not alongside by the next
-   corner (or braking zone) is given up. Near a hairpin the line moves away from the driver's own only slowly
+   corner (or braking zone) is given up, and one not alongside and not closing fast is given up earlier, while the
+   line still has time to get back before the braking point (``return_time``): a car turning in and braking at
+   once off its line runs wide or into the car it gave up on. Nor does such a pass start without the time to move
+   over and back before the braking point. Near a hairpin the line moves away from the driver's own only slowly
    (``hairpin_slope``): a driver at the limit does not follow a line that swings metres across a hairpin.
 3. **Leave room.** A car beside us (overlapping along the track, already to one side) keeps its room: our line
    never moves into it. The moved line stays ``edge_margin`` inside the road, there and ``edge_look`` seconds on
@@ -73,6 +76,8 @@ class RacecraftSettings:
     pass_gap: float = 30.0  # a car ahead in our lane nearer than this and not pulling away is passed
     plan_time: float = 4.0  # ... as is one we will reach within this
     clear_margin: float = 3.0  # past by a car length and this: the pass is done
+    return_time: float = 0.5  # [s] a pass not alongside is given up this long (and the line's way back) before ...
+    return_closing: float = 2.0  # ... the braking point, unless we close on the car faster than this (0: off)
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
     hairpin_slope: float = 0.05  # ... and away from its own near a hairpin at most this much per metre (0: no limit)
@@ -137,6 +142,7 @@ class Racecraft:
         tightest = curvature[(np.arange(n)[:, None] + window[None, :]) % n].max(axis=1)
         self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
         self.hairpin = (tightest >= 1.0 / s.hairpin_radius).astype(np.float64)  # 1: the line moves away slowly
+        self.calm_left = _run_left(self.calm > 0.5, self.spacing)  # [m] how far the straight goes on
         # How far the line may move to either side and keep edge_margin from the edge, at each sample.
         self.room_left = self.width_left - s.edge_margin - self.line_offset
         self.room_right = self.width_right - s.edge_margin + self.line_offset
@@ -285,7 +291,8 @@ class Racecraft:
         if j >= 0:
             g = gap[i, j]
             done = g < -(NOSE_TO_TAIL + s.clear_margin) or g > s.look_ahead
-            if done or (not calm and g > NOSE_TO_TAIL + s.give_up_behind):  # past it, or not alongside by the corner
+            late = g > NOSE_TO_TAIL and self._too_late(i, j, speed, arc, self.shift[i])
+            if done or late or (not calm and g > NOSE_TO_TAIL + s.give_up_behind):  # past, or not alongside in time
                 self.passing[i] = -1
             else:
                 target = lat[j] + self.side[i] * beside
@@ -310,9 +317,35 @@ class Racecraft:
         if not options:
             return 0.0
         _, side = min(options)
+        shift = float(np.clip(lat[lead] + side * beside - line[lead], -s.max_shift, s.max_shift))
+        if self._too_late(i, lead, speed, arc, shift):
+            return 0.0  # no time to move over and back before the braking point
         self.passing[i] = lead
         self.side[i] = side
-        return float(np.clip(lat[lead] + side * beside - line[lead], -s.max_shift, s.max_shift))
+        return shift
+
+    def _too_late(self, i: int, j: int, speed: np.ndarray, arc: np.ndarray, shift: float) -> bool:
+        """Whether car ``i``, not closing fast on car ``j``, is too near its braking point for a pass.
+
+        Too near: its line cannot move to ``shift`` and back to its own, with ``return_time`` to spare, before it must
+        brake (at ``braking``, for the line's limit speed ahead, or where the straight ends).
+        """
+        s = self.settings
+        if s.return_closing <= 0.0 or speed[i] - speed[j] >= s.return_closing:
+            return False
+        way = (abs(shift - self.shift[i]) + abs(shift)) / s.shift_rate + s.return_time
+        return self._time_to_brake(arc[i], speed[i]) < way
+
+    def _time_to_brake(self, arc: float, speed: float) -> float:
+        """[s] until a car at ``arc`` going at ``speed`` must brake for a corner of the line, or its straight ends."""
+        v = max(speed, 1.0)
+        left = float(self._at(self.calm_left, arc))
+        ahead = np.arange(0.0, min(left, 400.0), 2.0 * self.spacing)
+        if ahead.size:
+            limit = self._at(self.limit_speed, arc + ahead)
+            brake_at = np.where(limit < v, ahead - (v * v - limit * limit) / (2.0 * self.settings.braking), np.inf)
+            left = min(left, float(np.min(brake_at)))
+        return max(left, 0.0) / v
 
     def _leave_room(self, i: int, aim: float, gap: np.ndarray, lat: np.ndarray) -> float:
         """``aim`` (a lateral offset) kept out of the room of every car beside car ``i``."""
@@ -324,3 +357,14 @@ class Racecraft:
                 continue
             aim = min(aim, lat[k] - room) if lat[k] > lat[i] else max(aim, lat[k] + room)
         return aim
+
+
+def _run_left(flag: np.ndarray, spacing: float) -> np.ndarray:
+    """[m] from each sample to the first sample round the lap where ``flag`` is false (0 there; a lap: never false)."""
+    n = flag.shape[0]
+    stops = np.flatnonzero(~flag)
+    if stops.size == 0:
+        return np.full(n, n * spacing)
+    ahead = np.concatenate([stops, stops + n])  # the next stop at or after each sample, wrapping round
+    nxt = ahead[np.searchsorted(ahead, np.arange(n))]
+    return (nxt - np.arange(n)) * spacing

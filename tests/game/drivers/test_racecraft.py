@@ -202,3 +202,35 @@ def test_a_car_side_by_side_and_a_little_behind_into_a_corner_brakes_to_tuck_in(
     decision = plan(racecraft, cars, margin=0.5)  # braking now: no calm
     assert decision.cap[0] == BRAKE
     assert decision.cap[1] == 1.0  # the car ahead is not the one to give way
+
+
+def test_a_pass_not_alongside_is_given_up_in_time_for_the_line_to_get_back_before_braking(oval_track):
+    """A pass 6 m behind at equal speed goes on far from the braking point, and is given up near it (the line
+    3 m over needs 0.75 s to get back, and return_time more), unless we close on the car fast enough to get by."""
+    speed, shift = 40.0, 3.0
+    far, near = 400.0, 640.0  # along the oval's straight, towards its end
+    racecraft = Racecraft(oval_track, line_table(oval_track))
+    way_back = shift / SETTINGS.shift_rate + SETTINGS.return_time
+    assert racecraft._time_to_brake(near, speed) < way_back < racecraft._time_to_brake(far, speed)
+    for arc, closing, going_on in ((far, 0.0, True), (near, 0.0, False), (near, SETTINGS.return_closing + 1.0, True)):
+        racecraft = Racecraft(oval_track, line_table(oval_track))
+        racecraft.reset(2)
+        racecraft.passing[0], racecraft.side[0], racecraft.shift[0] = 1, 1.0, shift
+        line = float(racecraft._at(racecraft.line_offset, arc))
+        cars = field(oval_track, (arc, line + shift, speed + closing), (arc + 6.0, line, speed))
+        plan(racecraft, cars)
+        assert (racecraft.passing[0] == 1) == going_on, (arc, closing)
+
+
+def test_no_pass_starts_without_the_time_to_move_over_and_back_before_braking(oval_track):
+    """A car 20 m ahead in our lane at our speed is passed far from the braking point; near it (over, back and
+    return_time no longer fit), the pass does not start, unless we close on it fast enough to get by."""
+    speed, far, near = 40.0, 400.0, 620.0
+    racecraft = Racecraft(oval_track, line_table(oval_track))
+    over_and_back = 2.0 * (SIDE_TO_SIDE + SETTINGS.pass_clearance) / SETTINGS.shift_rate + SETTINGS.return_time
+    assert racecraft._time_to_brake(near, speed) < over_and_back < racecraft._time_to_brake(far, speed)
+    for arc, closing, starts in ((far, 0.0, True), (near, 0.0, False), (near, SETTINGS.return_closing + 1.0, True)):
+        racecraft = Racecraft(oval_track, line_table(oval_track))
+        ours, its = racecraft._at(racecraft.line_offset, np.array([arc, arc + 20.0]))  # both on the line
+        plan(racecraft, field(oval_track, (arc, ours, speed + closing), (arc + 20.0, its, speed)))
+        assert (racecraft.passing[0] == 1) == starts, (arc, closing)
