@@ -54,6 +54,7 @@ SIDE_TO_SIDE = 2.0 * CONTACT_RADIUS  # [m] centres this near across the track, a
 DECISION_DT = FRAME_SKIP * PHYSICS_DT  # [s] between two decisions
 BRAKE = -1.0  # the throttle of a car braking for the car ahead
 NO_FLOOR = -1.0
+BRAKE_LOOK = 400.0  # [m] how far ahead a braking point is looked for (from 80 m/s, braking takes 267 m at 12 m/s^2)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ class Racecraft:
         if j >= 0:
             g = gap[i, j]
             done = g < -(NOSE_TO_TAIL + s.clear_margin) or g > s.look_ahead
-            late = g > NOSE_TO_TAIL and self._too_late(i, j, speed, arc, self.shift[i])
+            late = not done and g > NOSE_TO_TAIL and self._too_late(i, j, speed, arc, self.shift[i])
             if done or late or (not calm and g > NOSE_TO_TAIL + s.give_up_behind):  # past, or not alongside in time
                 self.passing[i] = -1
             else:
@@ -340,7 +341,7 @@ class Racecraft:
         """[s] until a car at ``arc`` going at ``speed`` must brake for a corner of the line, or its straight ends."""
         v = max(speed, 1.0)
         left = float(self._at(self.calm_left, arc))
-        ahead = np.arange(0.0, min(left, 400.0), 2.0 * self.spacing)
+        ahead = np.arange(0.0, min(left, BRAKE_LOOK), 2.0 * self.spacing)
         if ahead.size:
             limit = self._at(self.limit_speed, arc + ahead)
             brake_at = np.where(limit < v, ahead - (v * v - limit * limit) / (2.0 * self.settings.braking), np.inf)
