@@ -42,9 +42,12 @@ def trace(race: Race, racecraft: Racecraft, cars: list[int], start: float, stop:
         cells = [f"t={race.race_time:7.2f}"]
         for car in cars:
             speed = float(np.hypot(state[car, CAR_VX], state[car, CAR_VY]))
+            at = state[car, CAR_PROGRESS] % race.track.length
+            line = float(racecraft.at(racecraft.line_offset, at))
+            limit = float(racecraft.at(racecraft.limit_speed, at))
             cells.append(
-                f"car {car}: at {state[car, CAR_PROGRESS] % race.track.length:7.1f} m, lateral "
-                f"{state[car, CAR_LATERAL]:5.1f}, {speed:4.1f} m/s, shift {racecraft.shift[car]:4.1f}, passing "
+                f"car {car}: at {at:7.1f} m, lateral {state[car, CAR_LATERAL]:5.1f} (line {line:5.1f}), "
+                f"{speed:4.1f} m/s (line's limit {limit:4.1f}), shift {racecraft.shift[car]:4.1f}, passing "
                 f"{racecraft.passing[car]:2d}" + (" OFF" if state[car, CAR_OFF_TRACK] > 0.5 else "")
             )
         yield " | ".join(cells)

@@ -81,6 +81,7 @@ class RacecraftSettings:
     return_closing: float = 2.0  # ... the braking point, unless we close on the car faster than this (0: off)
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
+    corner_shift_rate: float = 0.0  # [m/s] ... and off a straight (braking, or a corner near) (0: as shift_rate)
     hairpin_slope: float = 0.05  # ... and away from its own near a hairpin at most this much per metre (0: no limit)
     hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
@@ -153,7 +154,7 @@ class Racecraft:
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
 
-    def _at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
+    def at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
         """``values`` (one per track sample) at arc lengths, linearly interpolated round the lap."""
         pos = (np.asarray(arc, dtype=np.float64) % self.length) / self.spacing
         i = pos.astype(np.int64) % values.shape[0]
@@ -162,7 +163,7 @@ class Racecraft:
 
     def _least(self, values: np.ndarray, arc: float, ahead: float, behind: float = 0.0) -> float:
         """The least of ``values`` (one per track sample) over ``[arc - behind, arc + ahead]``, at 9 points."""
-        return float(np.min(self._at(values, arc + np.linspace(-behind, ahead, 9))))
+        return float(np.min(self.at(values, arc + np.linspace(-behind, ahead, 9))))
 
     def _bounds(self, arc: float, ahead: float = 0.0, behind: float = 0.0) -> tuple[float, float]:
         """(lowest, highest) lateral offset a moved line may take over ``[arc - behind, arc + ahead]`` [m]."""
@@ -204,9 +205,9 @@ class Racecraft:
         speed = cars[:, CAR_VX] * np.cos(heading) + cars[:, CAR_VY] * np.sin(heading)  # along the track
         gap = arc[None, :] - arc[:, None]  # gap[i, j]: how far car j is ahead of car i along the track
         gap -= self.length * np.floor(gap / self.length + 0.5)
-        line = self._at(self.line_offset, arc)
-        calm = (self._at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
-        hairpin = self._at(self.hairpin, arc) > 0.5
+        line = self.at(self.line_offset, arc)
+        calm = (self.at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
+        hairpin = self.at(self.hairpin, arc) > 0.5
         cap = np.ones(n)
         floor = np.full(n, NO_FLOOR)
         step = s.shift_rate * DECISION_DT
@@ -221,7 +222,8 @@ class Racecraft:
             aim = self._leave_room(i, line[i] + desired, gap, lat)
             right, left = self._shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
             wanted = min(max(aim - line[i], right), left)
-            moved = self.shift[i] + float(np.clip(wanted - self.shift[i], -step, step))
+            most = step if calm[i] or s.corner_shift_rate <= 0.0 else min(step, s.corner_shift_rate * DECISION_DT)
+            moved = self.shift[i] + float(np.clip(wanted - self.shift[i], -most, most))
             if hairpin[i] and s.hairpin_slope > 0.0:  # back towards the line at the full rate, away from it slowly
                 away = abs(self.shift[i]) + s.hairpin_slope * abs(speed[i]) * DECISION_DT
                 moved = min(max(moved, -away), away)
@@ -243,10 +245,10 @@ class Racecraft:
         if s.corner_braking <= 0.0 or abs(shift) < s.corner_shift:
             return np.inf
         ahead = np.arange(0.0, speed * speed / (2.0 * s.corner_braking) + 20.0, self.spacing)
-        tighter = 1.0 - self._at(self.line_curvature, arc + ahead) * shift
+        tighter = 1.0 - self.at(self.line_curvature, arc + ahead) * shift
         if np.all(tighter >= 1.0):
             return np.inf
-        corner = self._at(self.limit_speed, arc + ahead) * np.sqrt(np.clip(tighter, 0.05, 1.0))
+        corner = self.at(self.limit_speed, arc + ahead) * np.sqrt(np.clip(tighter, 0.05, 1.0))
         return float(np.min(np.sqrt(corner * corner + 2.0 * s.corner_braking * ahead)))
 
     def _follow(
@@ -340,10 +342,10 @@ class Racecraft:
     def _time_to_brake(self, arc: float, speed: float) -> float:
         """[s] until a car at ``arc`` going at ``speed`` must brake for a corner of the line, or its straight ends."""
         v = max(speed, 1.0)
-        left = float(self._at(self.calm_left, arc))
+        left = float(self.at(self.calm_left, arc))
         ahead = np.arange(0.0, min(left, BRAKE_LOOK), 2.0 * self.spacing)
         if ahead.size:
-            limit = self._at(self.limit_speed, arc + ahead)
+            limit = self.at(self.limit_speed, arc + ahead)
             brake_at = np.where(limit < v, ahead - (v * v - limit * limit) / (2.0 * self.settings.braking), np.inf)
             left = min(left, float(np.min(brake_at)))
         return max(left, 0.0) / v

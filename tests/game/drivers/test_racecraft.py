@@ -70,7 +70,7 @@ def test_a_slower_car_ahead_on_a_straight_is_passed_on_the_side_with_room(racecr
     assert racecraft.passing[0] == 1 and racecraft.side[0] == -1.0
     steps = np.diff([0.0, *shifts])
     assert np.all(steps <= 1e-12) and np.all(steps >= -SETTINGS.shift_rate * DECISION_DT - 1e-12)
-    aim = float(racecraft._at(racecraft.line_offset, STRAIGHT + 20.0) + shifts[-1])
+    aim = float(racecraft.at(racecraft.line_offset, STRAIGHT + 20.0) + shifts[-1])
     assert 3.0 - aim >= SIDE_TO_SIDE + SETTINGS.lane_margin  # out of its lane: we may close up now
     assert plan(racecraft, cars).cap[0] == BRAKE  # still in its lane: no closing up yet
     moved_over = field(oval_track, (STRAIGHT, aim, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
@@ -185,7 +185,7 @@ def test_near_a_hairpin_the_line_moves_away_slowly_and_back_at_the_full_rate(ova
     straight = float(np.argmin(hairpin)) * oval_track.spacing
     for arc, most in ((straight, full), (apex * oval_track.spacing, slow)):
         racecraft = Racecraft(oval_track, track_line, settings)
-        line = float(racecraft._at(racecraft.line_offset, arc))
+        line = float(racecraft.at(racecraft.line_offset, arc))
         cars = field(oval_track, (arc, line, speed), (arc + 1.0, line + 2.5, speed))
         before = plan(racecraft, cars).shift[0]
         assert before == pytest.approx(-most)  # away from the car beside, as fast as allowed here
@@ -193,6 +193,21 @@ def test_near_a_hairpin_the_line_moves_away_slowly_and_back_at_the_full_rate(ova
         gone = field(oval_track, (arc, line - 3.0, speed), (arc + 150.0, line, speed))  # far ahead now
         back = plan(racecraft, gone).shift[0]
         assert back == pytest.approx(-3.0 + full)
+
+
+def test_off_a_straight_the_line_moves_both_ways_at_the_corner_shift_rate(oval_track):
+    """Braking soon (or near a corner) the line moves at corner_shift_rate, away from the line and back to it."""
+    settings = RacecraftSettings(corner_shift_rate=1.0, hairpin_slope=0.0)
+    full = settings.shift_rate * DECISION_DT
+    calm = settings.corner_shift_rate * DECISION_DT
+    for margin, most in ((-0.5, full), (0.0, calm)):  # the braking look-ahead: brake not yet, brake now
+        racecraft = Racecraft(oval_track, line_table(oval_track), settings)
+        line = float(racecraft.at(racecraft.line_offset, STRAIGHT))
+        cars = field(oval_track, (STRAIGHT, line, 40.0), (STRAIGHT + 1.0, line + 2.5, 40.0))
+        assert plan(racecraft, cars, margin).shift[0] == pytest.approx(-most)
+        racecraft.shift[0] = -3.0
+        gone = field(oval_track, (STRAIGHT, line - 3.0, 40.0), (STRAIGHT + 150.0, line, 40.0))
+        assert plan(racecraft, gone, margin).shift[0] == pytest.approx(-3.0 + most)
 
 
 def test_a_car_side_by_side_and_a_little_behind_into_a_corner_brakes_to_tuck_in(racecraft, oval_track):
@@ -216,7 +231,7 @@ def test_a_pass_not_alongside_is_given_up_in_time_for_the_line_to_get_back_befor
         racecraft = Racecraft(oval_track, line_table(oval_track))
         racecraft.reset(2)
         racecraft.passing[0], racecraft.side[0], racecraft.shift[0] = 1, 1.0, shift
-        line = float(racecraft._at(racecraft.line_offset, arc))
+        line = float(racecraft.at(racecraft.line_offset, arc))
         cars = field(oval_track, (arc, line + shift, speed + closing), (arc + 6.0, line, speed))
         plan(racecraft, cars)
         assert (racecraft.passing[0] == 1) == going_on, (arc, closing)
@@ -231,6 +246,6 @@ def test_no_pass_starts_without_the_time_to_move_over_and_back_before_braking(ov
     assert racecraft._time_to_brake(near, speed) < over_and_back < racecraft._time_to_brake(far, speed)
     for arc, closing, starts in ((far, 0.0, True), (near, 0.0, False), (near, SETTINGS.return_closing + 1.0, True)):
         racecraft = Racecraft(oval_track, line_table(oval_track))
-        ours, its = racecraft._at(racecraft.line_offset, np.array([arc, arc + 20.0]))  # both on the line
+        ours, its = racecraft.at(racecraft.line_offset, np.array([arc, arc + 20.0]))  # both on the line
         plan(racecraft, field(oval_track, (arc, ours, speed + closing), (arc + 20.0, its, speed)))
         assert (racecraft.passing[0] == 1) == starts, (arc, closing)
