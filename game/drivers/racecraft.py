@@ -81,7 +81,8 @@ class RacecraftSettings:
     return_closing: float = 2.0  # ... the braking point, unless we close on the car faster than this (0: off)
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
-    corner_shift_rate: float = 0.0  # [m/s] ... and off a straight (braking, or a corner near) (0: as shift_rate)
+    corner_shift_rate: float = 0.0  # [m/s] ... and off a straight (braking, or a corner near) (0: as shift_rate) ...
+    braking_return_rate: float = 0.0  # [m/s] ... and back towards its own line in a braking zone (0: as shift_rate)
     hairpin_slope: float = 0.05  # ... and away from its own near a hairpin at most this much per metre (0: no limit)
     hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
@@ -224,6 +225,9 @@ class Racecraft:
             wanted = min(max(aim - line[i], right), left)
             most = step if calm[i] or s.corner_shift_rate <= 0.0 else min(step, s.corner_shift_rate * DECISION_DT)
             moved = self.shift[i] + float(np.clip(wanted - self.shift[i], -most, most))
+            if braking_margin[i] >= 0.0 and s.braking_return_rate > 0.0 and abs(moved) < abs(self.shift[i]):
+                back = s.braking_return_rate * DECISION_DT  # a driver braking at the limit follows no swerve
+                moved = float(np.clip(moved, self.shift[i] - back, self.shift[i] + back))
             if hairpin[i] and s.hairpin_slope > 0.0:  # back towards the line at the full rate, away from it slowly
                 away = abs(self.shift[i]) + s.hairpin_slope * abs(speed[i]) * DECISION_DT
                 moved = min(max(moved, -away), away)

@@ -210,6 +210,20 @@ def test_off_a_straight_the_line_moves_both_ways_at_the_corner_shift_rate(oval_t
         assert plan(racecraft, gone, margin).shift[0] == pytest.approx(-3.0 + most)
 
 
+def test_in_a_braking_zone_the_line_comes_back_at_the_braking_return_rate_and_moves_away_at_the_full(oval_track):
+    """Braking (feature 3 at least 0): back to the line at braking_return_rate; a car beside still moves it fast."""
+    settings = RacecraftSettings(braking_return_rate=1.0, hairpin_slope=0.0)
+    full = settings.shift_rate * DECISION_DT
+    for margin, back in ((-0.5, full), (0.0, settings.braking_return_rate * DECISION_DT)):  # brake: not yet, now
+        racecraft = Racecraft(oval_track, line_table(oval_track), settings)
+        line = float(racecraft.at(racecraft.line_offset, STRAIGHT))
+        cars = field(oval_track, (STRAIGHT, line, 40.0), (STRAIGHT + 1.0, line + 2.5, 40.0))
+        assert plan(racecraft, cars, margin).shift[0] == pytest.approx(-full)  # away from the car beside
+        racecraft.shift[0] = -3.0
+        gone = field(oval_track, (STRAIGHT, line - 3.0, 40.0), (STRAIGHT + 150.0, line, 40.0))
+        assert plan(racecraft, gone, margin).shift[0] == pytest.approx(-3.0 + back)
+
+
 def test_a_car_side_by_side_and_a_little_behind_into_a_corner_brakes_to_tuck_in(racecraft, oval_track):
     """Both cars at one speed into a corner, ours a metre back and beside it: we brake, not only lift."""
     arc = float(np.argmax(np.abs(racecraft.line_curvature))) * oval_track.spacing - 30.0
