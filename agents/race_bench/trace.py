@@ -1,12 +1,14 @@
 """What chosen cars do in one of the benchmark's races, decision by decision: how a pass fails, where a car leaves.
 
     python -m agents.race_bench.trace --track T --cars 0,2 --from 40 --to 60 [--slow-car] [--every 4]
-        [--racecraft-set NAME=VALUE ...] [--seed S]
+        [--racecraft-set NAME=VALUE ...] [--seed S] [--controls]
 
 Races the field race (or, with ``--slow-car``, the race with the pole car at 80% pace) exactly as the benchmark
 does, and from ``--from`` to ``--to`` seconds of race time prints one line per ``--every`` ticks (60 a second): for each
-chosen car its distance round the lap [m], its offset from the middle of the road [m], its speed [m/s], its
-racecraft line shift [m] and the car it is passing (-1: none), and whether it is off the road.
+chosen car its distance round the lap [m], its offset from the middle of the road [m] and where its racing line runs
+there, its speed [m/s] and its line's limit speed there, its racecraft line shift [m] and the car it is passing (-1:
+none), and whether it is off the road; with ``--controls``, also what the model asked for (steer, throttle) and the
+racecraft's throttle floor and cap (-1: brake, 0: lift, 1: free).
 """
 
 from __future__ import annotations
@@ -23,15 +25,23 @@ from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
 from agents.race_bench.record import make_race
 from agents.race_bench.scenarios import SLOW_CAR, SLOW_PACE
 from game.drivers.catalogue import driver_for_track
-from game.drivers.racecraft import Racecraft
+from game.drivers.model import ActorDriver
 from game.sim.physics import CAR_LATERAL, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
 from game.sim.race import Race
 from game.sim.rules import MAX_CARS
 from game.sim.track import TrackError
 
 
-def trace(race: Race, racecraft: Racecraft, cars: list[int], start: float, stop: float, every: int) -> Iterator[str]:
-    """Step ``race`` to ``stop`` seconds and yield a line per ``every`` ticks from ``start`` on."""
+def trace(
+    race: Race, driver: ActorDriver, cars: list[int], start: float, stop: float, every: int, controls: bool = False
+) -> Iterator[str]:
+    """Step ``race`` to ``stop`` seconds and yield a line per ``every`` ticks from ``start`` on.
+
+    With ``controls``, each car's cell also gives the model's last steer and throttle (before the racecraft's bounds)
+    and the racecraft's throttle floor and cap then.
+    """
+    racecraft = driver.racecraft
+    assert racecraft is not None
     step = 0
     while not race.done and race.race_time < stop:
         race.step()
@@ -45,11 +55,18 @@ def trace(race: Race, racecraft: Racecraft, cars: list[int], start: float, stop:
             at = state[car, CAR_PROGRESS] % race.track.length
             line = float(racecraft.at(racecraft.line_offset, at))
             limit = float(racecraft.at(racecraft.limit_speed, at))
-            cells.append(
+            cell = (
                 f"car {car}: at {at:7.1f} m, lateral {state[car, CAR_LATERAL]:5.1f} (line {line:5.1f}), "
                 f"{speed:4.1f} m/s (line's limit {limit:4.1f}), shift {racecraft.shift[car]:4.1f}, passing "
                 f"{racecraft.passing[car]:2d}" + (" OFF" if state[car, CAR_OFF_TRACK] > 0.5 else "")
             )
+            plan, asked = driver.last_plan, driver.last_model_actions
+            if controls and plan is not None and car < asked.shape[0]:
+                cell += (
+                    f", model steer {asked[car, 0]:+.2f} throttle {asked[car, 1]:+.2f}"
+                    f" (floor {plan.floor[car]:+.1f}, cap {plan.cap[car]:+.1f})"
+                )
+            cells.append(cell)
         yield " | ".join(cells)
 
 
@@ -61,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="start", type=float, default=0.0, help="race time to start printing [s]")
     parser.add_argument("--to", dest="stop", type=float, required=True, help="race time to stop [s]")
     parser.add_argument("--every", type=int, default=4, help="print every this many ticks [default: 4]")
+    parser.add_argument(
+        "--controls", action="store_true", help="also the model's steer and throttle, and the racecraft's bounds"
+    )
     parser.add_argument("--slow-car", action="store_true", help="the race with the pole car at 80%% pace")
     parser.add_argument("--seed", type=int, default=None, help="a moved grid, as race_bench's --seed")
     parser.add_argument("--racecraft-set", metavar="NAME=VALUE", action="append", default=[], help="as race_bench's")
@@ -80,13 +100,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --models {args.models} is not a folder", file=sys.stderr)
         return 2
     choice = driver_for_track(track, args.track, DEFAULT_CAR, models_dir=args.models, settings=settings)
-    racecraft = getattr(getattr(choice.driver, "primary", None), "racecraft", None)
-    if racecraft is None:
+    driver = getattr(choice.driver, "primary", None)
+    if not isinstance(driver, ActorDriver) or driver.racecraft is None:
         print(f"error: no model drives on {args.track} ({choice.message}): nothing to trace", file=sys.stderr)
         return 2
     slow = SLOW_CAR if args.slow_car else None
     race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, slow, SLOW_PACE, args.seed, DEFAULT_CAR)
-    for line in trace(race, racecraft, cars, args.start, args.stop, args.every):
+    for line in trace(race, driver, cars, args.start, args.stop, args.every, args.controls):
         print(line)
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.drivers.actor import Actor
-from game.drivers.racecraft import Racecraft, RacecraftSettings
+from game.drivers.racecraft import Racecraft, RacecraftPlan, RacecraftSettings
 from game.sim.observation import observe_cars, observe_line_shift
 from game.sim.observation_layout import LINE_CLEARANCE, OBS_BRAKING_MARGIN, observation_size
 from game.sim.physics import CarParams
@@ -44,6 +44,8 @@ class ActorDriver:
         self.size = observation_size(actor.observation_version)  # a v3 driver reads the first 22 numbers
         self._obs = np.zeros((8, self.size), dtype=np.float32)
         self.racecraft = Racecraft(track, self.line, settings) if racecraft else None
+        self.last_plan: RacecraftPlan | None = None  # the racecraft's last decision, for tracing
+        self.last_model_actions = np.zeros((0, 2))  # (N, 2) what the model asked for then, before the bounds
 
     def act(self, cars: np.ndarray) -> np.ndarray:
         """Observe every car exactly as in training (on its moved line, with racecraft) and ask the model."""
@@ -59,6 +61,7 @@ class ActorDriver:
         actions = np.asarray(self.actor.act(self._obs), dtype=np.float64)
         if actions.shape != (n, 2) or not np.all(np.isfinite(actions)):
             raise ValueError(f"model returned {actions.shape} actions (finite: {np.all(np.isfinite(actions))})")
+        self.last_plan, self.last_model_actions = plan, actions.copy()
         if plan is not None:
             actions[:, 1] = plan.bound(actions[:, 1])
         return np.clip(actions, -1.0, 1.0)

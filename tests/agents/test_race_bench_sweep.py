@@ -99,6 +99,9 @@ def test_the_trace_follows_chosen_cars_through_a_race(oval_track, tmp_path, caps
     assert len(lines) in (10, 11)  # a line every 6 ticks of 1/60 s, for one second (both ends may count)
     assert all("car 0: at" in line and "car 3: at" in line and "passing" in line for line in lines)
     assert all(line.count("(line ") == 2 and line.count("(line's limit ") == 2 for line in lines)
+    assert trace_main(["--track", track, "--cars", "2", "--from", "1", "--to", "1.2", "--controls"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all("model steer " in line and ", cap " in line for line in lines)
     for bad in (["--cars", "8"], ["--cars", "x"], ["--cars", "0", "--every", "0"], ["--cars", "0", "--from", "3"]):
         assert trace_main(["--track", track, "--to", "2", *bad]) == 2
         assert capsys.readouterr().err.startswith("error: ")
