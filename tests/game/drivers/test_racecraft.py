@@ -195,30 +195,23 @@ def test_near_a_hairpin_the_line_moves_away_slowly_and_back_at_the_full_rate(ova
         assert back == pytest.approx(-3.0 + full)
 
 
-def test_off_a_straight_the_line_moves_both_ways_at_the_corner_shift_rate(oval_track):
-    """Braking soon (or near a corner) the line moves at corner_shift_rate, away from the line and back to it."""
-    settings = RacecraftSettings(corner_shift_rate=1.0, hairpin_slope=0.0)
+@pytest.mark.parametrize(
+    ("name", "away_slowly"),
+    [
+        ("corner_shift_rate", True),  # off a straight (braking soon, or a corner near): both ways
+        ("braking_return_rate", False),  # in a braking zone, back towards the line only: a car beside moves it fast
+    ],
+)
+def test_braking_the_line_moves_at_the_slower_rate_a_setting_gives(oval_track, name, away_slowly):
+    """With the braking look-ahead at 0 (brake now) the line moves at the setting's 1 m/s; at -0.5 at the full rate."""
+    settings = RacecraftSettings(hairpin_slope=0.0, **{name: 1.0})
     full = settings.shift_rate * DECISION_DT
-    calm = settings.corner_shift_rate * DECISION_DT
-    for margin, most in ((-0.5, full), (0.0, calm)):  # the braking look-ahead: brake not yet, brake now
+    slow = 1.0 * DECISION_DT
+    for margin, away, back in ((-0.5, full, full), (0.0, slow if away_slowly else full, slow)):
         racecraft = Racecraft(oval_track, line_table(oval_track), settings)
         line = float(racecraft.at(racecraft.line_offset, STRAIGHT))
         cars = field(oval_track, (STRAIGHT, line, 40.0), (STRAIGHT + 1.0, line + 2.5, 40.0))
-        assert plan(racecraft, cars, margin).shift[0] == pytest.approx(-most)
-        racecraft.shift[0] = -3.0
-        gone = field(oval_track, (STRAIGHT, line - 3.0, 40.0), (STRAIGHT + 150.0, line, 40.0))
-        assert plan(racecraft, gone, margin).shift[0] == pytest.approx(-3.0 + most)
-
-
-def test_in_a_braking_zone_the_line_comes_back_at_the_braking_return_rate_and_moves_away_at_the_full(oval_track):
-    """Braking (feature 3 at least 0): back to the line at braking_return_rate; a car beside still moves it fast."""
-    settings = RacecraftSettings(braking_return_rate=1.0, hairpin_slope=0.0)
-    full = settings.shift_rate * DECISION_DT
-    for margin, back in ((-0.5, full), (0.0, settings.braking_return_rate * DECISION_DT)):  # brake: not yet, now
-        racecraft = Racecraft(oval_track, line_table(oval_track), settings)
-        line = float(racecraft.at(racecraft.line_offset, STRAIGHT))
-        cars = field(oval_track, (STRAIGHT, line, 40.0), (STRAIGHT + 1.0, line + 2.5, 40.0))
-        assert plan(racecraft, cars, margin).shift[0] == pytest.approx(-full)  # away from the car beside
+        assert plan(racecraft, cars, margin).shift[0] == pytest.approx(-away)  # away from the car beside
         racecraft.shift[0] = -3.0
         gone = field(oval_track, (STRAIGHT, line - 3.0, 40.0), (STRAIGHT + 150.0, line, 40.0))
         assert plan(racecraft, gone, margin).shift[0] == pytest.approx(-3.0 + back)
