@@ -146,6 +146,11 @@ class TrainConfig:
     """Corner practice (agents.practice): after the car leaves the road, the next episode on that track restarts from
     its state 1-4 s before with this probability, so the driver practises the corners it gets wrong (default:
     finetune 0.5, otherwise 0, off)."""
+    line_shift_share: float = 0.0
+    """Line-shift practice (agents.line_shift): this share of the episodes moves the racing line the driver reads
+    sideways, as the game's racecraft does to pass and leave room (up to 4.5 m, at up to 4 m/s, in braking zones and
+    corners too), and the reward reads the moved line (its offset and its limit speed); 0: off, the driver only ever
+    sees its own line."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     edge_penalty: float | None = None
@@ -429,6 +434,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {config.grid_slots}")
     if not 0 <= config.practice_share <= 1:
         raise ValueError(f"practice_share must be in [0, 1], got {config.practice_share}")
+    if not 0 <= config.line_shift_share <= 1:
+        raise ValueError(f"line_shift_share must be in [0, 1], got {config.line_shift_share}")
+    if config.line_shift_share > 0 and config.traffic:
+        raise ValueError("line_shift_share is for a car alone; in traffic the line stays the driver's own")
     if config.practice_share > 0 and config.traffic:
         raise ValueError("practice_share is for a car alone; training in traffic does not practise corners")
     if not 0 <= config.standing_start_share <= 1:

@@ -11,12 +11,13 @@ import gymnasium as gym
 import numpy as np
 from numba import njit
 
+from agents.line_shift import LineShift, LineShiftSettings
 from agents.practice import CornerPractice
 from agents.reward import RewardConfig, car_reward
 from agents.traffic.scenarios import random_placement
 from game.sim.grid import GRID_BEHIND_LINE, GRID_SLOTS, grid_slot
 from game.sim.laps import LapTimer
-from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car
+from game.sim.observation import OBSERVATION_HIGH, OBSERVATION_LOW, observe_car, observe_line_shift
 from game.sim.observation_layout import (
     LINE_CLEARANCE,
     OBSERVATION_VERSION,
@@ -25,6 +26,7 @@ from game.sim.observation_layout import (
     observation_size,
 )
 from game.sim.physics import (
+    CAR_ARC_LENGTH,
     CAR_OFF_TRACK,
     CAR_PROGRESS,
     CAR_VX,
@@ -106,7 +108,10 @@ class RetroRacerEnv(gym.Env):
 
     ## Racing line
     The racing line the observation is read along keeps half the car's width plus ``line_clearance`` from each
-    edge (default 0.15 m, the reference lap's line); a driver file records the clearance it drives with.
+    edge (default 0.15 m, the reference lap's line); a driver file records the clearance it drives with. With
+    ``line_shift_share`` > 0 (:mod:`agents.line_shift`), that share of the episodes moves the line sideways as the
+    game's racecraft does in a race: feature 6 and the reward's line and limit terms then read the moved line, whose
+    shift ``info["line_shift"]`` gives [m, positive to the left]. Never when ``reset`` is given options.
 
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
@@ -148,6 +153,7 @@ class RetroRacerEnv(gym.Env):
         observation_version: int = OBSERVATION_VERSION,
         line_clearance: float = LINE_CLEARANCE,
         practice_share: float = 0.0,
+        line_shift_share: float = 0.0,
     ) -> None:
         if observation_version not in READABLE_VERSIONS:
             raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
@@ -196,6 +202,9 @@ class RetroRacerEnv(gym.Env):
         self._dt = PHYSICS_DT
         self.track: Track = self.tracks[0] if self.tracks else None  # type: ignore[assignment]
         self._practice = CornerPractice(practice_share)
+        self._line_shift = LineShift(LineShiftSettings(share=line_shift_share))
+        self._shift = np.zeros(1)  # the line shift of the last decision [m], for observe_line_shift
+        self._obs_rows = self._obs.reshape(1, -1)  # a view: observe_line_shift writes self._obs
 
     # -- gymnasium API ------------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):  # noqa: ANN201
@@ -234,6 +243,8 @@ class RetroRacerEnv(gym.Env):
         self._best = np.array([car[CAR_PROGRESS], 0.0])  # best progress [m] and when [s]: the stuck rule
         self._lap_timer = LapTimer(self.track.length, car[CAR_PROGRESS], standing_start=start == "grid")
         self._line = line_table(self.track, self.line_clearance)
+        self._line_shift.reset(self.track, self._line, rng, allowed=not options)  # evaluations: the own line
+        self._shift[0] = 0.0
         observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
         return self._obs.copy(), self._info(stuck=False)
 
@@ -264,6 +275,9 @@ class RetroRacerEnv(gym.Env):
         self._steps += 1
         progress = car[CAR_PROGRESS]
         self._lap_timer.update(progress_before, progress, time_before, self._time)
+        shifted = self._line_shift.active
+        if shifted:  # scored against the line the driver was following
+            observe_line_shift(self._cars, track.table, self._line, track.spacing, self._shift, self._obs_rows)
 
         reward, off_track, stuck = car_reward(
             car,
@@ -276,7 +290,13 @@ class RetroRacerEnv(gym.Env):
             self._reward_array,
             self._time,
             self._best,
+            self._shift[0],
         )
+        if shifted:  # and the next decision reads where the line moves on to
+            self._shift[0] = self._line_shift.step(
+                car[CAR_ARC_LENGTH], math.hypot(car[CAR_VX], car[CAR_VY]), self.np_random
+            )
+            observe_line_shift(self._cars, track.table, self._line, track.spacing, self._shift, self._obs_rows)
         terminated = off_track or stuck
         self._practice.record(car)
         if terminated:
@@ -314,6 +334,7 @@ class RetroRacerEnv(gym.Env):
             "speed": math.hypot(car[CAR_VX], car[CAR_VY]),
             "time": self._time,
             "track": self.track.name,
+            "line_shift": float(self._shift[0]),
         }
 
     def _place_grid(self, rng: np.random.Generator, perturb: bool, slot: int | None = None) -> None:

@@ -20,7 +20,7 @@ from numba import njit
 from game.sim.observation import line_at
 from game.sim.observation_layout import OBS_BRAKING_MARGIN, OBS_LINE_OFFSET, OBS_ROAD_OFFSET
 from game.sim.physics import CAR_ARC_LENGTH, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, CONTACT_EVENT_DV
-from game.sim.racing_line import LINE_LIMIT_SPEED
+from game.sim.racing_line import LINE_CURVATURE, LINE_LIMIT_SPEED
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,18 @@ class RewardConfig:
 
 
 @njit(cache=True)
-def limit_speed_share(car: np.ndarray, line: np.ndarray, spacing: float) -> float:
-    """The car's speed over the limit speed of its line where it is (the reference lap's profile), minus 1."""
-    limit = line_at(line, spacing, car[CAR_ARC_LENGTH], LINE_LIMIT_SPEED, False)
+def limit_speed_share(car: np.ndarray, line: np.ndarray, spacing: float, shift: float = 0.0) -> float:
+    """The car's speed over the limit speed of its line where it is (the reference lap's profile), minus 1.
+
+    A line moved ``shift`` metres sideways (positive: left; :mod:`agents.line_shift`) is tighter where it moves
+    towards the inside of a corner: its limit is the line's times ``sqrt(1 - curvature x shift)`` there (as
+    :class:`game.drivers.racecraft.Racecraft` brakes for it), and no higher where it moves out.
+    """
+    arc = car[CAR_ARC_LENGTH]
+    limit = line_at(line, spacing, arc, LINE_LIMIT_SPEED, False)
+    if shift != 0.0:
+        tighter = 1.0 - line_at(line, spacing, arc, LINE_CURVATURE, False) * shift
+        limit *= math.sqrt(min(max(tighter, 0.05), 1.0))
     return math.hypot(car[CAR_VX], car[CAR_VY]) / max(limit, 1.0) - 1.0
 
 
@@ -97,6 +106,7 @@ def car_reward(
     cfg: np.ndarray,
     now: float,
     best: np.ndarray,
+    line_shift: float = 0.0,
 ) -> tuple[float, bool, bool]:
     """One car's reward for the step just driven, and whether it left the track or got stuck.
 
@@ -111,6 +121,8 @@ def car_reward(
         cfg: RewardConfig.as_array().
         now: Time after the step [s].
         best: [best progress [m], when it was reached [s]], updated in place (the stuck rule).
+        line_shift: How far its line is moved sideways [m] (:mod:`agents.line_shift`; ``obs`` already reads the
+            moved line): the limit bonus is that of the moved line.
 
     Returns:
         (reward, off track, stuck).
@@ -125,7 +137,9 @@ def car_reward(
         if into_zone > 0.0:
             reward -= cfg[R_EDGE] * min(into_zone, 1.0) ** 2
     if cfg[R_LIMIT] > 0.0:
-        reward += cfg[R_LIMIT] * max(1.0 - abs(limit_speed_share(car, line, spacing)) / cfg[R_LIMIT_ZONE], 0.0)
+        reward += cfg[R_LIMIT] * max(
+            1.0 - abs(limit_speed_share(car, line, spacing, line_shift)) / cfg[R_LIMIT_ZONE], 0.0
+        )
     if contact_dv >= CONTACT_EVENT_DV:
         reward -= cfg[R_CONTACT]
     if rear_impact >= CONTACT_EVENT_DV:

@@ -173,7 +173,7 @@ class Racecraft:
         low = -self._least(self.width_right, arc, ahead, behind) + margin
         return low, high
 
-    def _shift_bounds(self, arc: float, ahead: float) -> tuple[float, float]:
+    def shift_bounds(self, arc: float, ahead: float) -> tuple[float, float]:
         """(lowest, highest) shift that keeps the moved line ``edge_margin`` inside the road ``ahead`` metres on.
 
         Where the line runs towards an edge, the room on that side shrinks before the car gets there. The line
@@ -221,7 +221,7 @@ class Racecraft:
                 cap[i] = 0.0
             desired = self._pass(i, lead, gap, lat, speed, line, arc, calm[i])
             aim = self._leave_room(i, line[i] + desired, gap, lat)
-            right, left = self._shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
+            right, left = self.shift_bounds(arc[i], max(speed[i], 0.0) * s.edge_look)
             wanted = min(max(aim - line[i], right), left)
             most = step if calm[i] or s.corner_shift_rate <= 0.0 else min(step, s.corner_shift_rate * DECISION_DT)
             moved = self.shift[i] + float(np.clip(wanted - self.shift[i], -most, most))

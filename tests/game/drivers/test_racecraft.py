@@ -83,14 +83,14 @@ def test_the_line_moves_less_towards_an_edge_that_the_line_runs_to(racecraft, ov
     """Where the racing line heads for the left edge, the room to move it left is the room where it will be."""
     rise = int(np.argmax(np.diff(racecraft.line_offset)))
     arc = rise * oval_track.spacing
-    _, left_here = racecraft._shift_bounds(arc, 0.0)
-    _, left_ahead = racecraft._shift_bounds(arc, 40.0)
+    _, left_here = racecraft.shift_bounds(arc, 0.0)
+    _, left_ahead = racecraft.shift_bounds(arc, 40.0)
     assert left_here == pytest.approx(racecraft.room_left[rise])
     assert left_ahead < left_here - 1.0
     far_left = field(oval_track, (arc, 5.0, 40.0), (arc - 1.0, 2.0, 40.0))  # a car beside us on our right
     for _ in range(40):
         decision = racecraft.plan(far_left, np.full(2, -0.5))
-    assert decision.shift[0] <= racecraft._shift_bounds(arc, 40.0 * SETTINGS.edge_look)[1] + 1e-9
+    assert decision.shift[0] <= racecraft.shift_bounds(arc, 40.0 * SETTINGS.edge_look)[1] + 1e-9
 
 
 def test_no_pass_starts_where_the_braking_look_ahead_says_brake_soon(racecraft, oval_track):

@@ -1,0 +1,120 @@
+"""Line-shift practice: in training, the racing line the driver reads moves sideways, as the racecraft moves it.
+
+In a race, :class:`game.drivers.racecraft.Racecraft` moves each rival's line sideways to pass or leave room, and the
+driver follows the moved line (feature 6, :func:`game.sim.observation.observe_line_shift`). A driver that only ever
+trained on its own line has never seen that: moved towards the inside of a corner while it brakes at the limit, it
+follows the line, steers and brakes at once, and reaches the corner too fast (docs/RACING.md, "Moving the line while
+braking"). With a share > 0, that share of the training episodes moves the line as a race may: every so often a new
+target (the driver's own line, or anywhere up to ``max_shift`` to either side) is drawn, and the line moves towards it
+at a rate drawn up to the racecraft's, on straights, in braking zones and in corners alike, never closer to the road's
+edge than the racecraft lets it (:meth:`Racecraft.shift_bounds`). The reward reads the moved line: its offset
+(feature 6) and its limit speed, the line's times ``sqrt(1 - curvature x shift)`` where the shift makes it tighter.
+The other episodes, and every evaluation, drive the driver's own line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from game.drivers.racecraft import DECISION_DT, Racecraft, RacecraftSettings
+from game.sim.track import Track
+
+
+@dataclass(frozen=True)
+class LineShiftSettings:
+    """How the line moves in an episode that moves it (distances in metres, times in seconds)."""
+
+    share: float = 0.0  # share of the episodes whose line moves (0: off)
+    max_shift: float = RacecraftSettings.max_shift  # a target up to this far to either side
+    rate_low: float = 1.0  # [m/s] each move's rate is drawn between this ...
+    rate_high: float = RacecraftSettings.shift_rate  # ... and this (the racecraft's)
+    hold_time: float = 2.0  # mean time between new targets (exponentially distributed) ...
+    min_hold: float = 0.5  # ... and at least this
+    own_line_share: float = 0.4  # share of the new targets that are the driver's own line (a shift of 0)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError(f"line shift share must be in [0, 1], got {self.share}")
+        if not 0.0 < self.rate_low <= self.rate_high:
+            raise ValueError(f"line shift rates must be 0 < low <= high, got {self.rate_low}, {self.rate_high}")
+
+
+@njit(cache=True)
+def shift_bounds(
+    room_right: np.ndarray, room_left: np.ndarray, spacing: float, arc: float, ahead: float
+) -> tuple[float, float]:
+    """:meth:`Racecraft.shift_bounds` from its ``room_right`` and ``room_left``, compiled.
+
+    The least room to each side over 9 points from ``arc`` to ``ahead`` metres on, as the (lowest, highest) shift;
+    0 is always allowed. The numpy method takes 40 us, which would cost training 5%; this takes about 1.
+    """
+    n = room_left.shape[0]
+    length = n * spacing
+    right = np.inf
+    left = np.inf
+    for k in range(9):
+        pos = ((arc + ahead * k / 8.0) % length) / spacing
+        i = int(pos) % n
+        j = (i + 1) % n
+        t = pos - math.floor(pos)
+        left = min(left, room_left[i] + t * (room_left[j] - room_left[i]))
+        right = min(right, room_right[i] + t * (room_right[j] - room_right[i]))
+    return min(-right, 0.0), max(left, 0.0)
+
+
+class LineShift:
+    """The shift of one car's line over an episode: 0 unless the episode was drawn to move it.
+
+    Args:
+        settings: How the line moves.
+    """
+
+    def __init__(self, settings: LineShiftSettings) -> None:
+        self.settings = settings
+        self.shift = 0.0
+        self.active = False
+        self._target = 0.0
+        self._rate = settings.rate_high
+        self._hold = 0.0
+        self._room_right = np.zeros(1)
+        self._room_left = np.zeros(1)
+        self._spacing = 1.0
+        self._track: Track | None = None
+        self._edge_look = RacecraftSettings.edge_look
+
+    def reset(self, track: Track, line: np.ndarray, rng: np.random.Generator, allowed: bool = True) -> None:
+        """A new episode on ``track`` (its line table ``line``): draw whether the line moves; it starts at 0.
+
+        ``allowed=False``: it does not move (an episode asked for with options, such as an evaluation's).
+        """
+        self.shift = 0.0
+        self._target = 0.0
+        self._hold = 0.0
+        self.active = allowed and self.settings.share > 0.0 and rng.random() < self.settings.share
+        if self.active and self._track is not track:
+            racecraft = Racecraft(track, line)  # only its room to the edges is used
+            self._room_right, self._room_left = racecraft.room_right, racecraft.room_left
+            self._spacing = track.spacing
+            self._track = track
+
+    def step(self, arc: float, speed: float, rng: np.random.Generator) -> float:
+        """The shift for the next decision [m], positive to the left, for a car at ``arc`` going ``speed``."""
+        if not self.active:
+            return 0.0
+        s = self.settings
+        self._hold -= DECISION_DT
+        if self._hold <= 0.0:
+            own = rng.random() < s.own_line_share
+            self._target = 0.0 if own else float(rng.uniform(-s.max_shift, s.max_shift))
+            self._rate = float(rng.uniform(s.rate_low, s.rate_high))
+            self._hold = max(float(rng.exponential(s.hold_time)), s.min_hold)
+        ahead = max(speed, 0.0) * self._edge_look
+        right, left = shift_bounds(self._room_right, self._room_left, self._spacing, arc, ahead)
+        wanted = min(max(self._target, right), left)
+        most = self._rate * DECISION_DT
+        self.shift += min(max(wanted - self.shift, -most), most)
+        return self.shift
