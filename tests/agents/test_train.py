@@ -134,6 +134,8 @@ def test_update_ratio(n_envs, ratio, expected):
         ("base", {"standing_start_share": 1.5}, "standing_start_share"),
         ("base", {"practice_share": -0.1}, "practice_share"),
         ("base", {"practice_share": 0.5, "traffic": True}, "practice_share"),
+        ("base", {"line_shift_share": 1.5}, "line_shift_share"),
+        ("base", {"line_shift_share": 0.5, "traffic": True}, "line_shift_share"),
         ("base", {"grid_slots": -1}, "grid_slots"),
         ("base", {"track_mix_spread": -0.1}, "track_mix_spread"),
         ("base", {"wide_track_share": 1.5}, "wide_track_share"),
