@@ -179,8 +179,8 @@ def observe_line_shift(
     """Rewrite each car's offset from the racing line (feature 6) as if its line were moved sideways by ``shift``.
 
     The rest of the observation is left as :func:`observe_cars` wrote it: the line's directions and corners
-    are those of the line itself. This is how a rival drives a passing line (:mod:`game.drivers.racecraft`);
-    training never shifts the line, and a shift of zero writes what :func:`observe_car` wrote.
+    are those of the line itself. This is how a rival drives a passing line (:mod:`game.drivers.racecraft`), and how
+    training's line-shift practice moves it; a shift of zero writes what :func:`observe_car` wrote.
 
     Args:
         cars: (N, N_CAR_COLUMNS) car states.
