@@ -31,9 +31,11 @@ With no car near, the shift is zero, the caps are open and the driving is the dr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from game.sim.physics import (
     CAR_ARC_LENGTH,
@@ -121,6 +123,32 @@ class RacecraftPlan:
         return np.minimum(np.maximum(throttle, self.floor), self.cap)
 
 
+@njit(cache=True)
+def shift_bounds(
+    room_right: np.ndarray, room_left: np.ndarray, spacing: float, arc: float, ahead: float
+) -> tuple[float, float]:
+    """(lowest, highest) shift with the least room to each side over 9 points from ``arc`` to ``ahead`` metres on.
+
+    ``room_right``, ``room_left``: one per track sample (:class:`Racecraft`'s), linearly interpolated round the lap
+    at the points ``np.linspace(arc, arc + ahead, 9)`` gives. 0 is always allowed. Compiled: training calls it
+    every step (``agents.line_shift``), where numpy's 40 us would cost 5%.
+    """
+    n = room_left.shape[0]
+    length = n * spacing
+    step = ahead / 8.0
+    right = np.inf
+    left = np.inf
+    for k in range(9):
+        along = ahead if k == 8 else k * step  # as np.linspace places them
+        pos = ((arc + along) % length) / spacing
+        i = int(pos) % n
+        j = (i + 1) % n
+        t = pos - math.floor(pos)
+        left = min(left, room_left[i] + t * (room_left[j] - room_left[i]))
+        right = min(right, room_right[i] + t * (room_right[j] - room_right[i]))
+    return min(-right, 0.0), max(left, 0.0)
+
+
 class Racecraft:
     """Line shifts and throttle bounds for a field of cars on one track, one decision at a time.
 
@@ -179,9 +207,7 @@ class Racecraft:
         Where the line runs towards an edge, the room on that side shrinks before the car gets there. The line
         itself (a shift of 0) is always allowed.
         """
-        left = self._least(self.room_left, arc, ahead)
-        right = self._least(self.room_right, arc, ahead)
-        return min(-right, 0.0), max(left, 0.0)
+        return shift_bounds(self.room_right, self.room_left, self.spacing, arc, ahead)
 
     def reset(self, n_cars: int) -> None:
         """Forget every pass under way (a new race, or a field of a new size)."""

@@ -7,21 +7,13 @@ import pytest
 
 from agents.config import config_for_mode
 from agents.env import RetroRacerEnv
-from agents.line_shift import LineShift, LineShiftSettings, shift_bounds
+from agents.line_shift import LineShift, LineShiftSettings
 from agents.reward import RewardConfig, limit_speed_share
 from agents.run_env import make_vec_env
-from game.drivers.racecraft import DECISION_DT, Racecraft
+from game.drivers.racecraft import DECISION_DT
 from game.sim.observation import observe_line_shift
 from game.sim.racing_line import LINE_CURVATURE, LINE_LIMIT_SPEED, line_table
 from game.sim.simulation import place_car
-
-
-def test_the_compiled_bounds_are_the_racecrafts(twisty_track):
-    racecraft = Racecraft(twisty_track, line_table(twisty_track))
-    rng = np.random.default_rng(0)
-    for arc, ahead in zip(rng.uniform(-100.0, 3.0 * racecraft.length, 300), rng.uniform(0.0, 60.0, 300), strict=True):
-        compiled = shift_bounds(racecraft.room_right, racecraft.room_left, twisty_track.spacing, arc, ahead)
-        assert compiled == pytest.approx(racecraft.shift_bounds(arc, ahead), abs=1e-12)
 
 
 def test_the_line_moves_to_both_sides_and_back_at_most_at_the_rate(twisty_track):

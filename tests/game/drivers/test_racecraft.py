@@ -256,3 +256,14 @@ def test_no_pass_starts_without_the_time_to_move_over_and_back_before_braking(ov
         ours, its = racecraft.at(racecraft.line_offset, np.array([arc, arc + 20.0]))  # both on the line
         plan(racecraft, field(oval_track, (arc, ours, speed + closing), (arc + 20.0, its, speed)))
         assert (racecraft.passing[0] == 1) == starts, (arc, closing)
+
+
+def test_the_compiled_shift_bounds_are_the_least_room_at_nine_points(twisty_track):
+    # shift_bounds (compiled: training calls it every step) against its numpy definition, the least room over
+    # np.linspace(arc, arc + ahead, 9) interpolated round the lap, bit for bit.
+    racecraft = Racecraft(twisty_track, line_table(twisty_track))
+    rng = np.random.default_rng(0)
+    for arc, ahead in zip(rng.uniform(-100.0, 3.0 * racecraft.length, 300), rng.uniform(0.0, 60.0, 300), strict=True):
+        least_right = float(np.min(racecraft.at(racecraft.room_right, arc + np.linspace(0.0, ahead, 9))))
+        least_left = float(np.min(racecraft.at(racecraft.room_left, arc + np.linspace(0.0, ahead, 9))))
+        assert racecraft.shift_bounds(arc, ahead) == (min(-least_right, 0.0), max(least_left, 0.0))
