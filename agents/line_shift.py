@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.drivers.racecraft import DECISION_DT, Racecraft, RacecraftSettings, shift_bounds
+from game.drivers.racecraft import DECISION_DT, RacecraftSettings, edge_room, shift_bounds
 from game.sim.track import Track
 
 
@@ -72,8 +72,7 @@ class LineShift:
         self._hold = 0.0
         self.active = allowed and self.settings.share > 0.0 and rng.random() < self.settings.share
         if self.active and self._track is not track:
-            racecraft = Racecraft(track, line)  # only its room to the edges is used
-            self._room_right, self._room_left = racecraft.room_right, racecraft.room_left
+            self._room_right, self._room_left = edge_room(track, line, RacecraftSettings.edge_margin)
             self._spacing = track.spacing
             self._track = track
 

@@ -123,6 +123,17 @@ class RacecraftPlan:
         return np.minimum(np.maximum(throttle, self.floor), self.cap)
 
 
+def edge_room(track: Track, line: np.ndarray, edge_margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """(right, left) [m]: how far the line ``line`` may move to either side and keep ``edge_margin`` from the edge.
+
+    One per track sample, contiguous, as :func:`shift_bounds` reads them.
+    """
+    offset = line[:, LINE_OFFSET]
+    room_right = track.table[:, COL_WIDTH_RIGHT] - edge_margin + offset
+    room_left = track.table[:, COL_WIDTH_LEFT] - edge_margin - offset
+    return np.ascontiguousarray(room_right), np.ascontiguousarray(room_left)
+
+
 @njit(cache=True)
 def shift_bounds(
     room_right: np.ndarray, room_left: np.ndarray, spacing: float, arc: float, ahead: float
@@ -174,9 +185,7 @@ class Racecraft:
         self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
         self.hairpin = (tightest >= 1.0 / s.hairpin_radius).astype(np.float64)  # 1: the line moves away slowly
         self.calm_left = _run_left(self.calm > 0.5, self.spacing)  # [m] how far the straight goes on
-        # How far the line may move to either side and keep edge_margin from the edge, at each sample.
-        self.room_left = self.width_left - s.edge_margin - self.line_offset
-        self.room_right = self.width_right - s.edge_margin + self.line_offset
+        self.room_right, self.room_left = edge_room(track, line, s.edge_margin)
         self.line_curvature = np.ascontiguousarray(line[:, LINE_CURVATURE])  # [1/m], positive: left
         self.limit_speed = np.ascontiguousarray(line[:, LINE_LIMIT_SPEED])
         self.shift = np.zeros(0)
