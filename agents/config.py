@@ -151,6 +151,10 @@ class TrainConfig:
     sideways, as the game's racecraft does to pass and leave room (up to 4.5 m, at up to 4 m/s, in braking zones and
     corners too), and the reward reads the moved line (its offset and its limit speed); 0: off, the driver only ever
     sees its own line."""
+    held_pace_share: float = 0.0
+    """Held-pace practice: this share of the episodes holds the car to a pace of 0.65-0.98 (the throttle capped and
+    lifted early as the game holds a slower rival or the race benchmark's slow car; the brakes are the driver's), so
+    that a held driver learns to brake for the speed it arrives at; 0: off."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     edge_penalty: float | None = None
@@ -436,6 +440,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"practice_share must be in [0, 1], got {config.practice_share}")
     if not 0 <= config.line_shift_share <= 1:
         raise ValueError(f"line_shift_share must be in [0, 1], got {config.line_shift_share}")
+    if not 0 <= config.held_pace_share <= 1:
+        raise ValueError(f"held_pace_share must be in [0, 1], got {config.held_pace_share}")
+    if config.held_pace_share > 0 and config.traffic:
+        raise ValueError("held_pace_share is for a car alone; in traffic the opponents' paces are the scenarios'")
     if config.line_shift_share > 0 and config.traffic:
         raise ValueError("line_shift_share is for a car alone; in traffic the line stays the driver's own")
     if config.practice_share > 0 and config.traffic:

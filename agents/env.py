@@ -25,10 +25,12 @@ from game.sim.observation_layout import (
     checked_line_clearance,
     observation_size,
 )
+from game.sim.pace import apply_pace, reference_speed
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_OFF_TRACK,
     CAR_PROGRESS,
+    CAR_SEGMENT,
     CAR_VX,
     CAR_VY,
     DEFAULT_CAR,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from game.sim.track.generator import GeneratorSettings
 
 TrackSource = str | os.PathLike[str] | Track
+HELD_PACE = (0.65, 0.98)  # a held episode's pace, drawn uniformly: the game's easy slow car (0.64) to nearly free
 
 
 @njit(cache=True)
@@ -113,6 +116,12 @@ class RetroRacerEnv(gym.Env):
     game's racecraft does in a race: feature 6 and the reward's line and limit terms then read the moved line, whose
     shift ``info["line_shift"]`` gives [m, positive to the left]. Never when ``reset`` is given options.
 
+    ## Pace
+    With ``held_pace_share`` > 0, that share of the episodes holds the car to a pace drawn from ``HELD_PACE`` on both
+    levers of :mod:`game.sim.pace`, as the game holds a rival of a slower character or level, or the race
+    benchmark's slow car: the throttle capped and lifted over the pace's share of the reference speed, the brakes
+    the driver's own (``info["pace"]``; 1 when free). Never when ``reset`` is given options.
+
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
     (by 1 m) for 3 s. Truncated after ``max_episode_steps`` actions.
@@ -154,6 +163,7 @@ class RetroRacerEnv(gym.Env):
         line_clearance: float = LINE_CLEARANCE,
         practice_share: float = 0.0,
         line_shift_share: float = 0.0,
+        held_pace_share: float = 0.0,
     ) -> None:
         if observation_version not in READABLE_VERSIONS:
             raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
@@ -167,6 +177,8 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"grid_slots must be in [0, {GRID_SLOTS}], got {grid_slots}")
         if not 0.0 <= standing_start_prob <= 1.0:
             raise ValueError(f"standing_start_prob must be in [0, 1], got {standing_start_prob}")
+        if not 0.0 <= held_pace_share <= 1.0:
+            raise ValueError(f"held_pace_share must be in [0, 1], got {held_pace_share}")
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
         sources = ([track] if track is not None else []) + list(tracks or [])
@@ -205,6 +217,9 @@ class RetroRacerEnv(gym.Env):
         self._line_shift = LineShift(LineShiftSettings(share=line_shift_share))
         self._shift = np.zeros(1)  # the line shift of the last decision [m], for observe_line_shift
         self._obs_rows = self._obs.reshape(1, -1)  # a view: observe_line_shift writes self._obs
+        self.held_pace_share = held_pace_share
+        self.pace = 1.0  # this episode's pace on both levers of game.sim.pace (1: the car's all)
+        self._reference: tuple[Track | None, np.ndarray] = (None, np.zeros(0))  # the pace limit's speeds, per track
 
     # -- gymnasium API ------------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):  # noqa: ANN201
@@ -245,6 +260,9 @@ class RetroRacerEnv(gym.Env):
         self._line = line_table(self.track, self.line_clearance)
         self._line_shift.reset(self.track, self._line, rng, allowed=not options)  # evaluations: the own line
         self._shift[0] = 0.0
+        self.pace = 1.0
+        if self.held_pace_share > 0.0 and not options and rng.random() < self.held_pace_share:
+            self.pace = float(rng.uniform(*HELD_PACE))
         observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
         return self._obs.copy(), self._info(stuck=False)
 
@@ -258,6 +276,8 @@ class RetroRacerEnv(gym.Env):
         self._controls[0, 1] = min(max(throttle, -1.0), 1.0)
         car = self._cars[0]
         track = self.track
+        if self.pace < 1.0:
+            self._hold_pace(car)
         progress_before = car[CAR_PROGRESS]
         time_before = self._time
         _advance_and_observe(
@@ -321,6 +341,14 @@ class RetroRacerEnv(gym.Env):
         """The car state array (read it, do not write it)."""
         return self._cars
 
+    def _hold_pace(self, car: np.ndarray) -> None:
+        """The throttle held as the game holds a rival's or the slow car's (game.sim.pace); brakes are the driver's."""
+        if self._reference[0] is not self.track:
+            self._reference = (self.track, reference_speed(self.track, self.car))
+        limit = self._reference[1][int(car[CAR_SEGMENT])]
+        pace = np.array([self.pace])
+        apply_pace(self._controls, pace, np.array([math.hypot(car[CAR_VX], car[CAR_VY])]), np.array([limit]), pace)
+
     def _info(self, stuck: bool) -> dict[str, Any]:
         car = self._cars[0]
         progress = float(car[CAR_PROGRESS])
@@ -335,6 +363,7 @@ class RetroRacerEnv(gym.Env):
             "time": self._time,
             "track": self.track.name,
             "line_shift": float(self._shift[0]),
+            "pace": self.pace,
         }
 
     def _place_grid(self, rng: np.random.Generator, perturb: bool, slot: int | None = None) -> None:

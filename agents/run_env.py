@@ -80,6 +80,7 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
             standing_start_prob=config.standing_start_share,
             practice_share=config.practice_share,
             line_shift_share=config.line_shift_share,
+            held_pace_share=config.held_pace_share,
             observation_version=observation_version or OBSERVATION_VERSION,
             line_clearance=line_clearance_of(config),
         )
@@ -134,6 +135,7 @@ def environment_settings(config: TrainConfig, observation_version: int) -> dict[
         "standing_start_share": config.standing_start_share,
         "practice_share": config.practice_share,
         "line_shift_share": config.line_shift_share,
+        "held_pace_share": config.held_pace_share,
         "max_episode_steps": config.max_episode_steps,
         "track_generator": dataclasses.asdict(generator_settings(config)),
         "reward": dataclasses.asdict(reward_config(config)),
