@@ -303,4 +303,6 @@ def test_the_shipped_driver_races_cleanly_with_racecraft_and_bumps_without(oval_
         assert with_it.contacts <= 2 < without.contacts
         assert with_it.rescues == 0
         assert with_it.clean_passes >= 0.9 * with_it.passes
-    assert raced.slow_car.rivals_past >= alone.slow_car.rivals_past + 3
+    # Every rival gets past the slow car with racecraft. (Alone, the base shipped before stage 6 got 3 or more fewer
+    # past; stage 6, trained on moved lines and held paces, gets by with bumps: the contacts above tell them apart.)
+    assert raced.slow_car.rivals_past == 7 >= alone.slow_car.rivals_past
