@@ -155,8 +155,29 @@ def collect(options: argparse.Namespace, episodes: int, log: Callable[[str], Non
             if model.base_run is None:
                 model.base_run = evaluator.run("base", base.actor, spec)
         finetuned.append(model)
-    stages = [load_model_report(p.stem, p.with_suffix(".npz")) for p in sorted(models_dir.glob("history/base-*.json"))]
-    return Report(options, episodes, base, finetuned, shipped, circuits, notes, base_stages=stages)
+    history = [load_model_report(p.stem, p.with_suffix(".npz")) for p in sorted(models_dir.glob("history/base-*.json"))]
+    stages, siblings = base_lineage(base, history, notes)
+    return Report(options, episodes, base, finetuned, shipped, circuits, notes, base_stages=stages, base_siblings=siblings)
+
+
+def base_lineage(
+    base: ModelReport, history: Sequence[ModelReport], notes: list[str]
+) -> tuple[list[ModelReport], list[ModelReport]]:
+    """The installed base's ancestors among the ``history`` stages, in order, and the other stages (its siblings).
+
+    The base's sidecar names its ancestors (``lineage``: history stage names, oldest first), written when it is
+    installed: a base may go on from an earlier stage than the one installed before it. A sidecar without it
+    (older bases) takes every stage as an ancestor, in name order. A named stage missing from ``history/`` is noted.
+    """
+    lineage = (base.sidecar or {}).get("lineage")
+    if not isinstance(lineage, list):
+        return list(history), []
+    by_name = {stage.name: stage for stage in history}
+    missing = [name for name in lineage if name not in by_name]
+    if missing:
+        notes.append(f"The base's lineage names stages not in `history/`: {', '.join(map(str, missing))}.")
+    ancestors = [by_name[name] for name in lineage if name in by_name]
+    return ancestors, [stage for stage in history if stage.name not in lineage]
 
 
 def chained_curves(stages: Sequence[ModelReport], last: ModelReport) -> dict[str, list[CurvePoint]]:

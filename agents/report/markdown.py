@@ -257,7 +257,7 @@ def _finetuned_section(report: Report) -> list[str]:
 
 
 def _training_section(report: Report) -> list[str]:
-    models = [m for m in report.base_stages if m.sidecar is not None]
+    models = [m for m in [*report.base_stages, *report.base_siblings] if m.sidecar is not None]
     models += [m for m in [report.base, *report.finetuned] if m.sidecar is not None or m.actor is not None]
     return ["", "## Training", "", *(training_lines(models) if models else ["No models, so no sidecars."])]
 
@@ -338,6 +338,13 @@ def _curve_lines(report: Report, out: Path) -> list[str]:
                 f"The base model was trained in stages: {names} (in `history/`), then `base`, each going on from "
                 "the one before; the plot counts each stage's steps and minutes on from the end of the previous "
                 "one, the table below restarts them.",
+                "",
+            ]
+        if report.base_siblings:
+            names = ", ".join(f"`{m.name}`" for m in report.base_siblings)
+            lines += [
+                f"Not in that chain (installed earlier, in `history/` and the training table, but not an ancestor "
+                f"of `base`): {names}.",
                 "",
             ]
         lines += _curve_summary([*[m for m in report.base_stages if m.curve], base])

@@ -95,6 +95,8 @@ class Report:
     notes: list[str]
     base_stages: list[ModelReport] = field(default_factory=list)
     """Earlier training stages of the base model (``history/base-stage*.json``): sidecar and curve, not evaluated."""
+    base_siblings: list[ModelReport] = field(default_factory=list)
+    """Stages in ``history/`` that are not the base's ancestors (an earlier base it did not go on from)."""
     images: dict[str, Path] = field(default_factory=dict)
     bar: list[BarRow] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)

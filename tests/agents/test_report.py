@@ -125,6 +125,25 @@ def test_earlier_base_stages_are_listed_and_their_curves_chained(layout):
     assert [p.wall_time_min for p in curves["base"]] == [2.0, 3.0, 4.0]  # on from its 60 s
 
 
+def test_the_base_lineage_leaves_a_sibling_stage_out_of_the_chain(layout):
+    """A base that went on from stage 1, not from stage 2 (installed between them), chains stage 1 only."""
+    from agents.models import read_sidecar
+
+    tmp_path, models, out, args = layout
+    for n in (1, 2):
+        write_model(models / "history" / f"base-stage{n}", n, f"python -m agents.train base --seed {n}", "base")
+    write_model(models / "base", 3, "python -m agents.train finetune --base stage1.zip", "finetune")
+    record = read_sidecar(models / "base.json")
+    write_sidecar(models / "base.json", {**record, "lineage": ["base-stage1", "base-stage0"]})
+
+    assert main(args) == 0
+    text = out.read_text()
+    assert "stages: `base-stage1` (in `history/`), then `base`" in text
+    assert "not an ancestor of `base`): `base-stage2`." in text
+    assert "python -m agents.train base --seed 2" in text  # still in the training table
+    assert "stages not in `history/`: base-stage0" in text
+
+
 def test_missing_models_are_reported_not_crashed(layout):
     tmp_path, models, out, args = layout
     assert main(args) == 0
