@@ -157,7 +157,9 @@ def collect(options: argparse.Namespace, episodes: int, log: Callable[[str], Non
         finetuned.append(model)
     history = [load_model_report(p.stem, p.with_suffix(".npz")) for p in sorted(models_dir.glob("history/base-*.json"))]
     stages, siblings = base_lineage(base, history, notes)
-    return Report(options, episodes, base, finetuned, shipped, circuits, notes, base_stages=stages, base_siblings=siblings)
+    return Report(
+        options, episodes, base, finetuned, shipped, circuits, notes, base_stages=stages, base_siblings=siblings
+    )
 
 
 def base_lineage(
