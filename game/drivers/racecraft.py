@@ -80,7 +80,8 @@ class RacecraftSettings:
     plan_time: float = 4.0  # ... as is one we will reach within this
     clear_margin: float = 3.0  # past by a car length and this: the pass is done
     return_time: float = 0.5  # [s] a pass not alongside is given up this long (and the line's way back) before ...
-    return_closing: float = 2.0  # ... the braking point, unless we close on the car faster than this (0: off)
+    return_closing: float = 100.0  # ... the braking point, unless we close on the car faster than this (0: off;
+    # 100: every pass, however fast it closes, is judged by its way back: docs/RACING.md, nineteenth session)
     give_up_behind: float = 0.0  # at a corner, a pass further back than NOSE_TO_TAIL + this is given up
     shift_rate: float = 4.0  # [m/s] how fast the line moves sideways ...
     corner_shift_rate: float = 0.0  # [m/s] ... and off a straight (braking, or a corner near) (0: as shift_rate) ...

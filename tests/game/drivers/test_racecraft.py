@@ -24,6 +24,7 @@ from game.sim.simulation import place_car
 SHIPPED_BASE = "assets/models/base.npz"
 SETTINGS = RacecraftSettings()
 STRAIGHT = 0.0  # arc length on the test oval where the line runs straightest (its ends are 75 m corners)
+PASS_AT = 150.0  # on the test oval's straight, 32 s from braking at 45 m/s: time for a pass, over and back
 
 
 def field(track, *cars: tuple[float, float, float]) -> np.ndarray:
@@ -64,16 +65,16 @@ def test_a_car_in_another_lane_holds_nobody_up(racecraft, oval_track):
 
 
 def test_a_slower_car_ahead_on_a_straight_is_passed_on_the_side_with_room(racecraft, oval_track):
-    """Both cars 3 m left of the middle of a 12 m road: there is room on the right only; the line moves there."""
-    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    """Both cars 3 m right of the middle of a 12 m road: there is room on the left only; the line moves there."""
+    cars = field(oval_track, (PASS_AT, -3.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0))
     shifts = [plan(racecraft, cars).shift[0] for _ in range(40)]
-    assert racecraft.passing[0] == 1 and racecraft.side[0] == -1.0
+    assert racecraft.passing[0] == 1 and racecraft.side[0] == 1.0
     steps = np.diff([0.0, *shifts])
-    assert np.all(steps <= 1e-12) and np.all(steps >= -SETTINGS.shift_rate * DECISION_DT - 1e-12)
-    aim = float(racecraft.at(racecraft.line_offset, STRAIGHT + 20.0) + shifts[-1])
-    assert 3.0 - aim >= SIDE_TO_SIDE + SETTINGS.lane_margin  # out of its lane: we may close up now
+    assert np.all(steps >= -1e-12) and np.all(steps <= SETTINGS.shift_rate * DECISION_DT + 1e-12)
+    aim = float(racecraft.at(racecraft.line_offset, PASS_AT + 20.0) + shifts[-1])
+    assert aim + 3.0 >= SIDE_TO_SIDE + SETTINGS.lane_margin  # out of its lane: we may close up now
     assert plan(racecraft, cars).cap[0] == BRAKE  # still in its lane: no closing up yet
-    moved_over = field(oval_track, (STRAIGHT, aim, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    moved_over = field(oval_track, (PASS_AT, aim, 45.0), (PASS_AT + 20.0, -3.0, 35.0))
     assert plan(racecraft, moved_over).cap[0] == 1.0  # beside its lane: free to close up and pass
     assert plan(racecraft, moved_over, margin=-0.5).floor[0] == SETTINGS.attack_throttle  # flat out past it ...
     assert plan(racecraft, moved_over, margin=0.0).floor[0] == NO_FLOOR  # ... while no corner asks for the brakes
@@ -94,7 +95,7 @@ def test_the_line_moves_less_towards_an_edge_that_the_line_runs_to(racecraft, ov
 
 
 def test_no_pass_starts_where_the_braking_look_ahead_says_brake_soon(racecraft, oval_track):
-    cars = field(oval_track, (STRAIGHT, 3.0, 45.0), (STRAIGHT + 20.0, 3.0, 35.0))
+    cars = field(oval_track, (PASS_AT, 3.0, 45.0), (PASS_AT + 20.0, 3.0, 35.0))
     plan(racecraft, cars, margin=-SETTINGS.calm_margin / 2)
     assert racecraft.passing[0] == -1
     plan(racecraft, cars, margin=-0.5)
@@ -228,34 +229,40 @@ def test_a_car_side_by_side_and_a_little_behind_into_a_corner_brakes_to_tuck_in(
 
 def test_a_pass_not_alongside_is_given_up_in_time_for_the_line_to_get_back_before_braking(oval_track):
     """A pass 6 m behind at equal speed goes on far from the braking point, and is given up near it (the line
-    3 m over needs 0.75 s to get back, and return_time more), unless we close on the car fast enough to get by."""
+    3 m over needs 0.75 s to get back, and return_time more), however fast we close by default; with a
+    ``return_closing`` set, a pass closing faster than that goes on."""
     speed, shift = 40.0, 3.0
     far, near = 400.0, 640.0  # along the oval's straight, towards its end
     racecraft = Racecraft(oval_track, line_table(oval_track))
     way_back = shift / SETTINGS.shift_rate + SETTINGS.return_time
     assert racecraft._time_to_brake(near, speed) < way_back < racecraft._time_to_brake(far, speed)
-    for arc, closing, going_on in ((far, 0.0, True), (near, 0.0, False), (near, SETTINGS.return_closing + 1.0, True)):
-        racecraft = Racecraft(oval_track, line_table(oval_track))
+    lenient = RacecraftSettings(return_closing=2.0)
+    cases = ((far, 0.0, True, SETTINGS), (near, 0.0, False, SETTINGS), (near, 5.0, False, SETTINGS))
+    for arc, closing, going_on, settings in (*cases, (near, 0.0, False, lenient), (near, 3.0, True, lenient)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), settings)
         racecraft.reset(2)
         racecraft.passing[0], racecraft.side[0], racecraft.shift[0] = 1, 1.0, shift
         line = float(racecraft.at(racecraft.line_offset, arc))
         cars = field(oval_track, (arc, line + shift, speed + closing), (arc + 6.0, line, speed))
         plan(racecraft, cars)
-        assert (racecraft.passing[0] == 1) == going_on, (arc, closing)
+        assert (racecraft.passing[0] == 1) == going_on, (arc, closing, settings.return_closing)
 
 
 def test_no_pass_starts_without_the_time_to_move_over_and_back_before_braking(oval_track):
     """A car 20 m ahead in our lane at our speed is passed far from the braking point; near it (over, back and
-    return_time no longer fit), the pass does not start, unless we close on it fast enough to get by."""
+    return_time no longer fit), the pass does not start, however fast we close by default; with a
+    ``return_closing`` set, closing faster than that, it starts."""
     speed, far, near = 40.0, 400.0, 620.0
     racecraft = Racecraft(oval_track, line_table(oval_track))
     over_and_back = 2.0 * (SIDE_TO_SIDE + SETTINGS.pass_clearance) / SETTINGS.shift_rate + SETTINGS.return_time
     assert racecraft._time_to_brake(near, speed) < over_and_back < racecraft._time_to_brake(far, speed)
-    for arc, closing, starts in ((far, 0.0, True), (near, 0.0, False), (near, SETTINGS.return_closing + 1.0, True)):
-        racecraft = Racecraft(oval_track, line_table(oval_track))
+    lenient = RacecraftSettings(return_closing=2.0)
+    cases = ((far, 0.0, True, SETTINGS), (near, 0.0, False, SETTINGS), (near, 5.0, False, SETTINGS))
+    for arc, closing, starts, settings in (*cases, (near, 0.0, False, lenient), (near, 3.0, True, lenient)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), settings)
         ours, its = racecraft.at(racecraft.line_offset, np.array([arc, arc + 20.0]))  # both on the line
         plan(racecraft, field(oval_track, (arc, ours, speed + closing), (arc + 20.0, its, speed)))
-        assert (racecraft.passing[0] == 1) == starts, (arc, closing)
+        assert (racecraft.passing[0] == 1) == starts, (arc, closing, settings.return_closing)
 
 
 def test_the_compiled_shift_bounds_are_the_least_room_at_nine_points(twisty_track):
