@@ -12,7 +12,7 @@ same driver then drives the moved line. Every decision (20 Hz), for each car:
    that we close on or that holds us up is passed: the line moves to the side of it with room and nearer our own
    line, far enough that the cars clear each other, and, while the road ahead asks for no braking, we go flat out.
    We stay beside it until clear by a car length, then drift back to the line. A pass not alongside by the next
-   corner (or braking zone) is given up, and one not alongside and not closing fast is given up earlier, while the
+   corner (or braking zone) is given up, and one not alongside is given up earlier, however fast it closes, while the
    line still has time to get back before the braking point (``return_time``): a car turning in and braking at
    once off its line runs wide or into the car it gave up on. Nor does such a pass start without the time to move
    over and back before the braking point. Near a hairpin the line moves away from the driver's own only slowly
@@ -368,10 +368,11 @@ class Racecraft:
         return shift
 
     def _too_late(self, i: int, j: int, speed: np.ndarray, arc: np.ndarray, shift: float) -> bool:
-        """Whether car ``i``, not closing fast on car ``j``, is too near its braking point for a pass.
+        """Whether car ``i`` is too near its braking point for a pass of car ``j``.
 
-        Too near: its line cannot move to ``shift`` and back to its own, with ``return_time`` to spare, before it must
-        brake (at ``braking``, for the line's limit speed ahead, or where the straight ends).
+        Never if it closes faster than ``return_closing`` (by default 100 m/s: every pass is judged). Too near: its
+        line cannot move to ``shift`` and back to its own, with ``return_time`` to spare, before it must brake (at
+        ``braking``, for the line's limit speed ahead, or where the straight ends).
         """
         s = self.settings
         if s.return_closing <= 0.0 or speed[i] - speed[j] >= s.return_closing:
