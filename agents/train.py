@@ -9,8 +9,9 @@ Usage::
 
 * ``base``: random tracks, a new one every episode (domain randomisation, ``game.sim.track.generator``); ``--tracks``
   trains on a fixed set of track files instead.
-* ``finetune``: loads the base model and trains on one track at learning rate 1e-4 (all three Adam optimisers
-  really run at it), with ``learning_starts`` 0: the base policy drives from the first step, no random actions.
+* ``finetune``: loads the base model and trains on one track at a learning rate falling from 2e-4 to 1e-5 (without
+  ``--track``, on random tracks, at 1e-4; all three Adam optimisers really run at it), with ``learning_starts`` 0: the
+  base policy drives from the first step, no random actions.
 * ``scratch``: one track from nothing, for comparison.
 
 Several environments step in one process (a ``DummyVecEnv``; an env step costs microseconds, the gradient update
@@ -516,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="mode", required=True, metavar="MODE")
     descriptions = {
         "base": "SAC on random tracks, a new one every episode (domain randomisation)",
-        "finetune": "load the base model and go on training on one track at learning rate 1e-4",
+        "finetune": "load the base model and go on training on one track (learning rate 2e-4 falling to 1e-5)",
         "scratch": "one track from nothing, for comparison",
     }
     for mode in MODES:

@@ -88,11 +88,25 @@ def test_defaults_start_from_the_design_and_modes_change_a_few():
     assert {key: getattr(base, key) for key in design} == design
     assert updates_per_env_step(base) == pytest.approx(1 / 16)
     finetune = config_for_mode("finetune", track="tracks/monza.json")
-    assert finetune.learning_rate == 1e-4 and finetune.learning_starts == 0
+    assert finetune.learning_rate == 2e-4 and finetune.learning_rate_end == 1e-5 and finetune.learning_starts == 0
     assert finetune.steps * updates_per_env_step(finetune) == 21_875  # updates: the time a player waits
     assert updates_per_env_step(finetune) == pytest.approx(1 / 32)  # twice the base's data per update
     assert set(MODE_DEFAULTS["finetune"]) >= {"learning_rate", "learning_starts"}
     assert config_for_mode("finetune", track="x.json", learning_rate=5e-5).learning_rate == 5e-5
+
+
+def test_a_track_finetune_falls_from_2e_4_unless_a_rate_is_given():
+    from agents.config import config_for_mode
+
+    def rates(**options):
+        config = config_for_mode("finetune", **options)
+        return config.learning_rate, config.learning_rate_end
+
+    assert rates(track="x.json") == (2e-4, 1e-5)  # a driver for one track, the editor's
+    assert rates(out="runs/stage/base.zip") == (1e-4, None)  # random tracks (the base's stages): constant 1e-4
+    assert rates(track="x.json", learning_rate=1e-4) == (1e-4, None)  # given: as given, constant
+    assert rates(track="x.json", learning_rate_end=1e-5) == (1e-4, 1e-5)  # the end alone: from the mode's 1e-4
+    assert rates(track="x.json", learning_rate=5e-6) == (5e-6, None)  # below the default end: no conflict
 
 
 def test_resolved_paths_are_in_the_repository_wherever_training_runs(tmp_path, monkeypatch):
@@ -232,7 +246,8 @@ def test_finetune_smoke_run(base_model, work):
     assert sidecar["steps"] == 200  # counted from 0 for the fine-tune
     assert sidecar["base_model"] == str(base_model)
     hyper = sidecar["hyperparameters"]
-    assert hyper["learning_rate"] == 1e-4 and hyper["optimizer_learning_rates"] == [1e-4, 1e-4, 1e-4]
+    assert hyper["learning_rate"] == 2e-4 and hyper["learning_rate_end"] == pytest.approx(1e-5)
+    assert all(1e-5 <= lr < 2e-4 for lr in hyper["optimizer_learning_rates"])  # fell along the run
     assert hyper["learning_starts"] == 0
     assert load_actor(out.with_suffix(".npz")).metadata["track"] == "twisty"
     # its base on the same tracks and starts, so that the editor's job can refuse a driver that laps less than it
@@ -308,7 +323,7 @@ def tiny_finetune_model(base_model, work, **settings):
 def test_finetune_optimisers_run_at_1e_4(base_model, work):
     saved = load_sb3(base_model)
     assert lrs(saved) == [3e-4, 3e-4, 3e-4]  # what a plain SAC.load leaves in the optimisers
-    model = tiny_finetune_model(base_model, work)
+    model = tiny_finetune_model(base_model, work, learning_rate=1e-4)  # the constant rate (random-track finetunes)
     assert len(optimizers(model)) == 3  # actor, critic, entropy coefficient
     assert lrs(model) == [1e-4, 1e-4, 1e-4]
     assert model.learning_starts == 0
@@ -318,6 +333,13 @@ def test_finetune_optimisers_run_at_1e_4(base_model, work):
     assert model._n_updates > updates_before
     assert lrs(model) == [1e-4, 1e-4, 1e-4]
     assert model.lr_schedule(1.0) == model.lr_schedule(0.0) == 1e-4
+
+
+def test_a_track_finetune_runs_its_falling_rate_after_load(base_model, work):
+    model = tiny_finetune_model(base_model, work)  # the default for one track: 2e-4 falling to 1e-5
+    assert lrs(model) == [2e-4, 2e-4, 2e-4] and model.lr_schedule(0.0) == pytest.approx(1e-5)
+    model.learn(64)
+    assert all(1e-5 <= lr < 2e-4 for lr in lrs(model))  # the optimisers follow the schedule, not SAC.load's 3e-4
 
 
 def test_learning_rate_end_makes_the_rate_fall_along_the_run(base_model, work):
