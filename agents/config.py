@@ -322,10 +322,10 @@ WARM_START_DEFAULTS: dict[str, Any] = {"learning_starts": 0, "policy_warmup_step
 
 # The learning rate of a driver for one track (``finetune --track``) when neither rate is given: it starts at 2e-4 and
 # falls to 1e-5 over the run. On the four validation circuits the base failed before (Melbourne 3 seeds, the others
-# 1) it drove 1.037-1.069 where 1e-4 throughout drove 1.044-1.067: within 1.06 in 5 runs of 6 against 3, Melbourne on
-# 2 seeds of 3 against 0 (docs/FINETUNE.md, twentieth session; chosen on those circuits). A finetune on random
-# tracks (the base's stages) keeps the mode's 1e-4, and a rate given on the command line is used as given (constant
-# unless an end is given).
+# 1, then 2 after the choice) it drove 1.037-1.069 where 1e-4 throughout drove 1.044-1.067: within 1.06 in 8 runs of
+# 9 against 3 of 6, Melbourne on 2 seeds of 3 against 0 (docs/FINETUNE.md, twentieth session; chosen on those
+# circuits). A finetune on random tracks (the base's stages) keeps the mode's 1e-4, and a rate given on the command
+# line is used as given (constant unless an end is given).
 TRACK_FINETUNE_RATES: dict[str, Any] = {"learning_rate": 2e-4, "learning_rate_end": 1e-5}
 
 
