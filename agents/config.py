@@ -4,7 +4,9 @@
 docstrings below, so the two cannot drift apart: they say what a user needs. Defaults start from the original
 design's SAC hyperparameters; where a default differs, the measurement that chose it is in
 ``assets/models/README.md`` ("Why the defaults are what they are"). Each mode (``base``, ``finetune``,
-``scratch``) changes a few defaults, listed in :data:`MODE_DEFAULTS`.
+``scratch``) changes a few defaults, listed in :data:`MODE_DEFAULTS`; a run from a driver (``--init-from``) and a
+fine-tune for one track (``finetune --track``) change a few more (:data:`WARM_START_DEFAULTS`,
+:data:`TRACK_FINETUNE_RATES`).
 
 The resolved config (after mode defaults and command-line overrides) is written into the JSON sidecar beside
 every saved model and into every checkpoint, so any model can be traced to the settings that made it.
@@ -330,7 +332,10 @@ TRACK_FINETUNE_RATES: dict[str, Any] = {"learning_rate": 2e-4, "learning_rate_en
 
 
 def config_for_mode(mode: str, **overrides: Any) -> TrainConfig:
-    """The config of a mode: its defaults (and :data:`WARM_START_DEFAULTS` with ``init_from``), then ``overrides``.
+    """The config of a mode: its defaults, then the conditional ones, then ``overrides``.
+
+    Conditional: :data:`WARM_START_DEFAULTS` with ``init_from``, :data:`TRACK_FINETUNE_RATES` for ``finetune`` with a
+    ``track`` and neither rate given.
 
     Raises:
         ValueError: Unknown mode, unknown field, or an inconsistent combination (see :func:`validate`).
