@@ -9,6 +9,9 @@ affects them alike.
 A setting is ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``, e.g. ``16:1:1:1``; ``16:1:1:1:traffic`` trains in traffic
 (``agents.train --traffic``: 4 fields of 4 learning cars and up to 4 opponents each), where an env step is one
 learning car's step. ``--compare-traffic`` runs today's single-car default and the traffic default side by side.
+A setting ending in ``:plain`` trains with SB3's own update and ``DummyVecEnv`` (not :func:`agents.sac.fast_updates`
+and :class:`agents.fresh_info_vec_env.FreshInfoVecEnv`);
+``--compare-updates`` runs the fine-tune's setting (``32:1:1:1``) both ways, side by side.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from agents.config import TrainConfig, config_for_mode, updates_per_env_step
 
 DEFAULT_SETTINGS = ("1:1:1:1", "8:1:1:1", "8:1:2:1", "16:1:1:1", "16:1:1:2", "32:1:1:1", "32:1:2:1")
 TRAFFIC_COMPARISON = ("16:1:1:1", "16:1:1:1:traffic")
+UPDATE_COMPARISON = ("32:1:1:1:plain", "32:1:1:1")
+FLAGS = ("traffic", "plain")
 
 
 @dataclass(frozen=True)
@@ -36,27 +41,27 @@ class Setting:
     gradient_steps: int
     threads: int
     traffic: bool = False
+    plain: bool = False  # SB3's own update, not agents.sac.fast_updates
 
     @classmethod
     def parse(cls, text: str) -> Setting:
-        """From ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``."""
+        """From ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic][:plain]``."""
         parts = text.split(":")
-        traffic = len(parts) == 5 and parts[4] == "traffic"
+        flags = parts[4:]
         try:
-            if len(parts) != (5 if traffic else 4):
+            if len(parts) < 4 or len(set(flags)) != len(flags) or not set(flags) <= set(FLAGS):
                 raise ValueError
             n_envs, train_freq, gradient_steps, threads = (int(part) for part in parts[:4])
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"expected N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic], got {text!r}"
+                f"expected N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic][:plain], got {text!r}"
             ) from None
-        return cls(n_envs, train_freq, gradient_steps, threads, traffic)
+        return cls(n_envs, train_freq, gradient_steps, threads, "traffic" in flags, "plain" in flags)
 
     def label(self) -> str:
         """Short description."""
-        return f"{self.n_envs}:{self.train_freq}:{self.gradient_steps}:{self.threads}" + (
-            ":traffic" if self.traffic else ""
-        )
+        flags = [flag for flag in FLAGS if getattr(self, flag)]
+        return ":".join([f"{self.n_envs}:{self.train_freq}:{self.gradient_steps}:{self.threads}", *flags])
 
 
 def measure(
@@ -95,7 +100,8 @@ def measure(
             traffic=setting.traffic,
         )
         torch.set_num_threads(setting.threads)
-        model = new_model(make_vec_env(config, tracks), config)
+        venv = make_vec_env(config, tracks, plain=setting.plain)
+        model = new_model(venv, config, fast=not setting.plain)
         model.learn(warmup + setting.n_envs * setting.train_freq * 5)  # fill the buffer, start updating
         ratio = updates_per_env_step(config)
         chunk = max(setting.n_envs, int(round(chunk_updates / ratio / setting.n_envs)) * setting.n_envs)
@@ -118,10 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         type=Setting.parse,
         default=[Setting.parse(s) for s in DEFAULT_SETTINGS],
-        help=f"settings N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS [default: {' '.join(DEFAULT_SETTINGS)}]",
+        help="settings N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic][:plain] "
+        f"[default: {' '.join(DEFAULT_SETTINGS)}]",
     )
     parser.add_argument(
         "--compare-traffic", action="store_true", help=f"the settings {' '.join(TRAFFIC_COMPARISON)}, side by side"
+    )
+    parser.add_argument(
+        "--compare-updates", action="store_true", help=f"the settings {' '.join(UPDATE_COMPARISON)}, side by side"
     )
     parser.add_argument("--tracks", nargs="*", default=[], help="track files (default: random tracks, as in base)")
     parser.add_argument("--repeats", type=int, default=3, help="timed chunks per setting [default: 3]")
@@ -132,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.compare_traffic:
         args.settings = [Setting.parse(s) for s in TRAFFIC_COMPARISON]
+    if args.compare_updates:
+        args.settings = [Setting.parse(s) for s in UPDATE_COMPARISON]
 
     overrides = {"tracks": args.tracks}
     if args.batch_size:

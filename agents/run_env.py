@@ -50,16 +50,20 @@ def generator_settings(config: TrainConfig) -> Any:
     )
 
 
-def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: int | None = None) -> Any:
-    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one DummyVecEnv.
+def make_vec_env(
+    config: TrainConfig, tracks: list[Track], observation_version: int | None = None, plain: bool = False
+) -> Any:
+    """``n_envs`` RetroRacerEnv (each in SB3's Monitor, for episode returns) in one vector env.
+
+    The vector env is :class:`agents.fresh_info_vec_env.FreshInfoVecEnv`, SB3's DummyVecEnv less its deep copies.
 
     ``observation_version``: the layout the model reads (default: the current one; a fine-tune of a model made
-    for layout v3 trains on v3 observations).
+    for layout v3 trains on v3 observations). ``plain``: SB3's own ``DummyVecEnv`` (``agents.bench_train``).
     """
     from stable_baselines3.common.monitor import Monitor
-    from stable_baselines3.common.vec_env import DummyVecEnv
 
     from agents.env import RetroRacerEnv
+    from agents.fresh_info_vec_env import FreshInfoVecEnv
 
     if config.traffic:
         from agents.traffic.training import make_traffic_vec_env
@@ -86,7 +90,11 @@ def make_vec_env(config: TrainConfig, tracks: list[Track], observation_version: 
         )
         return Monitor(env)
 
-    return DummyVecEnv([make for _ in range(config.n_envs)])
+    if plain:
+        from stable_baselines3.common.vec_env import DummyVecEnv
+
+        return DummyVecEnv([make for _ in range(config.n_envs)])
+    return FreshInfoVecEnv([make for _ in range(config.n_envs)])
 
 
 def line_clearance_of(config: TrainConfig) -> float:

@@ -48,5 +48,15 @@ def test_bad_input_is_refused_with_a_message(tmp_path, capsys):
 
 
 def test_the_yardstick_measures_plain_sac_steps_per_second():
-    ((setting, ratio, rates),) = measure([Setting.parse("1:1:1:1")], repeats=2, chunk_updates=5, warmup=40)
+    ((setting, ratio, rates),) = measure([Setting.parse("1:1:1:1:plain")], repeats=2, chunk_updates=5, warmup=40)
     assert setting.n_envs == 1 and ratio == 1.0 and len(rates) == 2 and all(rate > 0 for rate in rates)
+
+
+def test_the_yardstick_is_sb3s_own_update_not_ours(monkeypatch):
+    import agents.bench_finetune as bench
+    import agents.bench_train
+
+    seen = []
+    monkeypatch.setattr(agents.bench_train, "measure", lambda settings, repeats: seen.extend(settings) or [(0, 1, [9])])
+    assert bench.measure_yardstick(3) == 9
+    assert [setting.plain for setting in seen] == [True]
