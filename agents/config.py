@@ -110,6 +110,9 @@ class TrainConfig:
     anchor_alone_within: float = 60.0
     """[m] With --anchor-alone, a car further than this along the track counts as not there (60: any car in sight),
     so that the cars' inputs learn to change the driving only where a car is this close."""
+    anchor_alone_behind: float | None = None
+    """[m] With --anchor-alone, a car behind counts only this close (default: --anchor-alone-within): a small value
+    keeps the pull on a car with cars behind it only, as the pole car into the first corner."""
     keep_driving: bool = False
     """Train only the actor's weights from the cars around (layout v4's car block; the critics train in full): with
     no car in sight the driver drives exactly as the one the run started from (--init-from, or finetune's base)."""
@@ -492,6 +495,9 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"anchor_weight must not be negative, got {config.anchor_weight}")
     if not (config.anchor_alone_within > 0 and math.isfinite(config.anchor_alone_within)):
         raise ValueError(f"anchor_alone_within must be positive, got {config.anchor_alone_within}")
+    behind = config.anchor_alone_behind
+    if behind is not None and not (behind >= 0 and math.isfinite(behind)):
+        raise ValueError(f"anchor_alone_behind must not be negative, got {behind}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end

@@ -334,6 +334,7 @@ class RunParts:
                     config.batch_size,
                     alone=config.anchor_alone,
                     alone_within=config.anchor_alone_within,
+                    alone_behind=config.anchor_alone_behind,
                 )
             )
         if config.keep_driving:

@@ -41,11 +41,18 @@ class ActorAnchor(_OptimiserHook):
     ``anchor`` is the starting driver's actor (an SB3 ``Actor`` reading the learner's observation); it is frozen.
     ``alone``: pull only on states with no other car in sight (of a layout v4 observation), so that the learner is
     free where the cars matter and held where the starting driver, blind to them, already knew what to do;
-    ``alone_within`` [m]: a car further than this along the track counts as not there.
+    ``alone_within`` [m]: a car further than this along the track counts as not there; ``alone_behind`` [m]: a car
+    behind, further back than this (default: ``alone_within``).
     """
 
     def __init__(
-        self, anchor: Any, weight: float, batch_size: int, alone: bool = False, alone_within: float = CAR_GAP_SCALE
+        self,
+        anchor: Any,
+        weight: float,
+        batch_size: int,
+        alone: bool = False,
+        alone_within: float = CAR_GAP_SCALE,
+        alone_behind: float | None = None,
     ) -> None:
         super().__init__()
         self.anchor = anchor
@@ -53,6 +60,7 @@ class ActorAnchor(_OptimiserHook):
         self.batch_size = batch_size
         self.alone = alone
         self.alone_within = alone_within
+        self.alone_behind = alone_within if alone_behind is None else alone_behind
         self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
         for parameter in self.anchor.parameters():
             parameter.requires_grad_(False)
@@ -74,7 +82,8 @@ class ActorAnchor(_OptimiserHook):
         action = self.model.actor(observations, deterministic=True)
         distance = ((action - target) ** 2).sum(dim=1)
         if self.alone:
-            near = (observations[:, PRESENCE] > 0.5) & (observations[:, GAP].abs() * CAR_GAP_SCALE < self.alone_within)
+            gap = observations[:, GAP] * CAR_GAP_SCALE  # [m], + ahead
+            near = (observations[:, PRESENCE] > 0.5) & (gap < self.alone_within) & (gap > -self.alone_behind)
             distance = distance * ~near.any(dim=1)
         pull = distance.mean()  # over the whole batch: a weight means the same with or without ``alone``
         (self.weight * pull).backward()

@@ -169,3 +169,20 @@ def test_alone_within_counts_a_far_car_as_not_there(start_driver):
         pull._pull(None, (), {})
     assert within.last_pull == pytest.approx(far_only.last_pull / 2, rel=1e-5)  # the two far states, of four
     assert within.last_pull > 0
+
+
+def test_alone_behind_counts_a_car_behind_only_as_close_as_asked(start_driver):
+    states = torch.zeros((4, OBSERVATION_SIZE))
+    states[:, OBS_CARS + SLOT_PRESENCE] = 1.0
+    states[:2, OBS_CARS + SLOT_GAP] = 10.0 / CAR_GAP_SCALE  # 10 m ahead: near either way
+    states[2:, OBS_CARS + SLOT_GAP] = -10.0 / CAR_GAP_SCALE  # 10 m behind: near for 20 m, not for 5 m behind
+    model, anchor, _ = anchored(start_driver, states)
+    both = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
+    ahead = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0, alone_behind=5.0)
+    model_behind, _, behind_only = anchored(start_driver, states[2:].clone())
+    for pull, owner in ((both, model), (ahead, model), (behind_only, model_behind)):
+        pull.init_callback(owner)
+        pull._pull(None, (), {})
+    assert both.last_pull == 0.0  # every state has a car near
+    assert ahead.last_pull == pytest.approx(behind_only.last_pull / 2, rel=1e-5)  # the two states with a car behind
+    assert ahead.last_pull > 0
