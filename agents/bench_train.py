@@ -9,9 +9,9 @@ affects them alike.
 A setting is ``N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS``, e.g. ``16:1:1:1``; ``16:1:1:1:traffic`` trains in traffic
 (``agents.train --traffic``: 4 fields of 4 learning cars and up to 4 opponents each), where an env step is one
 learning car's step. ``--compare-traffic`` runs today's single-car default and the traffic default side by side.
-A setting ending in ``:plain`` trains with SB3's own update and ``DummyVecEnv`` (not :func:`agents.sac.fast_updates`
-and :class:`agents.fresh_info_vec_env.FreshInfoVecEnv`);
-``--compare-updates`` runs the fine-tune's setting (``32:1:1:1``) both ways, side by side.
+A setting ending in ``:plain`` trains with SB3's own update, not :func:`agents.sac.fast_updates` (and, single-car,
+SB3's ``DummyVecEnv``, not :class:`agents.fresh_info_vec_env.FreshInfoVecEnv`); ``--compare-updates`` runs the
+fine-tune's setting (``32:1:1:1``) both ways, side by side.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from agents.run_env import make_vec_env
 from agents.sac import new_model
 
 
-def _config(oval_track, **changes):
+def _config(**changes):
     config = config_for_mode("base", n_envs=4, learning_starts=64, batch_size=32, net_arch=(32, 32), logdir="")
     return dataclasses.replace(config, **changes)
 
@@ -26,7 +26,7 @@ def _trained(config, tracks, fast: bool):
 
 
 def test_the_fast_update_learns_what_sb3s_own_update_learns(oval_track):
-    config = _config(oval_track)
+    config = _config()
     plain = _trained(config, [oval_track], fast=False)
     fast = _trained(config, [oval_track], fast=True)
     assert fast.actor.optimizer.param_groups[0]["fused"] is True
@@ -38,13 +38,13 @@ def test_the_fast_update_learns_what_sb3s_own_update_learns(oval_track):
 
 
 def test_the_critics_learn_again_after_every_update(oval_track):
-    model = _trained(_config(oval_track), [oval_track], fast=True)
+    model = _trained(_config(), [oval_track], fast=True)
     assert all(p.requires_grad for p in model.critic.parameters())
     assert all(p.requires_grad for p in model.actor.parameters())
 
 
 def test_the_vector_env_hands_out_each_steps_own_infos(oval_track):
-    config = _config(oval_track, n_envs=2, max_episode_steps=3)
+    config = _config(n_envs=2, max_episode_steps=3)
     fresh, plain = make_vec_env(config, [oval_track]), make_vec_env(config, [oval_track], plain=True)
     fresh.seed(5)
     plain.seed(5)
