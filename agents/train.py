@@ -567,25 +567,37 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
 
 
 def traffic_by_default(config: TrainConfig, practice_asked: bool = False) -> TrainConfig:
-    """A fine-tune trains in traffic when its base did (its sidecar says so), unless --no-traffic is given.
+    """A fine-tune trains in traffic when its base did (its record says so), unless --no-traffic is given.
 
     So the editor's "train a driver" keeps what the base learned about racing: alone on the track, the inputs that
-    see other cars would never be used. A base without a readable sidecar is left to the run to report. Corner
+    see other cars would never be used. A base whose record cannot be read is left to the run to report. Corner
     practice (a car alone) is then off, unless it was asked for (``practice_asked``: refused with traffic).
     """
-    if config.mode != "finetune" or config.traffic:
-        return config
-    from agents.models import ModelError, ModelPaths, read_sidecar
-
-    try:
-        trained_in_traffic = bool(read_sidecar(ModelPaths.of(config.base).sidecar).get("config", {}).get("traffic"))
-    except (ModelError, OSError, AttributeError):
-        return config
-    if not trained_in_traffic:
+    if config.mode != "finetune" or config.traffic or not _trained_in_traffic(config.base):
         return config
     config = dataclasses.replace(config, traffic=True, practice_share=config.practice_share if practice_asked else 0.0)
     validate(config)
     return config
+
+
+def _trained_in_traffic(base: str) -> bool:
+    """Whether a base model trained in traffic (False if that cannot be read).
+
+    Its sidecar says so; a run's checkpoint (``ckpt_<steps>.zip``) has no model sidecar, and its state file beside it
+    (the ``.json``) says it instead.
+    """
+    from agents.callbacks.checkpoints import CheckpointError, read_state
+    from agents.models import ModelError, ModelPaths, read_sidecar
+
+    record = ModelPaths.of(base).sidecar
+    try:
+        stored = read_sidecar(record).get("config", {})
+    except (ModelError, OSError):
+        try:
+            stored = read_state(Path(record)).config
+        except CheckpointError:
+            return False
+    return isinstance(stored, dict) and bool(stored.get("traffic"))
 
 
 def _rebased(stored: TrainConfig, run_dir: str) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def save_checkpoint(
     return state
 
 
-def _read_state(path: Path) -> CheckpointState:
+def read_state(path: Path) -> CheckpointState:
     """One checkpoint's state file.
 
     Raises:
@@ -136,7 +136,7 @@ def checkpoint_candidates(run_dir: str | Path) -> tuple[list[CheckpointState], l
         if not path.is_file():
             continue
         try:
-            state = _read_state(path)
+            state = read_state(path)
         except CheckpointError as exc:
             problems.append(str(exc))
             continue

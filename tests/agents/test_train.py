@@ -606,6 +606,20 @@ def test_a_finetune_of_a_base_trained_in_traffic_trains_in_traffic(tmp_path):
     assert not asked.traffic
 
 
+def test_a_finetune_from_a_traffic_run_checkpoint_trains_in_traffic(tmp_path):
+    """A run's checkpoint has no model sidecar: its state file beside it says how the run trained."""
+    from agents.train import config_from_args
+
+    track = str(REPO / "tracks/norisring.json")
+    state = {"model": "ckpt_000500000.zip", "replay_buffer": None, "num_timesteps": 500_000, "wall_time_s": 1.0}
+    for name, traffic in (("ckpt_000500000", True), ("ckpt_000600000", False)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(state | {"run_name": "r", "config": {"traffic": traffic}}))
+        config = config_from_args(["finetune", "--track", track, "--base", str(tmp_path / f"{name}.zip")])
+        assert config.traffic is traffic and config.practice_share == (0.0 if traffic else 0.5)
+    (tmp_path / "ckpt_000700000.json").write_text("{truncated")
+    assert not config_from_args(["finetune", "--track", track, "--base", str(tmp_path / "ckpt_000700000.zip")]).traffic
+
+
 def test_export_writes_a_candidate_folder_and_never_the_shipped_one(base_model, tmp_path, capsys):
     from agents.export import main as export_main
     from game.paths import MODELS_DIR
