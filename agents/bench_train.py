@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         "settings",
         nargs="*",
         type=Setting.parse,
-        default=[Setting.parse(s) for s in DEFAULT_SETTINGS],
         help="settings N_ENVS:TRAIN_FREQ:GRADIENT_STEPS:THREADS[:traffic][:plain] "
         f"[default: {' '.join(DEFAULT_SETTINGS)}]",
     )
-    parser.add_argument(
+    comparison = parser.add_mutually_exclusive_group()
+    comparison.add_argument(
         "--compare-traffic", action="store_true", help=f"the settings {' '.join(TRAFFIC_COMPARISON)}, side by side"
     )
-    parser.add_argument(
+    comparison.add_argument(
         "--compare-updates", action="store_true", help=f"the settings {' '.join(UPDATE_COMPARISON)}, side by side"
     )
     parser.add_argument("--tracks", nargs="*", default=[], help="track files (default: random tracks, as in base)")
@@ -140,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=None, help="override the default batch size")
     parser.add_argument("--net-arch", type=int, nargs="*", default=None, help="override the default hidden layers")
     args = parser.parse_args(argv)
-    if args.compare_traffic:
-        args.settings = [Setting.parse(s) for s in TRAFFIC_COMPARISON]
-    if args.compare_updates:
-        args.settings = [Setting.parse(s) for s in UPDATE_COMPARISON]
+    chosen = {"--compare-traffic": TRAFFIC_COMPARISON, "--compare-updates": UPDATE_COMPARISON}
+    flag = "--compare-traffic" if args.compare_traffic else "--compare-updates" if args.compare_updates else None
+    if flag and args.settings:
+        parser.error(f"{flag} chooses the settings: give it or settings, not both")
+    args.settings = args.settings or [Setting.parse(s) for s in chosen.get(flag, DEFAULT_SETTINGS)]
 
     overrides = {"tracks": args.tracks}
     if args.batch_size:
