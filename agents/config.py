@@ -255,6 +255,10 @@ class TrainConfig:
     init_from: str | None = None
     """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
     widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""
+    car_weights_from: str | None = None
+    """With --init-from a layout v3 driver (or finetune's base): the weights from the cars around (actor and critics)
+    start as this layout v4 driver's (.zip), not at 0. Alone the driver is still --init-from's. For a fine-tune in two
+    parts: a blind fine-tune's driving, then the v4 base's car weights trained on it (--keep-driving)."""
 
     # -- logging, checkpoints, evaluation ------------------------------------------------------------------------
     run_dir: str | None = None
@@ -522,6 +526,8 @@ def validate_combination(config: TrainConfig) -> None:
         raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
     if config.keep_driving and not starts_from_a_driver:
         raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
+    if config.car_weights_from and not starts_from_a_driver:
+        raise ValueError("car_weights_from widens the driver a run starts from: give --init-from")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

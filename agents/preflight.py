@@ -69,7 +69,10 @@ def _check_inputs_kept(config: TrainConfig, out: Path) -> None:
         written[Path(config.status_file).resolve()] = "--status-file"
     inputs = [("--track", config.track), ("--base", config.base if config.mode == "finetune" else None)]
     inputs += [("--tracks", t) for t in config.tracks] + [("--eval-tracks", t) for t in config.eval_tracks]
-    inputs += [("--opponents", t) for t in config.opponents] + [("--init-from", config.init_from)]
+    inputs += [("--opponents", t) for t in config.opponents] + [
+        ("--init-from", config.init_from),
+        ("--car-weights-from", config.car_weights_from),
+    ]
     for option, name in inputs:
         if name and Path(name).resolve() in written:
             clash = written[Path(name).resolve()]

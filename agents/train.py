@@ -259,7 +259,8 @@ def model_to_train(config: TrainConfig, candidates: list[Any], venv: Any) -> tup
         from agents.models import load_sb3
         from agents.traffic.training import widen_model
 
-        widen_model(model, load_sb3(source, device=config.device))
+        cars = load_sb3(config.car_weights_from, device=config.device) if config.car_weights_from else None
+        widen_model(model, load_sb3(source, device=config.device), cars)
     return model, None, config
 
 

@@ -58,46 +58,58 @@ def make_traffic_vec_env(config: TrainConfig, tracks: list[Track], generator: An
     return TrafficVecEnv(fields)
 
 
-def widened_state(source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+def widened_state(source: dict[str, Any], target: dict[str, Any], cars: dict[str, Any] | None = None) -> dict[str, Any]:
     """``source``'s policy weights shaped as ``target``'s, a layout v3 input layer widened to v4.
 
     The actor's and critics' first layers of ``source`` read 22 observation numbers (critics: then 2 actions);
     ``target``'s read 42. The 22 go to the same columns, the critics' action columns after the 42, and the 20 new
     columns (the cars around) start at 0, so the widened weights compute exactly what ``source`` did on any
-    observation.
+    observation; or, given ``cars`` (a layout v4 state dict of the same architecture), they are ``cars``' columns:
+    alone (the car block 0) the weights still compute what ``source`` did.
 
     Raises:
-        ValueError: The two state dicts differ other than in the observation size.
+        ValueError: The two state dicts differ other than in the observation size, or ``cars`` lacks a layer or
+            has another shape.
     """
     import torch as th
 
     widened = {}
+    grew = False
     for name, value in source.items():
         want = target[name]
         if value.shape == want.shape:
             widened[name] = value.clone()
         elif value.ndim == 2 and value.shape[0] == want.shape[0] and value.shape[1] in (DRIVING_SIZE, DRIVING_SIZE + 2):
             grown = th.zeros_like(want)
+            if cars is not None:
+                if name not in cars or cars[name].shape != want.shape:
+                    raise ValueError(f"the car weights have no {name} of shape {tuple(want.shape)}")
+                grown[:, DRIVING_SIZE:OBSERVATION_SIZE] = cars[name][:, DRIVING_SIZE:OBSERVATION_SIZE]
             grown[:, :DRIVING_SIZE] = value[:, :DRIVING_SIZE]
+            grew = True
             if value.shape[1] == DRIVING_SIZE + 2:  # a critic: the action follows the observation
                 grown[:, OBSERVATION_SIZE:] = value[:, DRIVING_SIZE:]
             widened[name] = grown
         else:
             raise ValueError(f"cannot widen {name}: {tuple(value.shape)} into {tuple(want.shape)}")
+    if cars is not None and not grew:
+        raise ValueError("car weights go into a widened layout v3 driver: this one already reads the cars")
     return widened
 
 
-def widen_model(model: Any, source: Any) -> None:
+def widen_model(model: Any, source: Any, cars: Any = None) -> None:
     """Copy ``source``'s weights into ``model`` (same architecture), widened by :func:`widened_state`.
 
-    The entropy coefficient comes along; the optimiser states start fresh.
+    The entropy coefficient comes along; the optimiser states start fresh. ``cars``: a layout v4 model whose
+    weights from the cars around replace the zeros of a widened layout v3 ``source``.
 
     Raises:
-        ValueError: The two models differ other than in the observation size.
+        ValueError: The models differ other than in the observation size, or ``cars`` is not layout v4.
     """
     import torch as th
 
-    model.policy.load_state_dict(widened_state(source.policy.state_dict(), model.policy.state_dict()))
+    car_state = cars.policy.state_dict() if cars is not None else None
+    model.policy.load_state_dict(widened_state(source.policy.state_dict(), model.policy.state_dict(), car_state))
     if getattr(source, "log_ent_coef", None) is not None and getattr(model, "log_ent_coef", None) is not None:
         with th.no_grad():
             model.log_ent_coef.copy_(source.log_ent_coef.detach().to(model.log_ent_coef.device))

@@ -186,3 +186,40 @@ def test_alone_behind_counts_a_car_behind_only_as_close_as_asked(start_driver):
     assert both.last_pull == 0.0  # every state has a car near
     assert ahead.last_pull == pytest.approx(behind_only.last_pull / 2, rel=1e-5)  # the two states with a car behind
     assert ahead.last_pull > 0
+
+
+def test_car_weights_from_a_v4_driver_join_a_blind_drivers_driving(
+    tmp_path, oval_file, oval_track, start_driver, capsys
+):
+    """A fine-tune in two parts: a blind (layout v3) driver's driving, the car weights of a layout v4 driver."""
+    from stable_baselines3 import SAC
+
+    from agents.env import RetroRacerEnv
+    from agents.models import save_model
+
+    blind = SAC("MlpPolicy", RetroRacerEnv(track=oval_track, observation_version=3), seed=4, device="cpu",
+                policy_kwargs={"net_arch": [16, 16]})  # fmt: skip
+    save_model(blind, tmp_path / "blind.zip")
+    out = tmp_path / "two-part.zip"
+    argv = ["scratch", "--track", str(oval_file), "--steps", "40", "--init-from", str(tmp_path / "blind.zip")]
+    argv += ["--traffic", "--traffic-learners", "2", "--policy-warmup-steps", "1000", *TINY]
+    made_by = ["--car-weights-from", str(start_driver), "--out", str(out), "--run-dir", str(tmp_path / "r")]
+    assert main([*argv, *made_by]) == 0
+    made, seeing = load_sb3(out).policy.state_dict(), load_sb3(start_driver).policy.state_dict()
+    driving = blind.policy.state_dict()
+    for name in ("actor.latent_pi.0.weight", "critic.qf0.0.weight", "critic_target.qf1.0.weight"):
+        torch.testing.assert_close(made[name][:, OBS_CARS:OBSERVATION_SIZE], seeing[name][:, OBS_CARS:OBSERVATION_SIZE])
+        torch.testing.assert_close(made[name][:, :OBS_CARS], driving[name][:, :OBS_CARS])
+    torch.testing.assert_close(made["actor.mu.weight"], driving["actor.mu.weight"])  # no update in the warm-up
+    capsys.readouterr()
+    assert main([*argv, "--car-weights-from", str(tmp_path / "blind.zip"), "--run-dir", str(tmp_path / "q")]) == 2
+    assert "the car weights have no actor.latent_pi.0.weight" in capsys.readouterr().err  # a blind driver has none
+    seeing_start = [*argv[:6], str(start_driver), *argv[7:], "--car-weights-from", str(start_driver)]
+    assert main([*seeing_start, "--run-dir", str(tmp_path / "s")]) == 2
+    assert "already reads the cars" in capsys.readouterr().err
+
+
+def test_car_weights_need_a_driver_to_start_from(tmp_path, oval_file, start_driver, capsys):
+    argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--car-weights-from", str(start_driver)]
+    assert main([*argv, "--run-dir", str(tmp_path / "r"), *TINY]) == 2
+    assert "give --init-from" in capsys.readouterr().err
