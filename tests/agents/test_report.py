@@ -220,8 +220,11 @@ def test_bar_pass_and_fail_thresholds(tmp_path):
     assert verdict([r for r in rows if r.status == PASS]) == PASS
 
 
-def test_racing_section_races_every_track_with_the_game_s_model(layout):
+def test_racing_section_races_every_track_with_the_game_s_model(layout, monkeypatch):
     tmp_path, models, out, args = layout
+    # Random drivers never finish: stop their races at once, as a broken driver's (else minutes of simulated racing).
+    monkeypatch.setattr("agents.race_bench.record.MIN_AVERAGE_SPEED", 1000.0)
+    monkeypatch.setattr("agents.race_bench.record.FLAG_TIMEOUT", 5.0)
     write_model(models / "base", 1, "python -m agents.train base --steps 12000", "base")
     write_model(models / "tracks" / "oval", 2, "python -m agents.train finetune --track oval.json", "finetune", "oval")
     (tmp_path / "circuits" / "Broken.csv").write_text("# x_m,y_m,w_tr_right_m,w_tr_left_m\n0,0,5,5\n")
