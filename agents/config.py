@@ -528,6 +528,8 @@ def validate_combination(config: TrainConfig) -> None:
         raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
     if config.car_weights_from and not starts_from_a_driver:
         raise ValueError("car_weights_from widens the driver a run starts from: give --init-from")
+    if config.car_weights_from and config.mode == "finetune" and not config.traffic:
+        raise ValueError("car_weights_from is for a driver widened to see the cars: a fine-tune does that in --traffic")
     if config.retry_share > 0.0 and not config.traffic:
         raise ValueError("retry_share is for training in traffic (--traffic)")
 

@@ -223,3 +223,7 @@ def test_car_weights_need_a_driver_to_start_from(tmp_path, oval_file, start_driv
     argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--car-weights-from", str(start_driver)]
     assert main([*argv, "--run-dir", str(tmp_path / "r"), *TINY]) == 2
     assert "give --init-from" in capsys.readouterr().err
+    # A fine-tune alone keeps its base's layout: nothing to put the car weights into, so they are refused, not dropped.
+    argv = ["finetune", "--track", str(oval_file), "--steps", "100", "--base", str(start_driver), "--no-traffic"]
+    assert main([*argv, "--car-weights-from", str(start_driver), "--run-dir", str(tmp_path / "f"), *TINY]) == 2
+    assert "a fine-tune does that in --traffic" in capsys.readouterr().err
