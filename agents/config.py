@@ -113,6 +113,10 @@ class TrainConfig:
     anchor_alone_behind: float | None = None
     """[m] With --anchor-alone, a car behind counts only this close (default: --anchor-alone-within): a small value
     keeps the pull on a car with cars behind it only, as the pole car into the first corner."""
+    anchor_alone_closing: float | None = None
+    """[m/s] With --anchor-alone, a car ahead counts only while we close on it faster than this (default: always):
+    a car in a queue is held to the starting driver's driving, which the racecraft races safely, and only a car
+    catching the one ahead learns from it."""
     keep_driving: bool = False
     """Train only the actor's weights from the cars around (layout v4's car block; the critics train in full): with
     no car in sight the driver drives exactly as the one the run started from (--init-from, or finetune's base)."""
@@ -502,6 +506,9 @@ def validate(config: TrainConfig) -> None:
     behind = config.anchor_alone_behind
     if behind is not None and not (behind >= 0 and math.isfinite(behind)):
         raise ValueError(f"anchor_alone_behind must not be negative, got {behind}")
+    closing = config.anchor_alone_closing
+    if closing is not None and not (closing >= 0 and math.isfinite(closing)):
+        raise ValueError(f"anchor_alone_closing must not be negative, got {closing}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end
@@ -524,6 +531,9 @@ def validate_combination(config: TrainConfig) -> None:
         raise ValueError("anchor_weight pulls towards the driver a run starts from: give --init-from (or finetune)")
     if config.anchor_alone and config.anchor_weight <= 0.0:
         raise ValueError("anchor_alone says where the anchor pulls: give --anchor-weight too")
+    narrowing = config.anchor_alone_behind is not None or config.anchor_alone_closing is not None
+    if narrowing and not config.anchor_alone:
+        raise ValueError("anchor_alone_behind and anchor_alone_closing say which cars count: give --anchor-alone too")
     if config.keep_driving and not starts_from_a_driver:
         raise ValueError("keep_driving keeps the driving of the driver a run starts from: give --init-from")
     if config.car_weights_from and not starts_from_a_driver:

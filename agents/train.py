@@ -336,6 +336,7 @@ class RunParts:
                     alone=config.anchor_alone,
                     alone_within=config.anchor_alone_within,
                     alone_behind=config.anchor_alone_behind,
+                    alone_closing=config.anchor_alone_closing,
                 )
             )
         if config.keep_driving:

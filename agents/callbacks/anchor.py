@@ -12,11 +12,19 @@ from typing import Any
 
 from stable_baselines3.common.callbacks import BaseCallback
 
-from game.sim.observation import CAR_GAP_SCALE
-from game.sim.observation_layout import N_CAR_FEATURES, OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
+from game.sim.observation import CAR_CLOSING_SCALE, CAR_GAP_SCALE
+from game.sim.observation_layout import (
+    N_CAR_FEATURES,
+    OBS_CARS,
+    OBSERVATION_SIZE,
+    SLOT_CLOSING,
+    SLOT_GAP,
+    SLOT_PRESENCE,
+)
 
 PRESENCE = slice(OBS_CARS + SLOT_PRESENCE, None, N_CAR_FEATURES)  # the presence flags of the cars around
 GAP = slice(OBS_CARS + SLOT_GAP, None, N_CAR_FEATURES)  # their gaps along the track / CAR_GAP_SCALE
+CLOSING = slice(OBS_CARS + SLOT_CLOSING, None, N_CAR_FEATURES)  # how fast we close on them / CAR_CLOSING_SCALE
 
 
 class _OptimiserHook(BaseCallback):
@@ -42,7 +50,9 @@ class ActorAnchor(_OptimiserHook):
     ``alone``: pull only on states with no other car in sight (of a layout v4 observation), so that the learner is
     free where the cars matter and held where the starting driver, blind to them, already knew what to do;
     ``alone_within`` [m]: a car further than this along the track counts as not there; ``alone_behind`` [m]: a car
-    behind, further back than this (default: ``alone_within``).
+    behind, further back than this (default: ``alone_within``); ``alone_closing`` [m/s]: a car ahead that we close
+    on no faster than this (a queue; default None: any car ahead within reach counts), so that the pull holds a
+    car in a queue to the starting driver's driving and lets go where a car ahead is being caught.
     """
 
     def __init__(
@@ -53,6 +63,7 @@ class ActorAnchor(_OptimiserHook):
         alone: bool = False,
         alone_within: float = CAR_GAP_SCALE,
         alone_behind: float | None = None,
+        alone_closing: float | None = None,
     ) -> None:
         super().__init__()
         self.anchor = anchor
@@ -61,6 +72,7 @@ class ActorAnchor(_OptimiserHook):
         self.alone = alone
         self.alone_within = alone_within
         self.alone_behind = alone_within if alone_behind is None else alone_behind
+        self.alone_closing = alone_closing
         self.last_pull = 0.0  # the latest pull term, before its weight: mean squared action distance
         for parameter in self.anchor.parameters():
             parameter.requires_grad_(False)
@@ -84,6 +96,9 @@ class ActorAnchor(_OptimiserHook):
         if self.alone:
             gap = observations[:, GAP] * CAR_GAP_SCALE  # [m], + ahead
             near = (observations[:, PRESENCE] > 0.5) & (gap < self.alone_within) & (gap > -self.alone_behind)
+            if self.alone_closing is not None:  # a car ahead counts only while we catch it
+                closing = observations[:, CLOSING] * CAR_CLOSING_SCALE  # [m/s], + we close on it
+                near = near & ((gap <= 0.0) | (closing > self.alone_closing))
             distance = distance * ~near.any(dim=1)
         pull = distance.mean()  # over the whole batch: a weight means the same with or without ``alone``
         (self.weight * pull).backward()

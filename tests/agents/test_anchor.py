@@ -7,10 +7,11 @@ import torch
 from stable_baselines3.common.logger import configure
 
 from agents.callbacks.anchor import ActorAnchor, KeepDriving, anchor_actor
+from agents.config import TrainConfig, validate, validate_combination
 from agents.models import load_sb3
 from agents.train import main
-from game.sim.observation import CAR_GAP_SCALE
-from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_GAP, SLOT_PRESENCE
+from game.sim.observation import CAR_CLOSING_SCALE, CAR_GAP_SCALE
+from game.sim.observation_layout import OBS_CARS, OBSERVATION_SIZE, SLOT_CLOSING, SLOT_GAP, SLOT_PRESENCE
 from game.sim.track.io import save_track
 
 TINY = [
@@ -227,3 +228,34 @@ def test_car_weights_need_a_driver_to_start_from(tmp_path, oval_file, start_driv
     argv = ["finetune", "--track", str(oval_file), "--steps", "100", "--base", str(start_driver), "--no-traffic"]
     assert main([*argv, "--car-weights-from", str(start_driver), "--run-dir", str(tmp_path / "f"), *TINY]) == 2
     assert "a fine-tune does that in --traffic" in capsys.readouterr().err
+
+
+def test_alone_closing_holds_a_car_in_a_queue_and_frees_one_catching_the_car_ahead(start_driver):
+    states = torch.zeros((4, OBSERVATION_SIZE))
+    states[:, OBS_CARS + SLOT_PRESENCE] = 1.0
+    states[:, OBS_CARS + SLOT_GAP] = 10.0 / CAR_GAP_SCALE  # 10 m ahead: near
+    states[:2, OBS_CARS + SLOT_CLOSING] = 8.0 / CAR_CLOSING_SCALE  # catching it at 8 m/s: free
+    states[2:, OBS_CARS + SLOT_CLOSING] = 1.0 / CAR_CLOSING_SCALE  # 1 m/s: a queue, held for a 3 m/s threshold
+    model, anchor, _ = anchored(start_driver, states)
+    any_closing = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
+    queue = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0, alone_closing=3.0)
+    model_queue, _, queue_only = anchored(start_driver, states[2:].clone())
+    for pull, owner in ((any_closing, model), (queue, model), (queue_only, model_queue)):
+        pull.init_callback(owner)
+        pull._pull(None, (), {})
+    assert any_closing.last_pull == 0.0  # without the threshold every state has a car near
+    assert queue.last_pull == pytest.approx(queue_only.last_pull / 2, rel=1e-5)  # the two queue states, of four
+    assert queue.last_pull > 0
+    behind = states.clone()
+    behind[:, OBS_CARS + SLOT_GAP] = -2.0 / CAR_GAP_SCALE  # a car 2 m behind counts whatever the closing
+    model_behind, _, _ = anchored(start_driver, behind)
+    queue.init_callback(model_behind)
+    queue._pull(None, (), {})
+    assert queue.last_pull == 0.0
+
+
+def test_alone_closing_needs_anchor_alone():
+    with pytest.raises(ValueError, match="anchor-alone"):
+        validate_combination(TrainConfig(init_from="x.zip", anchor_weight=1.0, anchor_alone_closing=3.0))
+    with pytest.raises(ValueError, match="must not be negative"):
+        validate(TrainConfig(anchor_alone_closing=-1.0))
