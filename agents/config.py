@@ -503,12 +503,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"anchor_weight must not be negative, got {config.anchor_weight}")
     if not (config.anchor_alone_within > 0 and math.isfinite(config.anchor_alone_within)):
         raise ValueError(f"anchor_alone_within must be positive, got {config.anchor_alone_within}")
-    behind = config.anchor_alone_behind
-    if behind is not None and not (behind >= 0 and math.isfinite(behind)):
-        raise ValueError(f"anchor_alone_behind must not be negative, got {behind}")
-    closing = config.anchor_alone_closing
-    if closing is not None and not (closing >= 0 and math.isfinite(closing)):
-        raise ValueError(f"anchor_alone_closing must not be negative, got {closing}")
+    for name in ("anchor_alone_behind", "anchor_alone_closing"):
+        value = getattr(config, name)
+        if value is not None and not (value >= 0 and math.isfinite(value)):
+            raise ValueError(f"{name} must not be negative, got {value}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
     end = config.learning_rate_end

@@ -70,6 +70,13 @@ def anchored(start_driver, states, alone=False):
     return model, anchor, ActorAnchor(anchor, weight=1.0, batch_size=len(states), alone=alone)
 
 
+def pull_on(owner, *pulls):
+    """Each pull on ``owner``'s replay buffer, once (its latest pull is then in ``last_pull``)."""
+    for pull in pulls:
+        pull.init_callback(owner)
+        pull._pull(None, (), {})
+
+
 def test_the_pull_adds_its_gradient_before_the_actor_steps(start_driver):
     states = torch.zeros((4, load_sb3(start_driver).observation_space.shape[0]))
     model, anchor, pull = anchored(start_driver, states)
@@ -95,12 +102,9 @@ def test_alone_pulls_only_on_states_with_no_car_in_sight(start_driver):
     states[:2, OBS_CARS + SLOT_GAP] = 0.2
     model, _, alone = anchored(start_driver, states, alone=True)
     everywhere = ActorAnchor(alone.anchor, weight=1.0, batch_size=4)
-    for pull in (alone, everywhere):
-        pull.init_callback(model)
-        pull._pull(None, (), {})
+    pull_on(model, alone, everywhere)
     model_alone, _, alone_states = anchored(start_driver, states[2:].clone())
-    alone_states.init_callback(model_alone)
-    alone_states._pull(None, (), {})
+    pull_on(model_alone, alone_states)
     # the pull of the two states alone, over the batch of four
     assert alone.last_pull == pytest.approx(alone_states.last_pull / 2, rel=1e-5)
     assert alone.last_pull < everywhere.last_pull
@@ -165,9 +169,8 @@ def test_alone_within_counts_a_far_car_as_not_there(start_driver):
     model, anchor, _ = anchored(start_driver, states)
     within = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
     model_far, _, far_only = anchored(start_driver, states[2:].clone())
-    for pull, owner in ((within, model), (far_only, model_far)):
-        pull.init_callback(owner)
-        pull._pull(None, (), {})
+    pull_on(model, within)
+    pull_on(model_far, far_only)
     assert within.last_pull == pytest.approx(far_only.last_pull / 2, rel=1e-5)  # the two far states, of four
     assert within.last_pull > 0
 
@@ -181,9 +184,8 @@ def test_alone_behind_counts_a_car_behind_only_as_close_as_asked(start_driver):
     both = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
     ahead = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0, alone_behind=5.0)
     model_behind, _, behind_only = anchored(start_driver, states[2:].clone())
-    for pull, owner in ((both, model), (ahead, model), (behind_only, model_behind)):
-        pull.init_callback(owner)
-        pull._pull(None, (), {})
+    pull_on(model, both, ahead)
+    pull_on(model_behind, behind_only)
     assert both.last_pull == 0.0  # every state has a car near
     assert ahead.last_pull == pytest.approx(behind_only.last_pull / 2, rel=1e-5)  # the two states with a car behind
     assert ahead.last_pull > 0
@@ -240,17 +242,15 @@ def test_alone_closing_holds_a_car_in_a_queue_and_frees_one_catching_the_car_ahe
     any_closing = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0)
     queue = ActorAnchor(anchor, weight=1.0, batch_size=4, alone=True, alone_within=20.0, alone_closing=3.0)
     model_queue, _, queue_only = anchored(start_driver, states[2:].clone())
-    for pull, owner in ((any_closing, model), (queue, model), (queue_only, model_queue)):
-        pull.init_callback(owner)
-        pull._pull(None, (), {})
+    pull_on(model, any_closing, queue)
+    pull_on(model_queue, queue_only)
     assert any_closing.last_pull == 0.0  # without the threshold every state has a car near
     assert queue.last_pull == pytest.approx(queue_only.last_pull / 2, rel=1e-5)  # the two queue states, of four
     assert queue.last_pull > 0
     behind = states.clone()
     behind[:, OBS_CARS + SLOT_GAP] = -2.0 / CAR_GAP_SCALE  # a car 2 m behind counts whatever the closing
     model_behind, _, _ = anchored(start_driver, behind)
-    queue.init_callback(model_behind)
-    queue._pull(None, (), {})
+    pull_on(model_behind, queue)
     assert queue.last_pull == 0.0
 
 
