@@ -6,7 +6,7 @@
 set -euo pipefail
 name=$1 seed=$2
 shift 2
-dir=runs/s24/$name
+dir=${RUNS:-runs/s24}/$name  # RUNS: another session's runs folder (docs/experiments/s25/v4.sh)
 mkdir -p "$dir"
 circuits=(BrandsHatch Budapest Catalunya Hockenheim IMS Melbourne Montreal Monza MoscowRaceway Norisring Silverstone
   Zandvoort)
