@@ -258,7 +258,8 @@ class TrainConfig:
     Measured once (docs/RACING.md), 0.5 made the driver worse."""
     init_from: str | None = None
     """Start a new run from this SB3 model's weights (base, scratch). A model made for observation layout v3 is
-    widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them."""
+    widened to v4: the new inputs start with zero weights, so it drives as before and learns to use them. A driver
+    file (.npz, as the shipped per-track fine-tunes are) brings its actor only: the critics are --base's."""
     car_weights_from: str | None = None
     """With --init-from a layout v3 driver (or finetune's base): the weights from the cars around (actor and critics)
     start as this layout v4 driver's (.zip), not at 0. Alone the driver is still --init-from's. For a fine-tune in two

@@ -257,10 +257,10 @@ def model_to_train(config: TrainConfig, candidates: list[Any], venv: Any) -> tup
     source = config.init_from or (config.base if config.mode == "finetune" else None)
     if source:
         from agents.models import load_sb3
-        from agents.traffic.training import widen_model
+        from agents.traffic.training import starting_driver, widen_model
 
         cars = load_sb3(config.car_weights_from, device=config.device) if config.car_weights_from else None
-        widen_model(model, load_sb3(source, device=config.device), cars)
+        widen_model(model, starting_driver(source, config.base, device=config.device), cars)
     return model, None, config
 
 
@@ -327,7 +327,7 @@ class RunParts:
             from agents.callbacks.anchor import ActorAnchor, anchor_actor
 
             source = config.init_from or config.base
-            anchor = anchor_actor(self.model, str(source), device=config.device)
+            anchor = anchor_actor(self.model, str(source), device=config.device, critics_from=config.base)
             callbacks.append(
                 ActorAnchor(
                     anchor,

@@ -106,8 +106,10 @@ class ActorAnchor(_OptimiserHook):
         self.logger.record("train/anchor_distance", self.last_pull)
 
 
-def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
+def anchor_actor(model: Any, source: str, device: str = "auto", critics_from: str | None = None) -> Any:
     """The actor of the SB3 model file ``source`` as ``model``'s actor (widened to its observation if need be).
+
+    A driver file (.npz) is read as :func:`agents.traffic.training.starting_driver` reads it (on ``critics_from``).
 
     Raises:
         ModelError: ``source`` cannot be loaded.
@@ -115,11 +117,10 @@ def anchor_actor(model: Any, source: str, device: str = "auto") -> Any:
     """
     import copy
 
-    from agents.models import load_sb3
-    from agents.traffic.training import widened_state
+    from agents.traffic.training import starting_driver, widened_state
 
     actor = copy.deepcopy(model.actor)  # the actor alone: the critics are not needed to keep to its actions
-    loaded = load_sb3(source, device=device)
+    loaded = starting_driver(source, critics_from, device=device)
     actor.load_state_dict(widened_state(loaded.actor.state_dict(), actor.state_dict()))
     return actor
 

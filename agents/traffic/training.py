@@ -16,7 +16,7 @@ from agents.config import TrainConfig, scenario_weights
 from agents.traffic.field import TrafficField
 from agents.traffic.opponents import Opponents
 from agents.traffic.vec_env import TrafficVecEnv
-from game.drivers.actor import load_actor
+from game.drivers.actor import ModelError, load_actor
 from game.paths import base_model
 from game.sim.observation_layout import DRIVING_SIZE, OBSERVATION_SIZE
 from game.sim.track import Track
@@ -95,6 +95,39 @@ def widened_state(source: dict[str, Any], target: dict[str, Any], cars: dict[str
     if cars is not None and not grew:
         raise ValueError("car weights go into a widened layout v3 driver: this one already reads the cars")
     return widened
+
+
+def starting_driver(source: str, critics_from: str | None, device: str = "cpu") -> Any:
+    """The SB3 model a run starts from: ``source`` (.zip), or ``critics_from``'s carrying the driver file ``source``.
+
+    A driver file (.npz, the weights-only actor the game loads: the shipped per-track fine-tunes exist only so) keeps
+    no critics. Its actor's mean (hidden layers and ``mu``) replaces that of ``critics_from`` (a .zip of the same
+    network: the model it was fine-tuned from), so the model drives exactly as the file does; the critics, the
+    log-std head and the entropy coefficient stay ``critics_from``'s.
+
+    Raises:
+        ModelError: A file cannot be loaded, or the driver's network is not ``critics_from``'s.
+    """
+    import torch as th
+
+    from agents.models import load_sb3
+
+    if Path(source).suffix != ".npz":
+        return load_sb3(source, device=device)
+    if not critics_from:
+        raise ModelError(f"{source}: a driver file keeps no critics: give the model it was fine-tuned from (--base)")
+    model = load_sb3(critics_from, device=device)
+    driver = load_actor(source, None)
+    actor = model.policy.actor
+    linears = [m for m in actor.latent_pi if isinstance(m, th.nn.Linear)] + [actor.mu]
+    layers = [*driver.hidden, driver.mu]
+    if [tuple(m.weight.shape) for m in linears] != [tuple(w.T.shape) for w, _ in layers]:
+        raise ModelError(f"{source}: its network is not {critics_from}'s: start from the model it was fine-tuned from")
+    with th.no_grad():
+        for linear, (weight, bias) in zip(linears, layers, strict=True):
+            linear.weight.copy_(th.as_tensor(weight.T))
+            linear.bias.copy_(th.as_tensor(bias))
+    return model
 
 
 def widen_model(model: Any, source: Any, cars: Any = None) -> None:

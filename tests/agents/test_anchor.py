@@ -222,6 +222,43 @@ def test_car_weights_from_a_v4_driver_join_a_blind_drivers_driving(
     assert "already reads the cars" in capsys.readouterr().err
 
 
+def test_a_driver_file_starts_a_fine_tune_in_traffic_on_the_critics_of_its_base(
+    tmp_path, oval_file, oval_track, start_driver, capsys
+):
+    """A shipped per-track driver (.npz only) gets the car weights: its actor, its base's critics."""
+    from stable_baselines3 import SAC
+
+    from agents.env import RetroRacerEnv
+    from agents.models import export_actor, save_model
+
+    def blind(seed, width):
+        env = RetroRacerEnv(track=oval_track, observation_version=3)
+        return SAC("MlpPolicy", env, seed=seed, device="cpu", policy_kwargs={"net_arch": [width, width]})
+
+    base, driver = blind(4, 16), blind(5, 16)
+    save_model(base, tmp_path / "base.zip")
+    export_actor(driver, tmp_path / "driver.npz")
+    export_actor(blind(6, 8), tmp_path / "narrow.npz")
+    argv = ["finetune", "--track", str(oval_file), "--steps", "40", "--base", str(tmp_path / "base.zip"), "--traffic"]
+    argv += ["--traffic-learners", "2", "--policy-warmup-steps", "1000", "--practice-share", "0", *TINY]
+    argv += ["--car-weights-from", str(start_driver)]
+    out = tmp_path / "seeing.zip"
+    made_by = ["--init-from", str(tmp_path / "driver.npz"), "--out", str(out), "--run-dir", str(tmp_path / "r")]
+    assert main([*argv, *made_by]) == 0
+    made = load_sb3(out).policy.state_dict()
+    for name in ("actor.latent_pi.0.weight", "actor.latent_pi.2.weight", "actor.mu.weight", "actor.mu.bias"):
+        want = driver.policy.state_dict()[name]
+        torch.testing.assert_close(made[name][:, :OBS_CARS] if name.endswith("0.weight") else made[name], want)
+    torch.testing.assert_close(
+        made["critic.qf0.0.weight"][:, :OBS_CARS], base.policy.state_dict()["critic.qf0.0.weight"][:, :OBS_CARS]
+    )
+    torch.testing.assert_close(made["actor.log_std.weight"], base.policy.state_dict()["actor.log_std.weight"])
+    capsys.readouterr()
+    narrow = ["--init-from", str(tmp_path / "narrow.npz"), "--run-dir", str(tmp_path / "n")]
+    assert main([*argv, *narrow]) == 2
+    assert "its network is not" in capsys.readouterr().err
+
+
 def test_car_weights_need_a_driver_to_start_from(tmp_path, oval_file, start_driver, capsys):
     argv = ["scratch", "--track", str(oval_file), "--steps", "100", "--car-weights-from", str(start_driver)]
     assert main([*argv, "--run-dir", str(tmp_path / "r"), *TINY]) == 2
