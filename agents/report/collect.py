@@ -44,7 +44,7 @@ class Evaluator:
         """The loaded track, or the error message."""
         if spec.path not in self._tracks:
             try:
-                # The shared circuits as they are: Suzuka crosses itself on a bridge its CSV does not mark.
+                # The shared circuits as they are: Shanghai and Yas Marina have corners under the editor's 10 m.
                 self._tracks[spec.path] = load_track_file(spec.path, rules=False)
             except TrackError as exc:
                 self._tracks[spec.path] = str(exc)

@@ -18,7 +18,7 @@ Rules (errors stop the track being saved or driven; warnings are shown but allow
   another part of the track, or where the inside edge of a corner folds over itself (inside width larger than
   the radius; marked "EDGE FOLDS", and not at all where the corner is already marked too tight). A track whose
   metadata says ``"crossing": true`` (a figure of eight on a bridge) may cross itself once, squarely (at
-  :data:`MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
+  :data:`game.sim.track.overlap.MIN_CROSSING_ANGLE` or more); that crossing is a note, not a problem.
 * **Too short** (error): a lap shorter than :data:`game.sim.track.MIN_TRACK_LENGTH`; **too long** (error): longer
   than :data:`game.sim.track.MAX_TRACK_LENGTH`.
 
@@ -40,12 +40,10 @@ import numpy as np
 from game.editor.geometry import MIN_POINT_GAP, DraftGeometry
 from game.sim.physics import DEFAULT_CAR, CarParams
 from game.sim.track import MAX_TRACK_LENGTH, MIN_CONTROL_POINTS, MIN_TRACK_LENGTH, MIN_TRACK_WIDTH, Track
-from game.sim.track.overlap import surface_overlaps
+from game.sim.track.overlap import FOLD_ARC, crosses_squarely, surface_overlaps
 
 MIN_CORNER_RADIUS = 10.0  # [m] tightest centre-line radius allowed (the track generator's minimum)
 PASSING_WIDTH = 6.0  # [m] narrower than this, two cars cannot pass side by side (a warning)
-MIN_CROSSING_ANGLE = math.radians(45.0)  # [rad] a bridge crossing meets the other branch at least this squarely
-FOLD_ARC = 40.0  # [m] an overlap between parts of the track this close along it is a fold of one corner's edge
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
@@ -238,9 +236,7 @@ def _corner_problems(geometry: DraftGeometry) -> list[Problem]:
 def _overlap_problems(geometry: DraftGeometry, crossing_allowed: bool) -> list[Problem]:
     problems = []
     for overlap in surface_overlaps(geometry):  # type: ignore[arg-type]  # duck-typed: the attributes it reads
-        turn = geometry.heading[overlap.index_a] - geometry.heading[overlap.index_b]
-        angle = abs((turn + math.pi) % (2.0 * math.pi) - math.pi)
-        square = MIN_CROSSING_ANGLE <= angle <= math.pi - MIN_CROSSING_ANGLE
+        square = crosses_squarely(float(geometry.heading[overlap.index_a]), float(geometry.heading[overlap.index_b]))
         if crossing_allowed and square and not any(p.kind == "crossing" for p in problems):
             problems.append(
                 Problem(

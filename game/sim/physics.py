@@ -38,6 +38,9 @@ CONTACT_HALF_LENGTH = 1.2  # [m] from the car's centre to either end of its core
 CONTACT_RESTITUTION = 0.3
 REAR_END_ALIGNMENT = 0.7  # cos of the largest angle between a car's heading and a contact that rear-ends
 CONTACT_EVENT_DV = 1.0  # [m/s] velocity change that counts as a knock (a sound, a shake, a penalty in training)
+# Cars further apart than this along the track never touch: at a bridge one passes over the other. Two cars that
+# touch on one part of the track are far nearer along it, even side by side round the inside of a hairpin.
+CONTACT_ALONG = 30.0  # [m]
 
 # Columns of a car state array (float64, shape (N, N_CAR_COLUMNS)).
 CAR_X, CAR_Y, CAR_HEADING, CAR_VX, CAR_VY, CAR_STEER, CAR_YAW_RATE, CAR_SLIDE = range(8)
@@ -252,12 +255,21 @@ def car_gap(cars: np.ndarray, i: int, j: int, half_length: float) -> tuple[float
 
 
 @njit(cache=True)
-def collide(cars: np.ndarray, radius: float, half_length: float, restitution: float, rear_impact: np.ndarray) -> None:
+def collide(
+    cars: np.ndarray,
+    radius: float,
+    half_length: float,
+    restitution: float,
+    rear_impact: np.ndarray,
+    lap_length: float = 0.0,
+) -> None:
     """Push touching cars apart (equal masses, capsules: see :func:`car_gap`) so that none overlap, in place.
 
     Overlapping pairs are separated along the line between the nearest points of their cores and their closing
     speed along that line is reversed with ``restitution``; repeated until no pair overlaps. Who ran into whom
-    is noted. Cars are pushed, never turned.
+    is noted. Cars are pushed, never turned. On a track (``lap_length`` > 0) two cars more than
+    ``CONTACT_ALONG`` apart along it (``CAR_ARC_LENGTH``, round the lap) never touch: one is on the bridge over
+    the other.
 
     Args:
         cars: Car states, changed in place.
@@ -267,6 +279,7 @@ def collide(cars: np.ndarray, radius: float, half_length: float, restitution: fl
         rear_impact: (N,) for each car that ran nose first into a car ahead of it in the race (more
             ``CAR_PROGRESS``; the contact within about 45 degrees of its heading, not a side-by-side rub), the
             largest closing speed of such an impact [m/s], kept if larger than what is there already.
+        lap_length: [m] the track's length; 0: no track (cars touch wherever they are).
     """
     n = cars.shape[0]
     min_dist = 2.0 * radius
@@ -280,6 +293,10 @@ def collide(cars: np.ndarray, radius: float, half_length: float, restitution: fl
                 dy = cars[j, CAR_Y] - cars[i, CAR_Y]
                 if dx * dx + dy * dy >= reach_squared:
                     continue
+                if lap_length > 0.0:
+                    along = abs(cars[j, CAR_ARC_LENGTH] - cars[i, CAR_ARC_LENGTH]) % lap_length
+                    if min(along, lap_length - along) > CONTACT_ALONG:
+                        continue  # one on the bridge, the other under it
                 d, nx, ny = car_gap(cars, i, j, half_length)
                 if d >= min_dist:
                     continue

@@ -158,7 +158,7 @@ def advance_in_traffic(
             before[i, 1] = cars[i, CAR_Y]
             before[i, 2] = cars[i, CAR_VX]
             before[i, 3] = cars[i, CAR_VY]
-        collide(cars, radius, half_length, restitution, rear_impact)
+        collide(cars, radius, half_length, restitution, rear_impact, table.shape[0] * spacing)
         for i in range(n):
             if cars[i, CAR_X] != before[i, 0] or cars[i, CAR_Y] != before[i, 1]:
                 locate_car(cars[i], table, spacing, 0.0)  # a push earns no progress

@@ -8,6 +8,9 @@ joins the first, which lies on the start/finish line)::
 
 Columns: x and y [m], then the width to the RIGHT of the centre line, then to the LEFT [m], looking along the
 driving direction. The points are kept as given: a track of 1000 control points builds in a few milliseconds.
+A circuit that crosses itself once, squarely (Suzuka's figure of eight), is imported with its bridge: the metadata
+says ``"crossing": true`` and where the later part of the lap runs over the earlier (the CSV cannot say which is on
+top; at Suzuka it is the later).
 
 This module never imports pygame.
 """
@@ -27,6 +30,7 @@ import numpy as np
 from game.sim.files import read_text_file
 from game.sim.track import MIN_CONTROL_POINTS, Track, TrackError
 from game.sim.track.io import save_track
+from game.sim.track.overlap import bridge_crossing
 
 CSV_COLUMNS = ("x", "y", "width right", "width left")
 SOURCE = "TUMFTM racetrack-database (https://github.com/TUMFTM/racetrack-database)"
@@ -103,9 +107,13 @@ def import_circuit_csv(path: str | os.PathLike[str], scale: float = 1.0, name: s
         "scale": scale,
     }
     try:
-        return Track(name or _name_from_file(path), points, width_left, width_right, metadata)
+        track = Track(name or _name_from_file(path), points, width_left, width_right, metadata)
     except TrackError as exc:
         raise TrackError(f"{path}: {exc}") from None
+    bridge = bridge_crossing(track)
+    if bridge is not None:  # a figure of eight (Suzuka): the later part of the lap on the bridge
+        track.metadata.update(crossing=True, bridge=bridge)
+    return track
 
 
 def _name_from_file(path: Path) -> str:

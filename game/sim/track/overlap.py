@@ -17,6 +17,7 @@ This module never imports pygame.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,9 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from game.sim.track import Track
+
+MIN_CROSSING_ANGLE = math.radians(45.0)  # [rad] a bridge crossing meets the other branch at least this squarely
+FOLD_ARC = 40.0  # [m] an overlap between parts of the track this close along it is a fold of one corner's edge
 
 
 @dataclass(frozen=True)
@@ -133,3 +137,32 @@ def surface_overlaps(track: Track, clearance: float = 0.0) -> list[SurfaceOverla
         )
     overlaps.sort(key=lambda o: -o.depth)
     return overlaps
+
+
+def crosses_squarely(heading_a: float, heading_b: float) -> bool:
+    """Whether two parts of a track with these headings [rad] meet at least ``MIN_CROSSING_ANGLE`` squarely."""
+    turn = heading_a - heading_b
+    angle = abs((turn + math.pi) % (2.0 * math.pi) - math.pi)
+    return MIN_CROSSING_ANGLE <= angle <= math.pi - MIN_CROSSING_ANGLE
+
+
+def bridge_crossing(track: Track) -> dict[str, float] | None:
+    """The bridge of a track that runs into itself exactly once, squarely, at parts far apart along it, else None.
+
+    Returns:
+        ``{"over_arc_length": s_over, "under_arc_length": s_under}`` [m], as a figure-eight's metadata holds it
+        (``game.ui.render.bridge``): the later part of the lap runs over the earlier, as the editor saves it.
+    """
+    overlaps = surface_overlaps(track)
+    if len(overlaps) != 1:
+        return None
+    crossing = overlaps[0]
+    apart = abs(crossing.arc_length_b - crossing.arc_length_a)
+    if min(apart, track.length - apart) <= FOLD_ARC:
+        return None  # a corner's edge folding over itself
+    if not crosses_squarely(float(track.heading[crossing.index_a]), float(track.heading[crossing.index_b])):
+        return None
+    return {
+        "over_arc_length": round(crossing.arc_length_b, 1),
+        "under_arc_length": round(crossing.arc_length_a, 1),
+    }

@@ -12,6 +12,7 @@ from scipy.optimize import brentq
 import game.sim.physics as physics
 from game.sim.physics import (
     AIR_DENSITY,
+    CAR_ARC_LENGTH,
     CAR_HEADING,
     CAR_PROGRESS,
     CAR_VX,
@@ -174,3 +175,13 @@ def test_cars_touch_as_their_shape_not_as_circles():
     collide(nose_to_tail, CONTACT_RADIUS, CONTACT_HALF_LENGTH, 0.3, np.zeros(2))
     assert car_gap(nose_to_tail, 0, 1, CONTACT_HALF_LENGTH)[0] >= 2 * CONTACT_RADIUS - 1e-6
     assert nose_to_tail[1, CAR_X] - nose_to_tail[0, CAR_X] >= 4.4 - 1e-6
+
+
+def test_cars_far_apart_along_the_track_never_touch_but_near_ones_do_across_the_line():
+    """One car over the other on a bridge is hundreds of metres away along the lap; the start/finish wraps."""
+    for arc_a, arc_b, touches in ((348.0, 1286.0, False), (348.0, 349.0, True), (2399.5, 0.5, True)):
+        cars = _pair(0.5, 1.0)
+        cars[0, CAR_ARC_LENGTH], cars[1, CAR_ARC_LENGTH] = arc_a, arc_b
+        before = cars.copy()
+        collide(cars, CONTACT_RADIUS, CONTACT_HALF_LENGTH, 0.3, np.zeros(2), 2400.0)
+        assert (not np.array_equal(cars, before)) is touches

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,9 +21,14 @@ from game.sim.physics import (
     DEFAULT_CAR,
     PHYSICS_DT,
     car_gap,
+    new_cars,
 )
 from game.sim.race import CONTACT_RADIUS, Race, RaceConfig
 from game.sim.rules import DIFFICULTIES
+from game.sim.simulation import advance, advance_in_traffic, place_car
+from game.sim.track.io import load_track
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_race(race: Race, max_seconds: float = 300.0) -> None:
@@ -92,6 +98,38 @@ def test_contact_pushes_cars_apart(ring_track):
     race.step((0.0, 0.0))
     assert car_gap(race.cars, 0, 1, CONTACT_HALF_LENGTH)[0] >= 2 * CONTACT_RADIUS - 1e-6
     assert any(e.kind == "contact" for e in race.pop_events())
+
+
+def test_cars_cross_the_viaduct_over_each_other():
+    """Viaduct Eight: a car on the viaduct and one on the road under it, on one spot of the map, drive on as alone."""
+    track = load_track(REPO_ROOT / "tracks" / "viaduct_eight.json")
+    bridge = track.metadata["bridge"]
+    cars = new_cars(2)
+    place_car(cars, 0, track, bridge["under_arc_length"], speed=20.0)
+    place_car(cars, 1, track, bridge["over_arc_length"], speed=20.0, heading_offset=0.3)  # closing on the other
+    assert car_gap(cars, 0, 1, CONTACT_HALF_LENGTH)[0] < 2 * CONTACT_RADIUS  # they overlap on the map
+    alone = [cars[i : i + 1].copy() for i in range(2)]
+    controls = np.array([[0.0, 1.0], [0.0, 1.0]])
+    params = DEFAULT_CAR.as_array()
+    dv, rear = np.zeros(2), np.zeros(2)
+    advance_in_traffic(
+        cars,
+        controls,
+        track.table,
+        track.spacing,
+        params,
+        PHYSICS_DT,
+        10,
+        CONTACT_RADIUS,
+        CONTACT_HALF_LENGTH,
+        0.3,
+        dv,
+        rear,
+    )
+    for i in range(2):
+        advance(alone[i], controls[i : i + 1], track.table, track.spacing, params, PHYSICS_DT, 10)
+        assert np.array_equal(cars[i], alone[i][0])
+    assert not dv.any()
 
 
 def test_wrong_way_warning(ring_track):

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game.editor.track_files import load_race_track
 from game.paths import CIRCUITS_DIR as CIRCUITS
 from game.sim.track import TrackError
 from game.sim.track.csv_import import import_circuit_csv, main, read_circuit_csv
@@ -59,6 +60,17 @@ def test_shared_circuits_import(file_name: str, length_km: float, name: str) -> 
     assert "TUMFTM" in track.metadata["source"] and file_name in track.metadata["source"]
     assert "TUMFTM" in track.metadata["attribution"]
     assert surface_overlaps(track) == []
+    assert "crossing" not in track.metadata and "bridge" not in track.metadata
+
+
+def test_a_figure_of_eight_circuit_is_imported_with_its_bridge() -> None:
+    """Suzuka crosses itself once: the later part of the lap (the back straight) on the bridge, and it may be raced."""
+    track = import_circuit_csv(CIRCUITS / "Suzuka.csv")
+    assert track.metadata["crossing"] is True
+    bridge = track.metadata["bridge"]
+    assert bridge["under_arc_length"] == pytest.approx(2548.0, abs=10.0)
+    assert bridge["over_arc_length"] == pytest.approx(4922.0, abs=10.0)
+    assert load_race_track(CIRCUITS / "Suzuka.csv").metadata["bridge"] == bridge  # the editor's rules accept it
 
 
 def test_scale_multiplies_coordinates_and_widths() -> None:
