@@ -106,7 +106,8 @@ def starting_driver(source: str, critics_from: str | None, device: str = "cpu") 
     log-std head and the entropy coefficient stay ``critics_from``'s.
 
     Raises:
-        ModelError: A file cannot be loaded, or the driver's network is not ``critics_from``'s.
+        ModelError: A file cannot be loaded, or the driver's network (layer sizes, activation) is not
+            ``critics_from``'s.
     """
     import torch as th
 
@@ -121,7 +122,9 @@ def starting_driver(source: str, critics_from: str | None, device: str = "cpu") 
     actor = model.policy.actor
     linears = [m for m in actor.latent_pi if isinstance(m, th.nn.Linear)] + [actor.mu]
     layers = [*driver.hidden, driver.mu]
-    if [tuple(m.weight.shape) for m in linears] != [tuple(w.T.shape) for w, _ in layers]:
+    activations = {type(m).__name__.lower() for m in actor.latent_pi if not isinstance(m, th.nn.Linear)}
+    same_activation = activations <= {driver.activation}  # no hidden layer: nothing to compare
+    if [tuple(m.weight.shape) for m in linears] != [tuple(w.T.shape) for w, _ in layers] or not same_activation:
         raise ModelError(f"{source}: its network is not {critics_from}'s: start from the model it was fine-tuned from")
     with th.no_grad():
         for linear, (weight, bias) in zip(linears, layers, strict=True):

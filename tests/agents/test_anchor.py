@@ -231,14 +231,16 @@ def test_a_driver_file_starts_a_fine_tune_in_traffic_on_the_critics_of_its_base(
     from agents.env import RetroRacerEnv
     from agents.models import export_actor, save_model
 
-    def blind(seed, width):
+    def blind(seed, width, activation=torch.nn.ReLU):
         env = RetroRacerEnv(track=oval_track, observation_version=3)
-        return SAC("MlpPolicy", env, seed=seed, device="cpu", policy_kwargs={"net_arch": [width, width]})
+        kwargs = {"net_arch": [width, width], "activation_fn": activation}
+        return SAC("MlpPolicy", env, seed=seed, device="cpu", policy_kwargs=kwargs)
 
     base, driver = blind(4, 16), blind(5, 16)
     save_model(base, tmp_path / "base.zip")
     export_actor(driver, tmp_path / "driver.npz")
     export_actor(blind(6, 8), tmp_path / "narrow.npz")
+    export_actor(blind(7, 16, torch.nn.Tanh), tmp_path / "tanh.npz")  # the base's sizes, another activation
     argv = ["finetune", "--track", str(oval_file), "--steps", "40", "--base", str(tmp_path / "base.zip"), "--traffic"]
     argv += ["--traffic-learners", "2", "--policy-warmup-steps", "1000", "--practice-share", "0", *TINY]
     argv += ["--car-weights-from", str(start_driver)]
@@ -254,9 +256,9 @@ def test_a_driver_file_starts_a_fine_tune_in_traffic_on_the_critics_of_its_base(
     )
     torch.testing.assert_close(made["actor.log_std.weight"], base.policy.state_dict()["actor.log_std.weight"])
     capsys.readouterr()
-    narrow = ["--init-from", str(tmp_path / "narrow.npz"), "--run-dir", str(tmp_path / "n")]
-    assert main([*argv, *narrow]) == 2
-    assert "its network is not" in capsys.readouterr().err
+    for other in ("narrow", "tanh"):
+        assert main([*argv, "--init-from", str(tmp_path / f"{other}.npz"), "--run-dir", str(tmp_path / other)]) == 2
+        assert "its network is not" in capsys.readouterr().err
 
 
 def test_car_weights_need_a_driver_to_start_from(tmp_path, oval_file, start_driver, capsys):
