@@ -156,7 +156,7 @@ def self_taught_teachers(folders: list[Path]) -> tuple[list[Any], list[Any], flo
         track_path = track_file if track_file.is_absolute() else REPO_ROOT / track_file
         try:
             track = load_track_file(track_path)
-            actor = load_actor(npz, observation_version=3)
+            actor = load_actor(npz, observation_version=None)  # a v4 teacher drives alone here: as its v3 part
         except (TrackError, ModelError) as exc:
             raise ValueError(f"{npz}: {exc}") from None
         names = (_plain(track.name), _plain(track_path.stem))

@@ -300,7 +300,9 @@ def test_the_shipped_driver_races_cleanly_with_racecraft_and_bumps_without(oval_
     alone = run_scenarios(oval_track, None, 2, "hard", None, models_dir=models, racecraft=False)
     assert raced.driver == alone.driver == "model"
     for with_it, without in ((raced.field, alone.field), (raced.slow_car, alone.slow_car)):
-        assert with_it.contacts <= 2 < without.contacts
+        # Issue 14's bar (at most 8), and fewer than the model alone. The seeing base (v4-o) rubs side by side into
+        # the oval's corner (4 in the field race, stage 6 none; docs/RACING.md, twenty-seventh session).
+        assert with_it.contacts <= 8 and with_it.contacts < without.contacts
         assert with_it.rescues == 0
         assert with_it.clean_passes >= 0.9 * with_it.passes
     # Every rival gets past the slow car with racecraft. (Alone, the base shipped before stage 6 got 3 or more fewer
