@@ -145,12 +145,8 @@ def _write(draft: TrackDraft, track: Track, path: Path) -> str | None:
 
 
 def _update_bridge(metadata: dict, draft: TrackDraft, geometry) -> None:  # noqa: ANN001
-    from game.sim.track.overlap import surface_overlaps
+    from game.sim.track.overlap import bridge_crossing
 
-    overlaps = surface_overlaps(geometry)
-    if overlaps:
-        metadata["bridge"] = {
-            **metadata["bridge"],
-            "over_arc_length": round(overlaps[0].arc_length_b, 1),
-            "under_arc_length": round(overlaps[0].arc_length_a, 1),
-        }
+    bridge = bridge_crossing(geometry)  # type: ignore[arg-type]  # duck-typed: a draft's resampled centre line
+    if bridge is not None:
+        metadata["bridge"] = {**metadata["bridge"], **bridge}
