@@ -6,7 +6,11 @@
 # --init-from took a driver file: the same start.)
 # Usage: docs/experiments/s26/part2_shipped.sh TRACK...   (from the repository root)
 set -euo pipefail
+# The blind drivers are those shipped before the install (576618c^): assets/models/tracks/ holds part 2's since.
+mkdir -p runs/s26/blind
 for track in "$@"; do
+  blind=runs/s26/blind/$track.npz
+  [ -f "$blind" ] || git show "576618c^:assets/models/tracks/$track.npz" > "$blind"
   [ -f "runs/s26/p2-$track/$track.npz" ] || "$(dirname "$0")/../s25/part2.sh" "runs/s26/p2-$track" 1 \
-    "assets/models/tracks/$track.npz" runs/s25/v4n-500k.zip "tracks/$track.json" 200000 > "runs/s26/p2-$track.log" 2>&1
+    "$blind" runs/s25/v4n-500k.zip "tracks/$track.json" 200000 > "runs/s26/p2-$track.log" 2>&1
 done

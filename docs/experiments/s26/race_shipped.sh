@@ -9,7 +9,10 @@ for run in "$@"; do
   mkdir -p "$models/tracks"
   cp runs/s25/models/v4n-500k/base.npz "$models/"
   cp "runs/s26/p2-$run/$track.npz" "$models/tracks/"
-  PYTHONPATH=. python "$(dirname "$0")/check_alone.py" "assets/models/tracks/$track.npz" "$models/tracks/$track.npz"
+  blind=runs/s26/blind/$track.npz  # the blind driver shipped before the install (576618c^)
+  mkdir -p runs/s26/blind
+  [ -f "$blind" ] || git show "576618c^:assets/models/tracks/$track.npz" > "$blind"
+  PYTHONPATH=. python "$(dirname "$0")/check_alone.py" "$blind" "$models/tracks/$track.npz"
   python -m agents.race_bench.sweep --out "runs/s26/sw/p2-$run" --tracks "tracks/$track.json" \
     --grids game 1 2 3 4 5 --models "$models" --jobs 1
 done
