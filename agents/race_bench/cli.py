@@ -102,6 +102,11 @@ def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
             f"  slow car {result.names[result.slow_car]}: finished P{result.slow_car_position}; "
             f"{result.rivals_past} of {rivals} rivals past it at the end ({result.rivals_ever_ahead} ever ahead)"
         )
+        pace = "-" if result.slow_car_pace is None else f"{result.slow_car_pace:.0%}"
+        lines.append(
+            f"  slow car held to {result.slow_car_held_to:.3f} of the reference lap's speed; its best lap was at "
+            f"{pace} of its pace in the field race"
+        )
     cars = [
         f"{name} {_ratio(ratio)}"
         for car, (name, ratio) in enumerate(zip(result.names, result.best_lap_ratios, strict=True))
@@ -124,7 +129,7 @@ def report(run: BenchRun, header: dict[str, Any]) -> str:
         f"{header['track']} ({header['track_file']}), {header['difficulty']}, {header['laps']} laps, "
         f"driver: {_driver(header)}, reference lap " + ("-" if reference is None else f"{reference:.2f} s"),
         *scenario_lines("field race (8 AI cars)", run.field),
-        *scenario_lines(f"slow car (pole car at {SLOW_PACE:.0%} pace)", run.slow_car),
+        *scenario_lines(f"slow car (pole car at {SLOW_PACE:.0%} of its pace)", run.slow_car),
     ]
     return "\n".join(lines)
 

@@ -25,7 +25,7 @@ def plot_run(path: str | os.PathLike[str], run: BenchRun, track_name: str, laps:
     """Both races of a benchmark run side by side (the field race, the slow car on pole), titled with its setting."""
     panels = [
         ("field race", run.field_record, run.field),
-        (f"pole car at {SLOW_PACE:.0%} pace", run.slow_car_record, run.slow_car),
+        (f"pole car at {SLOW_PACE:.0%} of its pace", run.slow_car_record, run.slow_car),
     ]
     plot_positions(path, panels, f"{track_name}: {laps} laps, {difficulty}, {run.driver_name}")
 

@@ -8,6 +8,7 @@ itself (:mod:`agents.race_bench.counting`) works on this record only, so it can 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,6 @@ from game.sim.physics import (
     car_gap,
 )
 from game.sim.race import CONTACT_RADIUS, FLAG_TIMEOUT, Driver, Race, RaceConfig
-from game.sim.rules import DIFFICULTY_PACE
 from game.sim.track import Track, widths_at
 
 TOUCH_TOLERANCE = 0.05  # [m] two cars this close beyond touching still touch (contacts leave them at it)
@@ -107,7 +107,7 @@ def make_race(
     difficulty: str,
     n_cars: int,
     slow_car: int | None = None,
-    slow_pace: float = 1.0,
+    slow_hold: float = math.inf,
     seed: int | None = None,
     params: CarParams = DEFAULT_CAR,
 ) -> Race:
@@ -120,9 +120,10 @@ def make_race(
         difficulty: Sets the level of the cars' characters (``game.sim.characters``); car 0, the player's car
             driven by the AI, at the level's pace, the others the characters in their listed order.
         n_cars: Field size (1..8); car ``i`` starts from grid slot ``i``.
-        slow_car: A car held to ``slow_pace`` times the difficulty's level on both levers (through ``Race.pace``
-            and ``Race.corner_pace``), or None.
-        slow_pace: Share of the difficulty's pace the slow car gets.
+        slow_car: A car held to ``slow_hold`` of the reference lap's speed where it is (``Race.held_to``: it
+            brakes when over), or None. Its pace levers stay at the level, as car 0's in a field race.
+        slow_hold: The slow car's share of the reference lap's speed (see
+            :func:`agents.race_bench.scenarios.slow_car_hold`).
         seed: None: the game's grid exactly; a number: every grid slot moved a little (up to
             ``GRID_JITTER_ARC`` along and ``GRID_JITTER_LATERAL`` of the half-width across), to see the spread of
             the numbers (the race itself has no randomness).
@@ -134,7 +135,7 @@ def make_race(
     else:
         race = _SeededGridRace(track, config, driver, params, seed)
     if slow_car is not None:
-        race.pace[slow_car] = race.corner_pace[slow_car] = slow_pace * DIFFICULTY_PACE[difficulty]
+        race.held_to[slow_car] = slow_hold
     return race
 
 

@@ -33,8 +33,14 @@ def row(result: dict[str, Any], label: str) -> str:
     return (
         f"| {result['track']} | {label} | {field['contacts']} | {field['rescues']} | {field['passes']} "
         f"({field['clean_passes']}) | {_laps(field['best_lap_ratios'])} | {slow['contacts']} | {slow['rescues']} "
-        f"| {slow['passes']} ({slow['clean_passes']}) | {slow['rivals_past']} | P{slow['slow_car_position']} |"
+        f"| {slow['passes']} ({slow['clean_passes']}) | {slow['rivals_past']} | P{slow['slow_car_position']} "
+        f"| {_share(slow.get('slow_car_pace'))} |"
     )
+
+
+def _share(value: float | None) -> str:
+    """A share as a percentage; "-" where it is unknown (no lap, or a file from before it was measured)."""
+    return "-" if value is None else f"{value:.0%}"
 
 
 def tally(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -84,7 +90,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 HEADER = (
     "| track | driver | field: contacts | rescues | passes (clean) | lap / ref | slow car: contacts | rescues "
-    "| passes (clean) | rivals past | slow car finish |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    "| passes (clean) | rivals past | slow car finish | its pace |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 

@@ -3,17 +3,18 @@
     python -m agents.race_bench.trace --track T --cars 0,2 --from 40 --to 60 [--slow-car] [--every 4]
         [--racecraft-set NAME=VALUE ...] [--seed S] [--controls]
 
-Races the field race (or, with ``--slow-car``, the race with the pole car at 80% pace) exactly as the benchmark
-does, and from ``--from`` to ``--to`` seconds of race time prints one line per ``--every`` ticks (60 a second): for each
-chosen car its distance round the lap [m], its offset from the middle of the road [m] and where its racing line runs
-there, its speed [m/s] and its line's limit speed there, its racecraft line shift [m] and the car it is passing (-1:
-none), and whether it is off the road; with ``--controls``, also what the model asked for (steer, throttle) and the
-racecraft's throttle floor and cap (-1: brake, 0: lift, 1: free).
+Races the field race (or, with ``--slow-car``, the race with the pole car at 80% of its pace, after the field race
+that sets its hold) exactly as the benchmark does, and from ``--from`` to ``--to`` seconds of race time prints one line
+per ``--every`` ticks (60 a second): for each chosen car its distance round the lap [m], its offset from the middle of
+the road [m] and where its racing line runs there, its speed [m/s] and its line's limit speed there, its racecraft
+line shift [m] and the car it is passing (-1: none), and whether it is off the road; with ``--controls``, also what
+the model asked for (steer, throttle) and the racecraft's throttle floor and cap (-1: brake, 0: lift, 1: free).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +23,8 @@ import numpy as np
 
 from agents.evaluate import load_track_file
 from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
-from agents.race_bench.record import make_race
-from agents.race_bench.scenarios import SLOW_CAR, SLOW_PACE
+from agents.race_bench.record import make_race, record_race
+from agents.race_bench.scenarios import SLOW_CAR, slow_car_hold
 from game.drivers.catalogue import driver_for_track
 from game.drivers.model import ActorDriver
 from game.sim.physics import CAR_LATERAL, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--controls", action="store_true", help="also the model's steer and throttle, and the racecraft's bounds"
     )
-    parser.add_argument("--slow-car", action="store_true", help="the race with the pole car at 80%% pace")
+    parser.add_argument("--slow-car", action="store_true", help="the race with the pole car at 80%% of its pace")
     parser.add_argument("--seed", type=int, default=None, help="a moved grid, as race_bench's --seed")
     parser.add_argument("--racecraft-set", metavar="NAME=VALUE", action="append", default=[], help="as race_bench's")
     parser.add_argument("--models", type=Path, help="a models folder, as race_bench's [default: the game's]")
@@ -104,8 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(driver, ActorDriver) or driver.racecraft is None:
         print(f"error: no model drives on {args.track} ({choice.message}): nothing to trace", file=sys.stderr)
         return 2
-    slow = SLOW_CAR if args.slow_car else None
-    race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, slow, SLOW_PACE, args.seed, DEFAULT_CAR)
+    slow, hold = None, math.inf
+    if args.slow_car:  # held to its pace in the field race, as the benchmark does: that race first
+        field = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, seed=args.seed, params=DEFAULT_CAR)
+        slow, hold = SLOW_CAR, slow_car_hold(record_race(field), track, DEFAULT_CAR)
+        choice = driver_for_track(track, args.track, DEFAULT_CAR, models_dir=args.models, settings=settings)
+        driver = getattr(choice.driver, "primary", None)
+        assert isinstance(driver, ActorDriver)
+    race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, slow, hold, args.seed, DEFAULT_CAR)
     for line in trace(race, driver, cars, args.start, args.stop, args.every, args.controls):
         print(line)
     return 0

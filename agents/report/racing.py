@@ -2,7 +2,7 @@
 
 Each shipped track and validation circuit is raced twice with the driver the game would use there (the fine-tuned
 model, else the base), hard, 2 laps, from the game's grid (:func:`agents.race_bench.scenarios.run_scenarios`):
-an 8-car field race, and the same with the pole car at 80% pace. A circuit the editor's rules refuse is listed
+an 8-car field race, and the same with the pole car at 80% of its pace. A circuit the editor's rules refuse is listed
 with the reason. The table's rows are :mod:`agents.race_bench.table`'s.
 """
 
@@ -82,7 +82,8 @@ def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
         f"Issue 14's race benchmark (`python -m agents.race_bench --track T`): 8 AI cars with their characters, "
         f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there, "
         "racing with the game's racecraft (`game/drivers/racecraft.py`). "
-        f"Field: all 8 at their own pace; slow car: the same with the pole car at {SLOW_PACE:.0%} pace. Definitions in "
+        f"Field: all 8 at their own pace; slow car: the same with the pole car held to {SLOW_PACE:.0%} of its pace "
+        "(braking into corners too; its pace: the lap it did, against its own in the field race). Definitions in "
         "[RACING.md](RACING.md). Goals: every rival past the slow car, at least "
         f"{CLEAN_SHARE_GOAL:.0%} of passes clean, at most {CONTACT_GOAL} contacts and no rescue in the field race.",
         "",

@@ -11,6 +11,10 @@ the end of a straight; at 1.0 there is no limit at all); on a long straight the 
 and steering are untouched, so the model still drives its own line, just slower. Who gets which paces is
 :mod:`game.sim.characters` (each rival a character of its own) and the difficulty's level
 (:data:`game.sim.rules.DIFFICULTY_PACE`).
+
+A third hold, outside the game's rivals: :func:`hold_speed` keeps a car under a speed that varies along the track
+and brakes when it is over (the race benchmark's slow car, held to a share of its own pace in corners as well as on
+straights; the two levers above only lift, so a car held by them alone loses little in slow corners).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from game.sim.track import Track
 TOP_SPEED = 90.0  # [m/s] about the car's top speed (game.sim.physics.CarParams: power against drag)
 LINE_MARGIN = 1.15  # a racing line corners this much faster than the centre line's radius allows
 BRAKE_SHARE = 0.8  # share of the grip used to brake in the reference speed
+HOLD_BAND = 2.0  # [m/s] hold_speed: full throttle allowed this far under the cap, full brake this far over it
 
 
 def reference_speed(track: Track, params: CarParams) -> np.ndarray:
@@ -68,3 +73,18 @@ def apply_pace(
         corner = pace if corner_pace is None else corner_pace
         over = (corner < 1.0) & (speed > corner * limit)
         np.copyto(throttle, np.minimum(throttle, 0.0), where=over)
+
+
+def hold_speed(controls: np.ndarray, speed: np.ndarray, cap: np.ndarray) -> None:
+    """Hold each car under its speed cap, in place: throttle at most ``(cap - speed) / HOLD_BAND``.
+
+    Under the cap by ``HOLD_BAND`` or more the throttle is the driver's; nearer it, less; over it, the car brakes
+    (fully at ``HOLD_BAND`` over). Steering is untouched.
+
+    Args:
+        controls: (N, 2) [steer, throttle].
+        speed: (N,) current speeds [m/s].
+        cap: (N,) speed caps where each car is [m/s]; ``inf`` holds nothing.
+    """
+    throttle = controls[:, 1]
+    np.minimum(throttle, (cap - speed) / HOLD_BAND, out=throttle)

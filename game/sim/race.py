@@ -26,7 +26,7 @@ import numpy as np
 from game.sim.characters import AUTOPILOT, Character, character_paces, line_up
 from game.sim.grid import grid_slot
 from game.sim.laps import LapTimer
-from game.sim.pace import apply_pace, reference_speed
+from game.sim.pace import apply_pace, hold_speed, reference_speed
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_HEADING,
@@ -48,6 +48,7 @@ from game.sim.physics import (
     CarParams,
     new_cars,
 )
+from game.sim.reference import reference_lap
 from game.sim.rules import MAX_RIVALS
 from game.sim.simulation import advance_in_traffic, place_car
 from game.sim.track import Track
@@ -179,6 +180,10 @@ class Race:
             paces = character_paces([c for c in self.characters if c is not None], config.difficulty)
             self.pace[driven], self.corner_pace[driven] = paces
         self._reference_speed = reference_speed(track, params)
+        # Speed holds, outside the game's rivals (the race benchmark's slow car): each car at most this share of
+        # the reference lap's speed where it is, braking when over (game.sim.pace.hold_speed); inf: no hold.
+        self.held_to = np.full(n, np.inf)
+        self._line_speed: np.ndarray | None = None
         self.tick = 0
         self.countdown_ticks = int(round(COUNTDOWN / PHYSICS_DT))
         self.timers = [LapTimer(track.length, float(self.cars[i, CAR_PROGRESS])) for i in range(n)]
@@ -275,8 +280,12 @@ class Race:
                     pace[i] = min(pace[i], AFTER_FINISH_PACE)
                     corner_pace[i] = min(corner_pace[i], AFTER_FINISH_PACE)
             speed = np.hypot(cars[:, CAR_VX], cars[:, CAR_VY])
-            limit = self._reference_speed[cars[:, CAR_SEGMENT].astype(np.int64)]
-            apply_pace(actions, pace, speed, limit, corner_pace)
+            segment = cars[:, CAR_SEGMENT].astype(np.int64)
+            apply_pace(actions, pace, speed, self._reference_speed[segment], corner_pace)
+            if np.isfinite(self.held_to).any():
+                if self._line_speed is None:
+                    self._line_speed = reference_lap(track, self.params).speed
+                hold_speed(actions, speed, self.held_to * self._line_speed[segment])
             self._ai_controls[:] = np.clip(actions, -1.0, 1.0)
         self.controls[:] = self._ai_controls
         human = self.human

@@ -162,8 +162,9 @@ def test_the_rescue_log_says_where_why_and_whether_a_knock_came_first():
 
 
 def test_a_recorded_race_with_a_slow_car(oval_track):
-    race = make_race(oval_track, ScriptedDriver(oval_track), 1, "hard", 8, slow_car=0, slow_pace=SLOW_PACE)
-    assert race.pace[0] == pytest.approx(SLOW_PACE * DIFFICULTY_PACE["hard"]) and race.pace[1] > 0.95
+    race = make_race(oval_track, ScriptedDriver(oval_track), 1, "hard", 8, slow_car=0, slow_hold=0.7)
+    assert race.held_to[0] == 0.7 and np.all(np.isinf(race.held_to[1:]))  # only the slow car is held
+    assert race.pace[0] == pytest.approx(DIFFICULTY_PACE["hard"])  # its levers at the level, as in a field race
     record = record_race(race)
     assert record.done and all(record.finished)
     n = len(record.times)
@@ -202,7 +203,10 @@ def test_cli_json_has_the_keys_and_draws_the_picture(oval_track, tmp_path, capsy
     assert SCENARIO_KEYS | {"rivals_past", "slow_car_position"} <= set(data["slow_car"])
     assert 0 <= data["slow_car"]["rivals_past"] <= 7 and 1 <= data["slow_car"]["slow_car_position"] <= 8
     assert len(data["field"]["best_lap_ratios"]) == 8 and all(r > 0.9 for r in data["field"]["best_lap_ratios"])
-    assert data["slow_car"]["pace"][0] == pytest.approx(SLOW_PACE)
+    slow = data["slow_car"]
+    assert slow["slow_car_pace"] == pytest.approx(SLOW_PACE, abs=0.03)  # held to 80% of its own pace, measured
+    assert slow["slow_car_held_to"] < SLOW_PACE  # of the reference lap's speed: its own pace is below the limit
+    assert "slow_car_pace" not in data["field"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in png.parent.iterdir()] == ["race.png"]  # written atomically: no temp file left
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from game.drivers.centerline import CenterlineDriver
-from game.sim.pace import apply_pace
+from game.sim.pace import HOLD_BAND, apply_pace, hold_speed
 from game.sim.physics import (
     CAR_HEADING,
     CAR_PROGRESS,
@@ -172,6 +172,31 @@ def test_the_two_pace_levers_are_separate():
     both = np.array([[0.0, 1.0], [0.0, 1.0]])
     apply_pace(both, np.array([0.95, 0.85]), speed, limit, corner_pace=np.array([0.95, 0.85]))
     assert np.array_equal(same, both)  # equal levers: the single pace of before
+
+
+def test_a_speed_hold_brakes_when_over_and_leaves_a_car_well_under_alone():
+    controls = np.array([[0.3, 1.0], [0.3, 1.0], [0.3, 1.0], [0.3, -0.5], [0.3, 1.0]])
+    speed = np.array([10.0, 19.0, 21.0, 30.0, 50.0])
+    cap = np.array([20.0, 20.0, 20.0, 20.0, np.inf])
+    hold_speed(controls, speed, cap)
+    assert controls[0, 1] == 1.0 and controls[4, 1] == 1.0  # well under, or no hold: the driver's throttle
+    assert controls[1, 1] == pytest.approx(1.0 / HOLD_BAND)  # near the cap: less
+    assert controls[2, 1] == pytest.approx(-1.0 / HOLD_BAND) and controls[3, 1] == -5.0  # over: brakes
+    assert np.all(controls[:, 0] == 0.3)  # steering untouched
+
+
+def test_a_held_car_laps_at_its_share_of_the_reference_lap(ring_track):
+    from game.sim.reference import reference_lap
+
+    laps = {}
+    for held in (math.inf, 0.6):
+        race = Race(ring_track, RaceConfig(laps=2, rivals=0, watch=True), CenterlineDriver(ring_track, DEFAULT_CAR))
+        race.held_to[0] = held
+        run_race(race)
+        laps[held] = race.timers[0].best_lap
+    reference = reference_lap(ring_track).lap_time_s
+    assert laps[0.6] > 1.2 * laps[math.inf]  # slower than the free car, not only on the straights
+    assert laps[0.6] == pytest.approx(reference / 0.6, rel=0.05)  # at the hold's share of the reference pace
 
 
 def test_harder_rivals_are_faster(ring_track):
