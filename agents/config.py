@@ -165,6 +165,10 @@ class TrainConfig:
     """Held-pace practice: this share of the episodes holds the car to a pace of 0.65-0.98 (the throttle capped and
     lifted early as the game holds a slower rival or the race benchmark's slow car; the brakes are the driver's), so
     that a held driver learns to brake for the speed it arrives at; 0: off."""
+    held_speed_share: float = 0.0
+    """Speed-held practice: this share of the episodes (others than the held-pace ones) holds the car's speed to
+    0.6-0.95 of its line's limit speed, braking when over, as the race benchmark's slow car and the cars queued
+    behind it drive, so that the driver learns to steer at speeds below its own in corners; 0: off."""
     line_penalty: float | None = None
     """Reward penalty per step times (offset from the racing line / half width)^2; default: the env's (0.01)."""
     edge_penalty: float | None = None
@@ -472,6 +476,10 @@ def validate(config: TrainConfig) -> None:
         raise ValueError(f"held_pace_share must be in [0, 1], got {config.held_pace_share}")
     if config.held_pace_share > 0 and config.traffic:
         raise ValueError("held_pace_share is for a car alone; in traffic the opponents' paces are the scenarios'")
+    if not 0 <= config.held_speed_share <= 1 - config.held_pace_share:
+        raise ValueError(f"held_speed_share must be in [0, 1 - held_pace_share], got {config.held_speed_share}")
+    if config.held_speed_share > 0 and config.traffic:
+        raise ValueError("held_speed_share is for a car alone; in traffic the opponents' paces are the scenarios'")
     if config.line_shift_share > 0 and config.traffic:
         raise ValueError("line_shift_share is for a car alone; in traffic the line stays the driver's own")
     if config.practice_share > 0 and config.traffic:

@@ -25,7 +25,7 @@ from game.sim.observation_layout import (
     checked_line_clearance,
     observation_size,
 )
-from game.sim.pace import apply_pace, reference_speed
+from game.sim.pace import apply_pace, hold_speed, reference_speed
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_OFF_TRACK,
@@ -39,7 +39,7 @@ from game.sim.physics import (
     CarParams,
     new_cars,
 )
-from game.sim.racing_line import line_table
+from game.sim.racing_line import LINE_LIMIT_SPEED, line_table
 from game.sim.simulation import advance, place_car
 from game.sim.track import Track, widths_at
 from game.sim.track.io import load_track
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 TrackSource = str | os.PathLike[str] | Track
 HELD_PACE = (0.65, 0.98)  # a held episode's pace, drawn uniformly: the game's easy slow car (0.64) to nearly free
+HELD_SPEED = (0.6, 0.95)  # a speed-held episode's share of the reference lap's speed, drawn uniformly
 
 
 @njit(cache=True)
@@ -120,7 +121,12 @@ class RetroRacerEnv(gym.Env):
     With ``held_pace_share`` > 0, that share of the episodes holds the car to a pace drawn from ``HELD_PACE`` on both
     levers of :mod:`game.sim.pace`, as the game holds a rival of a slower character or level, or the race
     benchmark's slow car: the throttle capped and lifted over the pace's share of the reference speed, the brakes
-    the driver's own (``info["pace"]``; 1 when free). Never when ``reset`` is given options.
+    the driver's own (``info["pace"]``; 1 when free). With ``held_speed_share`` > 0, that share of the episodes
+    (others than those) holds the car's speed to a share drawn from ``HELD_SPEED`` of its line's limit speed (the
+    reference lap's) where it is, braking when over (:func:`game.sim.pace.hold_speed`), as the race benchmark's slow
+    car is held and as the cars queued behind it drive: slower in corners than the driver would go, where a driver
+    that only knows its own speed turns in too tightly (``info["speed_hold"]``; None when free). Never when
+    ``reset`` is given options.
 
     ## Episode End
     Terminated when the car's centre leaves the track (beyond an edge), or when it is stuck: no new best progress
@@ -164,6 +170,7 @@ class RetroRacerEnv(gym.Env):
         practice_share: float = 0.0,
         line_shift_share: float = 0.0,
         held_pace_share: float = 0.0,
+        held_speed_share: float = 0.0,
     ) -> None:
         if observation_version not in READABLE_VERSIONS:
             raise ValueError(f"observation_version must be one of {READABLE_VERSIONS}, got {observation_version}")
@@ -179,6 +186,11 @@ class RetroRacerEnv(gym.Env):
             raise ValueError(f"standing_start_prob must be in [0, 1], got {standing_start_prob}")
         if not 0.0 <= held_pace_share <= 1.0:
             raise ValueError(f"held_pace_share must be in [0, 1], got {held_pace_share}")
+        if not 0.0 <= held_speed_share <= 1.0 - held_pace_share:
+            raise ValueError(
+                f"held_speed_share must be in [0, 1 - held_pace_share = {1.0 - held_pace_share:g}], "
+                f"got {held_speed_share}"
+            )
         if episodes_per_track < 1:
             raise ValueError(f"episodes_per_track must be at least 1, got {episodes_per_track}")
         sources = ([track] if track is not None else []) + list(tracks or [])
@@ -219,6 +231,8 @@ class RetroRacerEnv(gym.Env):
         self._obs_rows = self._obs.reshape(1, -1)  # a view: observe_line_shift writes self._obs
         self.held_pace_share = held_pace_share
         self.pace = 1.0  # this episode's pace on both levers of game.sim.pace (1: the car's all)
+        self.held_speed_share = held_speed_share
+        self.speed_hold: float | None = None  # this episode's share of the reference lap's speed (None: free)
         self._reference: tuple[Track | None, np.ndarray] = (None, np.zeros(0))  # the pace limit's speeds, per track
 
     # -- gymnasium API ------------------------------------------------------------------------------------------
@@ -261,8 +275,12 @@ class RetroRacerEnv(gym.Env):
         self._line_shift.reset(self.track, self._line, rng, allowed=not options)  # evaluations: the own line
         self._shift[0] = 0.0
         self.pace = 1.0
+        self.speed_hold = None
         if self.held_pace_share > 0.0 and not options and rng.random() < self.held_pace_share:
             self.pace = float(rng.uniform(*HELD_PACE))
+        elif self.held_speed_share > 0.0 and not options:  # of the episodes the pace hold left
+            if rng.random() * (1.0 - self.held_pace_share) < self.held_speed_share:
+                self.speed_hold = float(rng.uniform(*HELD_SPEED))
         observe_car(car, self.track.table, self._line, self.track.spacing, self._params, self._obs)
         return self._obs.copy(), self._info(stuck=False)
 
@@ -278,6 +296,8 @@ class RetroRacerEnv(gym.Env):
         track = self.track
         if self.pace < 1.0:
             self._hold_pace(car)
+        if self.speed_hold is not None:
+            self._hold_speed(car)
         progress_before = car[CAR_PROGRESS]
         time_before = self._time
         _advance_and_observe(
@@ -349,6 +369,12 @@ class RetroRacerEnv(gym.Env):
         pace = np.array([self.pace])
         apply_pace(self._controls, pace, np.array([math.hypot(car[CAR_VX], car[CAR_VY])]), np.array([limit]), pace)
 
+    def _hold_speed(self, car: np.ndarray) -> None:
+        """The throttle held (braking when over) to this episode's share of the line's limit speed here."""
+        assert self.speed_hold is not None
+        cap = np.array([self.speed_hold * self._line[int(car[CAR_SEGMENT]), LINE_LIMIT_SPEED]])
+        hold_speed(self._controls, np.array([math.hypot(car[CAR_VX], car[CAR_VY])]), cap)
+
     def _info(self, stuck: bool) -> dict[str, Any]:
         car = self._cars[0]
         progress = float(car[CAR_PROGRESS])
@@ -364,6 +390,7 @@ class RetroRacerEnv(gym.Env):
             "track": self.track.name,
             "line_shift": float(self._shift[0]),
             "pace": self.pace,
+            "speed_hold": self.speed_hold,
         }
 
     def _place_grid(self, rng: np.random.Generator, perturb: bool, slot: int | None = None) -> None:

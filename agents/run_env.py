@@ -85,6 +85,7 @@ def make_vec_env(
             practice_share=config.practice_share,
             line_shift_share=config.line_shift_share,
             held_pace_share=config.held_pace_share,
+            held_speed_share=config.held_speed_share,
             observation_version=observation_version or OBSERVATION_VERSION,
             line_clearance=line_clearance_of(config),
         )
@@ -144,6 +145,7 @@ def environment_settings(config: TrainConfig, observation_version: int) -> dict[
         "practice_share": config.practice_share,
         "line_shift_share": config.line_shift_share,
         "held_pace_share": config.held_pace_share,
+        "held_speed_share": config.held_speed_share,
         "max_episode_steps": config.max_episode_steps,
         "track_generator": dataclasses.asdict(generator_settings(config)),
         "reward": dataclasses.asdict(reward_config(config)),

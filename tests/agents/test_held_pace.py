@@ -80,3 +80,46 @@ def test_the_share_reaches_the_env_and_the_sidecar_settings():
     venv.close()
     assert environment_settings(config, 4)["held_pace_share"] == 0.3
     assert config_for_mode("base").held_pace_share == 0.0  # off unless asked for
+
+
+# -- speed-held practice: the speed held to a share of the line's limit speed, braking when over ----------------------
+def test_a_speed_held_episode_brakes_down_to_its_share_of_the_line_speed(oval_track):
+    from agents.env import HELD_SPEED
+    from game.sim.physics import CAR_SEGMENT, CAR_VY
+    from game.sim.racing_line import LINE_LIMIT_SPEED, line_table
+
+    env = RetroRacerEnv(track=oval_track, start="grid", held_speed_share=1.0)
+    env.reset(seed=4)
+    assert HELD_SPEED[0] <= env.speed_hold <= HELD_SPEED[1] and env.pace == 1.0
+    place_car(env.cars, 0, oval_track, 100.0, 0.0, 60.0, 0.0)  # far over the hold, on full throttle
+    for _ in range(60):
+        *_, info = env.step(FULL_THROTTLE)
+    line = line_table(oval_track)
+    cap = env.speed_hold * line[int(env.cars[0, CAR_SEGMENT]), LINE_LIMIT_SPEED]
+    assert info["speed_hold"] == env.speed_hold
+    assert np.hypot(env.cars[0, CAR_VX], env.cars[0, CAR_VY]) < cap + 1.0  # braked to the hold and kept there
+
+
+def test_the_share_of_speed_held_episodes_beside_the_pace_held_ones(oval_track):
+    env = RetroRacerEnv(track=oval_track, held_pace_share=0.3, held_speed_share=0.4)
+    kinds = []
+    for k in range(300):
+        env.reset(seed=k)
+        assert env.pace == 1.0 or env.speed_hold is None  # one hold an episode at most
+        kinds.append("pace" if env.pace < 1.0 else "speed" if env.speed_hold is not None else "free")
+    assert 0.2 < kinds.count("pace") / 300 < 0.4 and 0.3 < kinds.count("speed") / 300 < 0.5
+    env.reset(seed=1, options={"start": "grid"})  # an evaluation: free
+    assert env.speed_hold is None and env.pace == 1.0
+    free = RetroRacerEnv(track=oval_track, held_pace_share=0.3)
+    assert [free.reset(seed=k) and free.pace for k in range(20)] == [env.reset(seed=k) and env.pace for k in range(20)]
+
+
+def test_bad_speed_share():
+    with pytest.raises(ValueError, match="held_speed_share"):
+        RetroRacerEnv(randomize_track=True, held_pace_share=0.7, held_speed_share=0.5)
+    with pytest.raises(ValueError, match="held_speed_share"):
+        config_for_mode("base", held_speed_share=-0.1)
+    with pytest.raises(ValueError, match="held_speed_share"):
+        config_for_mode("base", held_speed_share=0.3, traffic=True)
+    config = config_for_mode("base", n_envs=1, held_speed_share=0.3)
+    assert environment_settings(config, 4)["held_speed_share"] == 0.3

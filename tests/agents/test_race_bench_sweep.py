@@ -127,3 +127,19 @@ def test_the_trace_races_the_models_of_a_folder(oval_track, tmp_path, capsys, no
     assert "car 0: at" in capsys.readouterr().out
     assert trace_main([*argv, "--models", str(tmp_path / "missing")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_the_trace_of_the_slow_car_race_holds_the_pole_car(oval_track, tmp_path, capsys):
+    import re
+
+    from agents.race_bench.trace import main as trace_main
+
+    save_track(oval_track, tmp_path / "oval.json")
+    speeds = {}
+    for extra in ([], ["--slow-car"]):
+        argv = ["--track", str(tmp_path / "oval.json"), "--cars", "0", "--from", "20", "--to", "30", "--every", "60"]
+        assert trace_main([*argv, *extra]) == 0
+        out = capsys.readouterr().out
+        speeds[bool(extra)] = [float(v) for v in re.findall(r"([\d.]+) m/s \(line's", out)]
+    assert len(speeds[True]) == len(speeds[False]) >= 10
+    assert sum(speeds[True]) < 0.9 * sum(speeds[False])  # held to 80% of its pace (the field race first sets it)

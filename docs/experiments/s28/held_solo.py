@@ -25,6 +25,7 @@ from game.sim.reference import reference_lap
 
 
 def held_lap(track_path: Path, share: float, models: Path | None) -> dict:
+    """One car alone on the track, held to ``share`` (inf: free), two laps: time off the road, rescues, best lap."""
     track = load_track_file(track_path)
     choice = driver_for_track(track, track_path, DEFAULT_CAR, models)
     race = Race(track, RaceConfig(laps=2, rivals=0, watch=True), choice.driver, DEFAULT_CAR)
@@ -39,11 +40,18 @@ def held_lap(track_path: Path, share: float, models: Path | None) -> dict:
         rescues += sum(e.kind == "rescue" for e in race.pop_events())
     best = race.timers[0].best_lap
     ref = reference_lap(track, DEFAULT_CAR).lap_time_s
-    return {"track": track.name, "share": share, "off_s": round(off, 2), "rescues": rescues,
-            "lap_ratio": None if best is None else round(best / ref, 3), "driver": choice.kind}
+    return {
+        "track": track.name,
+        "share": share,
+        "off_s": round(off, 2),
+        "rescues": rescues,
+        "lap_ratio": None if best is None else round(best / ref, 3),
+        "driver": choice.kind,
+    }
 
 
 def main() -> int:
+    """Print one JSON line per track and share."""
     parser = argparse.ArgumentParser()
     parser.add_argument("tracks", nargs="*", type=Path)
     parser.add_argument("--shares", nargs="+", type=float, default=[1.0, 0.9, 0.8, 0.7])
