@@ -40,6 +40,7 @@ from agents.race_bench.record import RaceRecord, make_race, record_race
 from game.drivers.catalogue import driver_for_track
 from game.drivers.racecraft import RacecraftSettings
 from game.sim.physics import DEFAULT_CAR, CarParams
+from game.sim.race import Driver, Race
 from game.sim.reference import reference_lap
 from game.sim.rules import DIFFICULTIES, MAX_CARS
 from game.sim.track import Track
@@ -224,15 +225,32 @@ def run_scenarios(
     field_race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, seed=seed, params=params)
     field_record = record_race(field_race)
     field_result = measure(field_record, reference_lap_s, track.length)
-    hold = slow_car_hold(field_record, track, params)
     choice = driver_for_track(track, track_path, params, models_dir, racecraft, settings)  # fresh each race
-    slow_race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, SLOW_CAR, hold, seed, params)
+    slow_race = make_slow_car_race(track, choice.driver, laps, difficulty, field_record, seed, params)
     slow_record = record_race(slow_race)
     slow_result = measure(slow_record, reference_lap_s, track.length, SLOW_CAR)
-    slow_result.slow_car_held_to = hold
+    slow_result.slow_car_held_to = float(slow_race.held_to[SLOW_CAR])
     own, held = field_record.best_laps()[SLOW_CAR], slow_record.best_laps()[SLOW_CAR]
     slow_result.slow_car_pace = None if own is None or held is None else own / held
     return BenchRun(field_result, slow_result, field_record, slow_record, choice.kind, choice.model_path)
+
+
+def make_slow_car_race(
+    track: Track,
+    driver: Driver,
+    laps: int,
+    difficulty: str,
+    field: RaceRecord,
+    seed: int | None = None,
+    params: CarParams = DEFAULT_CAR,
+) -> Race:
+    """The slow-car race after ``field`` (the field race with the same settings, recorded), not yet run.
+
+    Car ``SLOW_CAR`` is held by :func:`slow_car_hold` to ``SLOW_PACE`` of its pace in ``field``; ``driver`` must be
+    a fresh one (the racecraft remembers the passes of the race it drove). The benchmark and its trace both race this.
+    """
+    hold = slow_car_hold(field, track, params)
+    return make_race(track, driver, laps, difficulty, MAX_CARS, SLOW_CAR, hold, seed, params)
 
 
 def slow_car_hold(field: RaceRecord, track: Track, params: CarParams = DEFAULT_CAR) -> float:

@@ -14,7 +14,6 @@ the model asked for (steer, throttle) and the racecraft's throttle floor and cap
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from agents.evaluate import load_track_file
 from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
 from agents.race_bench.record import make_race, record_race
-from agents.race_bench.scenarios import SLOW_CAR, slow_car_hold
+from agents.race_bench.scenarios import make_slow_car_race
 from game.drivers.catalogue import driver_for_track
 from game.drivers.model import ActorDriver
 from game.sim.physics import CAR_LATERAL, CAR_OFF_TRACK, CAR_PROGRESS, CAR_VX, CAR_VY, DEFAULT_CAR
@@ -105,14 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(driver, ActorDriver) or driver.racecraft is None:
         print(f"error: no model drives on {args.track} ({choice.message}): nothing to trace", file=sys.stderr)
         return 2
-    slow, hold = None, math.inf
+    race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, seed=args.seed, params=DEFAULT_CAR)
     if args.slow_car:  # held to its pace in the field race, as the benchmark does: that race first
-        field = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, seed=args.seed, params=DEFAULT_CAR)
-        slow, hold = SLOW_CAR, slow_car_hold(record_race(field), track, DEFAULT_CAR)
+        field = record_race(race)
         choice = driver_for_track(track, args.track, DEFAULT_CAR, models_dir=args.models, settings=settings)
         driver = getattr(choice.driver, "primary", None)
-        assert isinstance(driver, ActorDriver)
-    race = make_race(track, choice.driver, DEFAULT_LAPS, "hard", MAX_CARS, slow, hold, args.seed, DEFAULT_CAR)
+        assert isinstance(driver, ActorDriver)  # the same file as above, read again
+        race = make_slow_car_race(track, choice.driver, DEFAULT_LAPS, "hard", field, args.seed, DEFAULT_CAR)
     for line in trace(race, driver, cars, args.start, args.stop, args.every, args.controls):
         print(line)
     return 0
