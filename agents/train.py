@@ -540,7 +540,7 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     try:
         config = config_for_mode(mode, **args)
         if "traffic" not in args:
-            config = traffic_by_default(config, practice_asked="practice_share" in args)
+            config = traffic_by_default(config, asked={"practice_share", "held_speed_share"} & set(args))
     except ValueError as exc:
         raise SystemExit(f"error: {exc}") from None
     if config.resume:
@@ -568,16 +568,17 @@ def config_from_args(argv: list[str] | None = None) -> TrainConfig:
     return config
 
 
-def traffic_by_default(config: TrainConfig, practice_asked: bool = False) -> TrainConfig:
+def traffic_by_default(config: TrainConfig, asked: set[str] | frozenset[str] = frozenset()) -> TrainConfig:
     """A fine-tune trains in traffic when its base did (its record says so), unless --no-traffic is given.
 
     So the editor's "train a driver" keeps what the base learned about racing: alone on the track, the inputs that
-    see other cars would never be used. A base whose record cannot be read is left to the run to report. Corner
-    practice (a car alone) is then off, unless it was asked for (``practice_asked``: refused with traffic).
+    see other cars would never be used. A base whose record cannot be read is left to the run to report. Corner and
+    speed-held practice (a car alone) are then off, unless asked for (named in ``asked``: refused with traffic).
     """
     if config.mode != "finetune" or config.traffic or not _trained_in_traffic(config.base):
         return config
-    config = dataclasses.replace(config, traffic=True, practice_share=config.practice_share if practice_asked else 0.0)
+    alone = {name: 0.0 for name in ("practice_share", "held_speed_share") if name not in asked}
+    config = dataclasses.replace(config, traffic=True, **alone)
     validate(config)
     return config
 

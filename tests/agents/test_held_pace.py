@@ -123,3 +123,13 @@ def test_bad_speed_share():
         config_for_mode("base", held_speed_share=0.3, traffic=True)
     config = config_for_mode("base", n_envs=1, held_speed_share=0.3)
     assert environment_settings(config, 4)["held_speed_share"] == 0.3
+
+
+def test_a_driver_for_one_track_practises_held_speeds_unless_told_otherwise():
+    """The editor's fine-tune (``finetune --track``) practises held speeds; the base, traffic, a given share not."""
+    assert config_for_mode("finetune", track="tracks/norisring.json").held_speed_share == 0.3
+    assert config_for_mode("finetune", track="tracks/norisring.json", held_speed_share=0.0).held_speed_share == 0.0
+    assert config_for_mode("finetune", track="t.json", held_pace_share=0.8).held_speed_share == pytest.approx(0.2)
+    assert config_for_mode("finetune", track="t.json", traffic=True, practice_share=0.0).held_speed_share == 0.0
+    assert config_for_mode("finetune", out="more_base.zip").held_speed_share == 0.0
+    assert config_for_mode("base").held_speed_share == 0.0
