@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Install a per-track driver trained with speed-held practice (docs/experiments/s29/RULE.md): for each RUN and TRACK
-# (part 1 in runs/s28/RUN-recipe-hs or runs/s29/p1-RUN, part 2 in runs/s29/p2-RUN), the installed driver's sidecar
-# goes to tracks/history/TRACK-stageN.json (N the next free stage; its .npz stays in git history), part 1's sidecar and
-# curve to TRACK-stage(N+1).*, and part 2's .npz and sidecar take the installed driver's place.
+# (RUN = NAME or NAME-sN; part 1 in runs/s28/NAME-recipe-hs or runs/s29/p1-NAME, part 2 in runs/s29/p2-RUN), the
+# installed driver's sidecar goes to tracks/history/TRACK-stageN.json (N the next free stage; its .npz stays in git
+# history), part 1's sidecar and curve to TRACK-stage(N+1).*, and part 2's .npz and sidecar take its place.
 # Usage: docs/experiments/s29/install.sh RUN:TRACK...   (from the repository root)
 set -euo pipefail
 shipped=assets/models/tracks
 for pair in "$@"; do
   run=${pair%%:*}
   track=${pair#*:}
-  part1=runs/s29/p1-$run
-  [ -e "$part1/$track.json" ] || part1=runs/s28/$run-recipe-hs
+  name=${run%-s[0-9]*}
+  part1=runs/s29/p1-$name
+  [ -e "$part1/$track.json" ] || part1=runs/s28/$name-recipe-hs
   n=1
   while [ -e "$shipped/history/$track-stage$n.json" ]; do n=$((n + 1)); done
   git mv "$shipped/$track.json" "$shipped/history/$track-stage$n.json"
