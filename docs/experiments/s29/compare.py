@@ -1,6 +1,7 @@
 """Per track, the installed driver's races against a candidate's, both with today's racecraft and slow car.
 
     PYTHONPATH=. python docs/experiments/s29/compare.py TRACK_STEM CANDIDATE_SWEEP_DIR [...]
+    PYTHONPATH=. python docs/experiments/s29/compare.py --all
 
 Installed: runs/s28/sw/base (grids game, 1-5); candidate: the sweep folder given (the same grids). One row each:
 rescues (field + slow car), all 7 past the slow car, passes and the share clean, the most field contacts in a race,
@@ -34,5 +35,24 @@ def main(args: list[str]) -> None:
         print(f"| {folder} | {s28.cell(s28.summary(files(Path(folder), stem)))} |")
 
 
+def totals() -> None:
+    """The 20 tracks x 6 grids with the drivers installed now.
+
+    Session 28's sweep, with the sweeps of the drivers installed in this session in place of the ones they replaced
+    (the race code is the same).
+    """
+    installed = {"brands_hatch": "p2-bh", "viaduct_eight": "p2-ve", "zandvoort": "p2-zv-s2"}
+    before, now = [], []
+    for track in [*s28.SHIPPED, *s28.CIRCUITS]:
+        stem = track if track in s28.SHIPPED else f"circuits-{track}"
+        old = files(Path("runs/s28/sw/base"), stem)
+        before += old
+        now += files(Path(f"runs/s29/sw/{installed[track]}"), stem) if track in installed else old
+    print("| 120 race pairs | rescues | all 7 past | passes (clean) | field max | slow-car contacts | its pace |")
+    print("|---" * 7 + "|")
+    print(f"| session 28's drivers | {s28.cell(s28.summary(before))} |")
+    print(f"| installed now | {s28.cell(s28.summary(now))} |")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    totals() if sys.argv[1:] == ["--all"] else main(sys.argv[1:])
