@@ -3,15 +3,19 @@
 # (RUN = NAME or NAME-sN; part 1 in runs/s28/NAME-recipe-hs or runs/s29/p1-NAME, part 2 in runs/s29/p2-RUN), the
 # installed driver's sidecar goes to tracks/history/TRACK-stageN.json (N the next free stage; its .npz stays in git
 # history), part 1's sidecar and curve to TRACK-stage(N+1).*, and part 2's .npz and sidecar take its place.
-# Usage: docs/experiments/s29/install.sh RUN:TRACK...   (from the repository root)
+# Usage: docs/experiments/s29/install.sh RUN:TRACK[:PART1_DIR]...   (from the repository root)
 set -euo pipefail
 shipped=assets/models/tracks
 for pair in "$@"; do
-  run=${pair%%:*}
-  track=${pair#*:}
+  IFS=: read -r run track part1 <<<"$pair"
   name=${run%-s[0-9]*}
-  part1=runs/s29/p1-$name
-  [ -e "$part1/$track.json" ] || part1=runs/s28/$name-recipe-hs
+  if [ -z "$part1" ]; then
+    part1=runs/s29/p1-$name
+    [ -e "$part1/$track.json" ] || part1=runs/s28/$name-recipe-hs
+  fi
+  for file in "$part1/$track.json" "$part1/$track.curve.csv" "runs/s29/p2-$run/$track.npz"; do
+    [ -e "$file" ] || { echo "error: $file is missing; nothing installed for $track" >&2; exit 1; }
+  done
   n=1
   while [ -e "$shipped/history/$track-stage$n.json" ]; do n=$((n + 1)); done
   git mv "$shipped/$track.json" "$shipped/history/$track-stage$n.json"
