@@ -41,7 +41,12 @@ def totals() -> None:
     Session 28's sweep, with the sweeps of the drivers installed in this session in place of the ones they replaced
     (the race code is the same).
     """
-    installed = {"brands_hatch": "p2-bh", "viaduct_eight": "p2-ve", "zandvoort": "p2-zv-s2"}
+    installed = {
+        "brands_hatch": "p2-bh",
+        "viaduct_eight": "p2-ve",
+        "zandvoort": "p2-zv-s2",
+        "hungaroring": "p2-hun-p1s2",
+    }
     before, now = [], []
     for track in [*s28.SHIPPED, *s28.CIRCUITS]:
         stem = track if track in s28.SHIPPED else f"circuits-{track}"
