@@ -23,15 +23,15 @@ from pathlib import Path
 
 from agents.evaluate import load_track_file
 from agents.race_bench.cli import DEFAULT_LAPS
+from agents.race_bench.record import MIN_AVERAGE_SPEED, make_race
 from agents.race_bench.sweep import default_tracks
 from game.drivers.catalogue import driver_for_track
 from game.sim.physics import CAR_OFF_TRACK, DEFAULT_CAR, PHYSICS_DT
-from game.sim.race import Race, RaceConfig
 from game.sim.reference import reference_lap
 from game.sim.track import Track, TrackError
 
 DEFAULT_SHARES = (1.0, 0.9, 0.8, 0.7)
-MIN_SPEED = 5.0  # [m/s] a floor for the time allowed: the laps at this mean speed, plus a minute
+SPARE_TIME = 60.0  # [s] allowed beyond the laps at the benchmark's MIN_AVERAGE_SPEED
 
 
 def held_drive(
@@ -39,12 +39,11 @@ def held_drive(
 ) -> dict:
     """The driver alone, held to ``share`` of the reference lap's speed (1: free): off-road time, rescues, lap."""
     choice = driver_for_track(track, track_path, DEFAULT_CAR, models)
-    race = Race(track, RaceConfig(laps=laps, rivals=0, watch=True), choice.driver, DEFAULT_CAR)
-    if share < 1.0:
-        race.held_to[0] = share
+    held = share < 1.0  # one car at the hard level: on autopilot at full pace, as the benchmark's pole car
+    race = make_race(track, choice.driver, laps, "hard", 1, 0 if held else None, share, params=DEFAULT_CAR)
     off_road_s = 0.0
     rescues = 0
-    limit = laps * track.length / MIN_SPEED + 60.0
+    limit = laps * track.length / MIN_AVERAGE_SPEED + SPARE_TIME
     while not race.done and race.race_time < limit:
         race.step()
         if race.started and race.cars[0, CAR_OFF_TRACK] > 0.5:

@@ -3,9 +3,10 @@
     python docs/experiments/s28/held_solo.py [--shares 1.0 0.9 0.8 0.7] [--models DIR] [TRACK ...]
 
 The twenty-eighth session's numbers came from this script; the race it ran is now ``python -m
-agents.race_bench.held`` (``agents/race_bench/held.py``), which this calls. One difference: there a share of 1 is a
-free car, where this script held the car to the reference lap's speed (the same in every row measured: 0 s off the
-road for every installed driver).
+agents.race_bench.held`` (``agents/race_bench/held.py``), which this calls. Two differences: there a share of 1 is a
+free car, where this script held the car to the reference lap's speed (0 s off the road for every installed driver
+either way); and there the car drives at the hard level's full pace, where this script's race (the default level,
+normal) also held it at 0.93 on both pace levers (docs/RACING.md, twenty-ninth session).
 """
 
 from __future__ import annotations
