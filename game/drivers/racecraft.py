@@ -306,7 +306,10 @@ class Racecraft:
             g = gap[i, j]
             if j == i or not 0.0 < g <= s.look_ahead:
                 continue
-            if abs(lat[i] - lat[j]) >= lane and abs(line[j] + self.shift[i] - lat[j]) >= lane:
+            heading_for = abs(line[j] + self.shift[i] - lat[j]) < lane
+            if s.keep_side > 2.5 and g < NOSE_TO_TAIL and self.passing[i] == j:
+                heading_for = False  # alongside it, passing: where our line goes is kept clear by leaving room
+            if abs(lat[i] - lat[j]) >= lane and not heading_for:
                 continue  # neither where we are nor where our line goes
             room = max(g - s.follow_gap - max(speed[i], 0.0) * reaction, 0.0)
             v_safe = min(v_safe, float(np.sqrt(max(speed[j], 0.0) ** 2 + 2.0 * s.braking * room)))
@@ -343,7 +346,7 @@ class Racecraft:
             else:
                 target = lat[j] + self.side[i] * beside
                 low, high = self._bounds(arc[i] + max(g, 0.0), ahead=20.0, behind=5.0)
-                if s.keep_side > 0.0 and g > NOSE_TO_TAIL and low <= high:  # the follow cap keeps us back
+                if s.keep_side > 0.0 and (g > NOSE_TO_TAIL or s.keep_side > 1.5) and low <= high:
                     target = min(max(target, low), high)
                 if low <= target <= high:
                     reference = line[j] if g > 0.0 else line[i]

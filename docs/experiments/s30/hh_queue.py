@@ -17,7 +17,7 @@ from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
 from agents.race_bench.record import make_race, record_race
 from agents.race_bench.scenarios import make_slow_car_race
 from game.drivers.catalogue import driver_for_track
-from game.sim.physics import CAR_PROGRESS, DEFAULT_CAR
+from game.sim.physics import CAR_LATERAL, CAR_PROGRESS, DEFAULT_CAR
 from game.sim.rules import MAX_CARS
 
 
@@ -37,15 +37,26 @@ def main() -> None:
     length = track.length
     queued = np.zeros(int(length // 50) + 1)
     past = {}
+    contacts = []
     while not race.done:
         race.step()
         p = race.cars[:, CAR_PROGRESS]
+        for event in race.pop_events():
+            if event.kind == "contact":
+                car = event.car
+                near = [k for k in range(p.shape[0]) if k != car and abs(p[k] - p[car]) < 8.0]
+                contacts.append(
+                    f"t={race.race_time:6.1f} car {car} at {p[car] % length:6.0f} m lat "
+                    f"{race.cars[car, CAR_LATERAL]:+.1f} dv {event.value:.1f}, near: "
+                    + ", ".join(f"{k} ({p[k] - p[car]:+.1f} m, lat {race.cars[k, CAR_LATERAL]:+.1f})" for k in near)
+                )
         for car in range(1, p.shape[0]):
             behind = p[0] - p[car]
             if car not in past and behind < 0:
                 past[car] = (race.race_time, p[0] % length)
             if 0 < behind < 40 and car not in past:
                 queued[int((p[car] % length) // 50)] += 1 / 60
+    print("\n".join(contacts))
     for car, (t, at) in sorted(past.items(), key=lambda kv: kv[1][0]):
         print(f"car {car} past at t={t:6.1f} s, {at:6.0f} m round the lap")
     print(f"{len(past)} of {race.cars.shape[0] - 1} past")
