@@ -1,0 +1,72 @@
+"""Racecraft: a pass keeps to its side of the car it passes (``keep_side``), decision by decision."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.drivers.racecraft import BRAKE, Racecraft, RacecraftSettings
+from game.sim.physics import new_cars
+from game.sim.racing_line import line_table
+from game.sim.simulation import place_car
+
+PASS_AT = 150.0  # on the test oval's straight (as test_racecraft's), far from any braking point
+
+
+def field(track, *cars: tuple[float, float, float]) -> np.ndarray:
+    """Cars at (arc length, lateral offset, speed), heading along the track."""
+    states = new_cars(len(cars))
+    for i, (arc, lateral, speed) in enumerate(cars):
+        place_car(states, i, track, arc, lateral, speed)
+    return states
+
+
+def decide(racecraft: Racecraft, cars: np.ndarray):
+    return racecraft.plan(cars, np.full(cars.shape[0], -0.5))
+
+
+def started_on_the_left(oval_track, keep_side: float) -> Racecraft:
+    """A pass of a slower car 20 m ahead, both 3 m right of the middle: it starts on the left, where the room is."""
+    racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(keep_side=keep_side))
+    decide(racecraft, field(oval_track, (PASS_AT, -3.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0)))
+    assert racecraft.passing[0] == 1 and racecraft.side[0] == 1.0
+    return racecraft
+
+
+def swung(oval_track) -> np.ndarray:
+    """Both cars 2 m left of the middle: beside it on the left (5.2 m) is off the road's edge margin (4.7 m)."""
+    return field(oval_track, (PASS_AT, 2.0, 45.0), (PASS_AT + 20.0, 2.0, 35.0))
+
+
+def test_a_pass_behind_whose_side_runs_out_of_road_switches_sides_by_default(oval_track):
+    racecraft = started_on_the_left(oval_track, keep_side=0.0)
+    decide(racecraft, swung(oval_track))
+    assert racecraft.passing[0] == 1 and racecraft.side[0] == -1.0  # given up, and started again on the right
+
+
+def test_with_keep_side_it_holds_its_side_at_the_edge_and_stays_behind(oval_track):
+    racecraft = started_on_the_left(oval_track, keep_side=1.0)
+    decision = decide(racecraft, swung(oval_track))
+    assert racecraft.passing[0] == 1 and racecraft.side[0] == 1.0
+    _, left = racecraft.shift_bounds(PASS_AT, 45.0 * racecraft.settings.edge_look)
+    assert 0.0 < decision.shift[0] <= left + 1e-9  # towards the left edge, not past the room there
+    assert decision.cap[0] == BRAKE  # in its lane, closing at 10 m/s: the follow cap keeps us behind
+
+
+def test_alongside_and_out_of_room_keep_side_2_holds_the_side_and_1_gives_up(oval_track):
+    for keep_side, holds in ((1.0, False), (2.0, True)):
+        racecraft = started_on_the_left(oval_track, keep_side)
+        alongside = field(oval_track, (PASS_AT + 19.0, 4.5, 40.0), (PASS_AT + 20.0, 2.0, 35.0))
+        decide(racecraft, alongside)
+        assert (racecraft.passing[0] == 1) == holds, keep_side
+
+
+def test_keep_side_3_lets_a_car_alongside_the_one_it_passes_go_faster_than_it(oval_track):
+    """Alongside, 2.1 m to its left (not touching), 5 m/s faster, our line running where it is: held to its speed
+    (braking) unless keep_side is 3."""
+    for keep_side, free in ((2.0, False), (3.0, True)):
+        racecraft = started_on_the_left(oval_track, keep_side)
+        racecraft.shift[0] = 0.0  # our line: its line
+        line = float(racecraft.at(racecraft.line_offset, PASS_AT + 20.0))
+        alongside = field(oval_track, (PASS_AT + 18.0, line + 2.1, 45.0), (PASS_AT + 20.0, line, 40.0))
+        decision = decide(racecraft, alongside)
+        assert (decision.cap[0] == 1.0) == free, keep_side
