@@ -90,7 +90,9 @@ class RacecraftSettings:
     hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
     side_look: float = 0.0  # a pass takes the side with room beside the car ahead's line over this far on (0: here)
-    keep_side: float = 0.0  # 1: a pass still behind holds its side at the road's edge, not given up (0: given up)
+    keep_side: float = 0.0  # a pass whose side runs out of road: 0 given up; 1 held at the edge while behind; 2
+    # also alongside; 3 also not held to the speed of the car it is alongside and passing (docs/RACING.md, thirtieth
+    # session: off, a rescue on Zandvoort)
     join_pass: float = 0.0  # 1: behind a car passing another, we pass that one too, on the same side (0: the car)
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
     edge_look: float = 0.75  # [s] ... over the road this far ahead (where the line runs towards an edge, less shift)
