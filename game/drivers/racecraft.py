@@ -102,6 +102,7 @@ class RacecraftSettings:
     calm_margin: float = 0.1  # ... or where the braking look-ahead (feature 3) is over -this (braking soon)
     attack_throttle: float = 1.0  # the throttle while passing on a straight ...
     attack_margin: float = 0.15  # ... while the braking look-ahead (feature 3) is under -this
+    attack_off_line: float = 0.0  # ... and the car is nearer than this to its moved line [m] (0: wherever it is)
     tuck_margin: float = 2.0  # along, beyond NOSE_TO_TAIL: side by side into a corner, the car behind tucks in
     tuck_speed: float = 1.0  # ... braking until this much slower than the car ahead (a lift: both may be braking)
     corner_braking: float = 14.0  # [m/s^2] assumed to slow for a tighter corner of the moved line (0: no check)
@@ -277,7 +278,9 @@ class Racecraft:
             if abs(speed[i]) < s.launch_speed and clear:
                 floor[i] = s.launch_throttle
             elif self.passing[i] >= 0 and calm[i] and braking_margin[i] < -s.attack_margin and clear:
-                floor[i] = s.attack_throttle
+                off_line = abs(lat[i] - line[i] - moved)  # far off it, the driver is recovering, not attacking
+                if s.attack_off_line <= 0.0 or off_line < s.attack_off_line:
+                    floor[i] = s.attack_throttle
         return RacecraftPlan(self.shift.copy(), floor, cap)
 
     def _corner_speed(self, arc: float, shift: float, speed: float) -> float:

@@ -70,3 +70,17 @@ def test_keep_side_3_lets_a_car_alongside_the_one_it_passes_go_faster_than_it(ov
         alongside = field(oval_track, (PASS_AT + 18.0, line + 2.1, 45.0), (PASS_AT + 20.0, line, 40.0))
         decision = decide(racecraft, alongside)
         assert (decision.cap[0] == 1.0) == free, keep_side
+
+
+def test_the_attack_floor_leaves_a_car_far_off_its_moved_line_alone_when_asked(oval_track):
+    """Passing on the straight, the way clear: flat out on the moved line; 2 m off it (recovering), only by default."""
+    for attack_off_line, floored_off_it in ((0.0, True), (1.5, False)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(attack_off_line=attack_off_line))
+        cars = field(oval_track, (PASS_AT, -3.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0))
+        for _ in range(40):
+            decision = decide(racecraft, cars)
+        aim = float(racecraft.at(racecraft.line_offset, PASS_AT) + decision.shift[0])
+        on_it = decide(racecraft, field(oval_track, (PASS_AT, aim, 45.0), (PASS_AT + 20.0, -3.0, 35.0)))
+        assert on_it.floor[0] == racecraft.settings.attack_throttle
+        off_it = decide(racecraft, field(oval_track, (PASS_AT, aim + 2.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0)))
+        assert (off_it.floor[0] == racecraft.settings.attack_throttle) == floored_off_it, attack_off_line
