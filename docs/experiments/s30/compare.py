@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python docs/experiments/s30/compare.py SWEEP_DIR
 
-One row per track with the grids whose race files are in SWEEP_DIR so far (the sweep runs grid by grid over every track),
-the installed racecraft's races on the same grids beside them, then the totals, in session 28's summary cells.
+One row per track with the grids whose race files are in SWEEP_DIR so far (the sweep runs grid by grid over every
+track), the installed racecraft's races on the same grids beside them, then the totals, in session 28's summary cells.
 """
 
 from __future__ import annotations
@@ -32,14 +32,15 @@ def main(sweep: Path) -> None:
     before, now = [], []
     for track in [*s28.SHIPPED, *s28.CIRCUITS]:
         stem = track if track in s28.SHIPPED else f"circuits-{track}"
-        pairs = [(o, n) for o, n in zip(installed_files(track, stem), s29.files(sweep, stem), strict=True) if n.exists()]
+        both = zip(installed_files(track, stem), s29.files(sweep, stem), strict=True)
+        pairs = [(o, n) for o, n in both if n.exists()]
         if not pairs:
             continue
         old, new = [o for o, _ in pairs], [n for _, n in pairs]
         before += old
         now += new
         print(f"| {track} | {s28.cell(s28.summary(old))} | {s28.cell(s28.summary(new))} |")
-    print(f"| **{len(now)} races pairs** | {s28.cell(s28.summary(before))} | {s28.cell(s28.summary(now))} |")
+    print(f"| **{len(now)} race pairs** | {s28.cell(s28.summary(before))} | {s28.cell(s28.summary(now))} |")
 
 
 if __name__ == "__main__":

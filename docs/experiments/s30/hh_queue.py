@@ -2,8 +2,9 @@
 
     PYTHONPATH=. python docs/experiments/s30/hh_queue.py TRACK [--seed S] [--racecraft-set NAME=VALUE ...]
 
-Prints, for each rival, the race time and the distance round the lap where it got past the slow car (pole, car 0),
-and a histogram of where rivals spent their time within 40 m behind it (queued), by 50 m of lap.
+Prints every contact and rescue (where, and the cars near), for each rival the race time and the distance round the
+lap where it got past the slow car (pole, car 0), and a histogram of where rivals spent their time within 40 m behind
+it (queued), by 50 m of lap.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from game.sim.rules import MAX_CARS
 
 
 def main() -> None:
+    """Race the benchmark's two races on the track (the field race sets the slow car's hold) and print."""
     parser = argparse.ArgumentParser()
     parser.add_argument("track")
     parser.add_argument("--seed", type=int, default=None)
@@ -42,6 +44,8 @@ def main() -> None:
         race.step()
         p = race.cars[:, CAR_PROGRESS]
         for event in race.pop_events():
+            if event.kind == "rescue":
+                contacts.append(f"t={race.race_time:6.1f} car {event.car} RESCUED at {p[event.car] % length:6.0f} m")
             if event.kind == "contact":
                 car = event.car
                 near = [k for k in range(p.shape[0]) if k != car and abs(p[k] - p[car]) < 8.0]
