@@ -89,11 +89,9 @@ class RacecraftSettings:
     hairpin_slope: float = 0.05  # ... and away from its own near a hairpin at most this much per metre (0: no limit)
     hairpin_radius: float = 30.0  # [m] a corner tighter than this is a hairpin (near: as calm_ahead and calm_behind)
     max_shift: float = 4.5  # the line moves at most this far
-    side_look: float = 0.0  # a pass takes the side with room beside the car ahead's line over this far on (0: here)
     keep_side: float = 0.0  # a pass whose side runs out of road: 0 given up; 1 held at the edge while behind; 2
-    # also alongside; 3 also not held to the speed of the car it is alongside and passing (docs/RACING.md, thirtieth
-    # session: off, a rescue on Zandvoort)
-    join_pass: float = 0.0  # 1: behind a car passing another, we pass that one too, on the same side (0: the car)
+    # also alongside; 3 also not held to the speed of the car it is alongside and passing (off: docs/RACING.md,
+    # thirtieth session)
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
     edge_look: float = 0.75  # [s] ... over the road this far ahead (where the line runs towards an edge, less shift)
     calm_radius: float = 45.0  # no pass starts where a corner tighter than this is near ...
@@ -359,14 +357,6 @@ class Racecraft:
                 self.passing[i] = -1
         if lead < 0 or not calm:
             return 0.0
-        ahead = int(self.passing[lead])
-        if s.join_pass > 0.0 and ahead >= 0 and ahead != i and 0.0 < gap[i, ahead] <= s.look_ahead:
-            side = float(self.side[lead])  # in the passing car's wake, on its side of the car it passes
-            shift = float(np.clip(lat[ahead] + side * beside - line[ahead], -s.max_shift, s.max_shift))
-            if not self._too_late(i, ahead, speed, arc, shift):
-                self.passing[i] = ahead
-                self.side[i] = side
-                return shift
         g = gap[i, lead]
         closing = speed[i] - speed[lead]
         soon = closing > 0.5 and (g - NOSE_TO_TAIL) / closing < s.plan_time
@@ -374,35 +364,19 @@ class Racecraft:
             return 0.0
         low, high = self._bounds(arc[lead], ahead=30.0, behind=10.0)
         options = [
-            (-self._side_room(lead, side * beside, lat, line, arc), abs(lat[lead] + side * beside - line[lead]), side)
+            (abs(lat[lead] + side * beside - line[lead]), side)
             for side in (1.0, -1.0)
             if low <= lat[lead] + side * beside <= high
         ]
         if not options:
             return 0.0
-        *_, side = min(options)
+        _, side = min(options)
         shift = float(np.clip(lat[lead] + side * beside - line[lead], -s.max_shift, s.max_shift))
         if self._too_late(i, lead, speed, arc, shift):
             return 0.0  # no time to move over and back before the braking point
         self.passing[i] = lead
         self.side[i] = side
         return shift
-
-    def _side_room(self, lead: int, offset: float, lat: np.ndarray, line: np.ndarray, arc: np.ndarray) -> int:
-        """At how many of 9 points over ``side_look`` metres on ``offset`` beside car ``lead`` stays on the road.
-
-        The car ahead is taken to keep its offset from its line (0 when ``side_look`` is 0: every side alike).
-        """
-        s = self.settings
-        if s.side_look <= 0.0:
-            return 0
-        ahead = arc[lead] + np.linspace(0.0, s.side_look, 9)
-        beside = self.at(self.line_offset, ahead) + (lat[lead] - line[lead]) + offset
-        margin = s.edge_margin
-        fits = (beside >= -self.at(self.width_right, ahead) + margin) & (
-            beside <= self.at(self.width_left, ahead) - margin
-        )
-        return int(np.count_nonzero(fits))
 
     def _too_late(self, i: int, j: int, speed: np.ndarray, arc: np.ndarray, shift: float) -> bool:
         """Whether car ``i`` is too near its braking point for a pass of car ``j``.
