@@ -1,4 +1,4 @@
-"""Racecraft: a pass keeps to its side of the car it passes (``keep_side``), decision by decision."""
+"""Racecraft settings of a pass (off by default): keeping its side (``keep_side``), the attack floor near its line."""
 
 from __future__ import annotations
 
