@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 GRIDS = ["game", "1", "2", "3", "4", "5"]
+# The drivers installed in this session, by track: their sweep folders under runs/s29/sw.
+INSTALLED = {"brands_hatch": "p2-bh", "viaduct_eight": "p2-ve", "zandvoort": "p2-zv-s2", "hungaroring": "p2-hun-p1s2"}
 _spec = importlib.util.spec_from_file_location("s28_compare", Path(__file__).parents[1] / "s28" / "compare.py")
 s28 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(s28)
@@ -41,18 +43,12 @@ def totals() -> None:
     Session 28's sweep, with the sweeps of the drivers installed in this session in place of the ones they replaced
     (the race code is the same).
     """
-    installed = {
-        "brands_hatch": "p2-bh",
-        "viaduct_eight": "p2-ve",
-        "zandvoort": "p2-zv-s2",
-        "hungaroring": "p2-hun-p1s2",
-    }
     before, now = [], []
     for track in [*s28.SHIPPED, *s28.CIRCUITS]:
         stem = track if track in s28.SHIPPED else f"circuits-{track}"
         old = files(Path("runs/s28/sw/base"), stem)
         before += old
-        now += files(Path(f"runs/s29/sw/{installed[track]}"), stem) if track in installed else old
+        now += files(Path(f"runs/s29/sw/{INSTALLED[track]}"), stem) if track in INSTALLED else old
     print("| 120 race pairs | rescues | all 7 past | passes (clean) | field max | slow-car contacts | its pace |")
     print("|---" * 7 + "|")
     print(f"| session 28's drivers | {s28.cell(s28.summary(before))} |")

@@ -16,7 +16,7 @@ _spec = importlib.util.spec_from_file_location("s29_compare", Path(__file__).par
 s29 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(s29)
 s28 = s29.s28
-INSTALLED = {"brands_hatch": "p2-bh", "viaduct_eight": "p2-ve", "zandvoort": "p2-zv-s2", "hungaroring": "p2-hun-p1s2"}
+INSTALLED = s29.INSTALLED
 
 
 def installed_files(track: str, stem: str) -> list[Path]:

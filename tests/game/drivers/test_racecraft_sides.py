@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from test_racecraft import PASS_AT, field  # the same scenes: cars placed on the test oval, far from braking
 
 from game.drivers.racecraft import BRAKE, Racecraft, RacecraftSettings
-from game.sim.physics import new_cars
 from game.sim.racing_line import line_table
-from game.sim.simulation import place_car
-
-PASS_AT = 150.0  # on the test oval's straight (as test_racecraft's), far from any braking point
-
-
-def field(track, *cars: tuple[float, float, float]) -> np.ndarray:
-    """Cars at (arc length, lateral offset, speed), heading along the track."""
-    states = new_cars(len(cars))
-    for i, (arc, lateral, speed) in enumerate(cars):
-        place_car(states, i, track, arc, lateral, speed)
-    return states
 
 
 def decide(racecraft: Racecraft, cars: np.ndarray):
