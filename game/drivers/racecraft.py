@@ -92,6 +92,9 @@ class RacecraftSettings:
     keep_side: float = 0.0  # a pass whose side runs out of road: 0 given up; 1 held at the edge while behind; 2
     # also alongside; 3 also not held to the speed of the car it is alongside and passing (off: docs/RACING.md,
     # thirtieth session)
+    lane_look: float = 0.0  # [s] a car in our lane that our line leaves and we move out of within this is no cap
+    open_side: float = 0.0  # a pass starts on the side the car ahead's line leaves over this far on [m] (0: the side
+    # with room now), held at the road's edge while behind
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
     edge_look: float = 0.75  # [s] ... over the road this far ahead (where the line runs towards an edge, less shift)
     calm_radius: float = 45.0  # no pass starts where a corner tighter than this is near ...
@@ -196,6 +199,7 @@ class Racecraft:
         self.shift = np.zeros(0)
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
+        self.drift = np.zeros(0)
 
     def at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
         """``values`` (one per track sample) at arc lengths, linearly interpolated round the lap."""
@@ -244,6 +248,7 @@ class Racecraft:
         lat = cars[:, CAR_LATERAL]
         heading = self.heading[cars[:, CAR_SEGMENT].astype(np.int64)]
         speed = cars[:, CAR_VX] * np.cos(heading) + cars[:, CAR_VY] * np.sin(heading)  # along the track
+        self.drift = cars[:, CAR_VY] * np.cos(heading) - cars[:, CAR_VX] * np.sin(heading)  # across, to the left
         gap = arc[None, :] - arc[:, None]  # gap[i, j]: how far car j is ahead of car i along the track
         gap -= self.length * np.floor(gap / self.length + 0.5)
         line = self.at(self.line_offset, arc)
@@ -314,6 +319,8 @@ class Racecraft:
                 heading_for = False  # alongside it, passing: where our line goes is kept clear by leaving room
             if abs(lat[i] - lat[j]) >= lane and not heading_for:
                 continue  # neither where we are nor where our line goes
+            if not heading_for and s.lane_look > 0.0 and self._leaving_lane(i, j, g, lat, speed, lane):
+                continue  # our line is out of its lane, and we will be before we reach it
             room = max(g - s.follow_gap - max(speed[i], 0.0) * reaction, 0.0)
             v_safe = min(v_safe, float(np.sqrt(max(speed[j], 0.0) ** 2 + 2.0 * s.braking * room)))
             if g < lead_gap:
@@ -324,6 +331,16 @@ class Racecraft:
                 if k != i and 0.0 < g < NOSE_TO_TAIL + s.tuck_margin and abs(lat[k] - lat[i]) < SIDE_TO_SIDE + s.room:
                     v_safe = min(v_safe, speed[k] - s.tuck_speed - s.brake_excess)
         return lead, v_safe
+
+    def _leaving_lane(self, i: int, j: int, g: float, lat: np.ndarray, speed: np.ndarray, lane: float) -> bool:
+        """Whether car ``i``, drifting away from car ``j``, is out of its lane before it closes to touching."""
+        apart = lat[i] - lat[j]
+        drift = (self.drift[i] - self.drift[j]) * np.sign(apart)
+        if drift <= 0.0:
+            return False
+        closing = speed[i] - speed[j]
+        t = self.settings.lane_look if closing <= 0.0 else min(self.settings.lane_look, (g - NOSE_TO_TAIL) / closing)
+        return abs(apart) + drift * max(t, 0.0) >= lane
 
     def _pass(
         self,
@@ -349,7 +366,8 @@ class Racecraft:
             else:
                 target = lat[j] + self.side[i] * beside
                 low, high = self._bounds(arc[i] + max(g, 0.0), ahead=20.0, behind=5.0)
-                if s.keep_side > 0.0 and (g > NOSE_TO_TAIL or s.keep_side > 1.5) and low <= high:
+                keep = s.keep_side > 0.0 or s.open_side > 0.0
+                if keep and (g > NOSE_TO_TAIL or s.keep_side > 1.5) and low <= high:
                     target = min(max(target, low), high)
                 if low <= target <= high:
                     reference = line[j] if g > 0.0 else line[i]
@@ -363,20 +381,40 @@ class Racecraft:
         if not (soon or (g < s.pass_gap and closing > -0.5)):
             return 0.0
         low, high = self._bounds(arc[lead], ahead=30.0, behind=10.0)
-        options = [
-            (abs(lat[lead] + side * beside - line[lead]), side)
-            for side in (1.0, -1.0)
-            if low <= lat[lead] + side * beside <= high
-        ]
-        if not options:
-            return 0.0
-        _, side = min(options)
-        shift = float(np.clip(lat[lead] + side * beside - line[lead], -s.max_shift, s.max_shift))
+        side = self._opening_side(lead, line, arc, beside)
+        if side != 0.0:
+            target = min(max(lat[lead] + side * beside, low), high)
+        else:
+            options = [
+                (abs(lat[lead] + side * beside - line[lead]), side)
+                for side in (1.0, -1.0)
+                if low <= lat[lead] + side * beside <= high
+            ]
+            if not options:
+                return 0.0
+            _, side = min(options)
+            target = lat[lead] + side * beside
+        shift = float(np.clip(target - line[lead], -s.max_shift, s.max_shift))
         if self._too_late(i, lead, speed, arc, shift):
             return 0.0  # no time to move over and back before the braking point
         self.passing[i] = lead
         self.side[i] = side
         return shift
+
+    def _opening_side(self, lead: int, line: np.ndarray, arc: np.ndarray, beside: float) -> float:
+        """The side car ``lead``'s line leaves over ``open_side`` metres on (+1 left, -1 right; 0: none, or off).
+
+        Its line, over the second half of those metres, lies at least ``beside`` across from where it is now: the
+        side it leaves opens up.
+        """
+        s = self.settings
+        if s.open_side <= 0.0:
+            return 0.0
+        ahead = self.at(self.line_offset, arc[lead] + np.linspace(s.open_side / 2.0, s.open_side, 5))
+        moved = float(np.mean(ahead)) - line[lead]  # the car taken to keep its offset from its line
+        if abs(moved) < beside:
+            return 0.0
+        return -1.0 if moved > 0.0 else 1.0
 
     def _too_late(self, i: int, j: int, speed: np.ndarray, arc: np.ndarray, shift: float) -> bool:
         """Whether car ``i`` is too near its braking point for a pass of car ``j``.

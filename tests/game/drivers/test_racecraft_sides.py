@@ -7,6 +7,7 @@ from test_racecraft import PASS_AT, field  # the same scenes: cars placed on the
 
 from game.drivers.racecraft import BRAKE, Racecraft, RacecraftSettings
 from game.sim.racing_line import line_table
+from game.sim.simulation import place_car
 
 
 def decide(racecraft: Racecraft, cars: np.ndarray):
@@ -73,3 +74,46 @@ def test_the_attack_floor_leaves_a_car_far_off_its_moved_line_alone_when_asked(o
         assert on_it.floor[0] == racecraft.settings.attack_throttle
         off_it = decide(racecraft, field(oval_track, (PASS_AT, aim + 2.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0)))
         assert (off_it.floor[0] == racecraft.settings.attack_throttle) == floored_off_it, attack_off_line
+
+
+def line_swinging_right(racecraft: Racecraft, start: float, metres: float = 40.0, across: float = 4.5) -> None:
+    """The racing line from ``start`` on moves ``across`` metres to the right over ``metres``, then stays there."""
+    arc = np.arange(racecraft.line_offset.shape[0]) * racecraft.spacing
+    racecraft.line_offset = racecraft.line_offset - across * np.clip((arc - start) / metres, 0.0, 1.0)
+
+
+def test_open_side_starts_a_pass_on_the_side_the_line_ahead_leaves(oval_track):
+    """A slower car 20 m ahead, 0.5 m left of the middle (the line runs 2.4 m right of it), the line then swinging
+    4.5 m to the right from 30 m past it: by default the pass takes the right (nearer the line), with ``open_side``
+    the left, which that car is about to leave."""
+    for open_side, side in ((0.0, -1.0), (80.0, 1.0)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(open_side=open_side))
+        line_swinging_right(racecraft, PASS_AT + 50.0)
+        decide(racecraft, field(oval_track, (PASS_AT, 0.0, 45.0), (PASS_AT + 20.0, 0.5, 35.0)))
+        assert racecraft.passing[0] == 1 and racecraft.side[0] == side, open_side
+
+
+def test_open_side_takes_the_line_as_it_is_where_it_does_not_swing(oval_track):
+    plain = Racecraft(oval_track, line_table(oval_track))
+    opening = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(open_side=80.0))
+    cars = field(oval_track, (PASS_AT, -3.0, 45.0), (PASS_AT + 20.0, -3.0, 35.0))
+    assert decide(plain, cars).shift[0] == decide(opening, cars).shift[0] != 0.0
+
+
+def drifting_past(oval_track, lane_look: float, drift: float) -> float:
+    """Our cap behind a slower car 10 m ahead and 1.5 m to its right (in its lane), our line 3 m to its left, our car
+    drifting left at ``drift`` m/s."""
+    racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(lane_look=lane_look))
+    racecraft.reset(2)
+    lead_lat = float(racecraft.at(racecraft.line_offset, PASS_AT + 10.0))
+    racecraft.shift[0] = lead_lat + 3.0 - float(racecraft.at(racecraft.line_offset, PASS_AT))
+    cars = field(oval_track, (PASS_AT, lead_lat + 1.5, 40.0), (PASS_AT + 10.0, lead_lat, 35.0))
+    place_car(cars, 0, oval_track, PASS_AT, lead_lat + 1.5, 40.0, heading_offset=float(np.arcsin(drift / 40.0)))
+    return float(decide(racecraft, cars).cap[0])
+
+
+def test_lane_look_frees_a_car_drifting_out_of_the_lane_before_it_closes(oval_track):
+    assert drifting_past(oval_track, lane_look=0.0, drift=2.4) < 1.0  # by default held by where it is
+    assert drifting_past(oval_track, lane_look=1.0, drift=2.4) == 1.0  # out of the lane (3.2 m) before touching
+    assert drifting_past(oval_track, lane_look=1.0, drift=0.3) < 1.0  # too slowly to be out in time
+    assert drifting_past(oval_track, lane_look=1.0, drift=-2.4) < 1.0  # drifting towards it
