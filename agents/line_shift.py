@@ -7,7 +7,7 @@ follows the line, steers and brakes at once, and reaches the corner too fast (do
 braking"). With a share > 0, that share of the training episodes moves the line as a race may: every so often a new
 target (the driver's own line, or anywhere up to ``max_shift`` to either side) is drawn, and the line moves towards it
 at a rate drawn up to the racecraft's, on straights, in braking zones and in corners alike, never closer to the road's
-edge than the racecraft lets it (:func:`game.drivers.racecraft.shift_bounds`, the bounds the racecraft itself uses).
+edge than the racecraft lets it (:func:`game.drivers.road_room.shift_bounds`, the bounds the racecraft itself uses).
 The reward reads the moved line: its offset (feature 6) and its limit speed, the line's times
 ``sqrt(1 - curvature x shift)`` where the shift makes it tighter. The other episodes, and every evaluation, drive the
 driver's own line.
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.drivers.racecraft import DECISION_DT, RacecraftSettings, edge_room, shift_bounds
+from game.drivers.racecraft import DECISION_DT, RacecraftSettings
+from game.drivers.road_room import edge_room, shift_bounds
 from game.sim.track import Track
 
 

@@ -31,12 +31,11 @@ With no car near, the shift is zero, the caps are open and the driving is the dr
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
+from game.drivers.road_room import edge_room, run_left, shift_bounds
 from game.sim.physics import (
     CAR_ARC_LENGTH,
     CAR_LATERAL,
@@ -131,43 +130,6 @@ class RacecraftPlan:
         return np.minimum(np.maximum(throttle, self.floor), self.cap)
 
 
-def edge_room(track: Track, line: np.ndarray, edge_margin: float) -> tuple[np.ndarray, np.ndarray]:
-    """(right, left) [m]: how far the line ``line`` may move to either side and keep ``edge_margin`` from the edge.
-
-    One per track sample, contiguous, as :func:`shift_bounds` reads them.
-    """
-    offset = line[:, LINE_OFFSET]
-    room_right = track.table[:, COL_WIDTH_RIGHT] - edge_margin + offset
-    room_left = track.table[:, COL_WIDTH_LEFT] - edge_margin - offset
-    return np.ascontiguousarray(room_right), np.ascontiguousarray(room_left)
-
-
-@njit(cache=True)
-def shift_bounds(
-    room_right: np.ndarray, room_left: np.ndarray, spacing: float, arc: float, ahead: float
-) -> tuple[float, float]:
-    """(lowest, highest) shift with the least room to each side over 9 points from ``arc`` to ``ahead`` metres on.
-
-    ``room_right``, ``room_left``: one per track sample (:class:`Racecraft`'s), linearly interpolated round the lap
-    at the points ``np.linspace(arc, arc + ahead, 9)`` gives. 0 is always allowed. Compiled: training calls it
-    every step (``agents.line_shift``), where numpy's 40 us would cost 5%.
-    """
-    n = room_left.shape[0]
-    length = n * spacing
-    step = ahead / 8.0
-    right = np.inf
-    left = np.inf
-    for k in range(9):
-        along = ahead if k == 8 else k * step  # as np.linspace places them
-        pos = ((arc + along) % length) / spacing
-        i = int(pos) % n
-        j = (i + 1) % n
-        t = pos - math.floor(pos)
-        left = min(left, room_left[i] + t * (room_left[j] - room_left[i]))
-        right = min(right, room_right[i] + t * (room_right[j] - room_right[i]))
-    return min(-right, 0.0), max(left, 0.0)
-
-
 class Racecraft:
     """Line shifts and throttle bounds for a field of cars on one track, one decision at a time.
 
@@ -192,7 +154,7 @@ class Racecraft:
         tightest = curvature[(np.arange(n)[:, None] + window[None, :]) % n].max(axis=1)
         self.calm = (tightest < 1.0 / s.calm_radius).astype(np.float64)  # 1: a straight, a pass may start
         self.hairpin = (tightest >= 1.0 / s.hairpin_radius).astype(np.float64)  # 1: the line moves away slowly
-        self.calm_left = _run_left(self.calm > 0.5, self.spacing)  # [m] how far the straight goes on
+        self.calm_left = run_left(self.calm > 0.5, self.spacing)  # [m] how far the straight goes on
         self.room_right, self.room_left = edge_room(track, line, s.edge_margin)
         self.line_curvature = np.ascontiguousarray(line[:, LINE_CURVATURE])  # [1/m], positive: left
         self.limit_speed = np.ascontiguousarray(line[:, LINE_LIMIT_SPEED])
@@ -450,14 +412,3 @@ class Racecraft:
                 continue
             aim = min(aim, lat[k] - room) if lat[k] > lat[i] else max(aim, lat[k] + room)
         return aim
-
-
-def _run_left(flag: np.ndarray, spacing: float) -> np.ndarray:
-    """[m] from each sample to the first sample round the lap where ``flag`` is false (0 there; a lap: never false)."""
-    n = flag.shape[0]
-    stops = np.flatnonzero(~flag)
-    if stops.size == 0:
-        return np.full(n, n * spacing)
-    ahead = np.concatenate([stops, stops + n])  # the next stop at or after each sample, wrapping round
-    nxt = ahead[np.searchsorted(ahead, np.arange(n))]
-    return (nxt - np.arange(n)) * spacing
