@@ -92,6 +92,7 @@ class RacecraftSettings:
     # also alongside; 3 also not held to the speed of the car it is alongside and passing (off: docs/RACING.md,
     # thirtieth session)
     lane_look: float = 0.0  # [s] a car in our lane that our line leaves and we move out of within this is no cap
+    lane_look_opened: float = 0.0  # 1: lane_look only for a pass started on the opening side (0: every car)
     open_side: float = 0.0  # a pass starts on the side the car ahead's line leaves over this far on [m] (0: the side
     # with room now), held at the road's edge while behind
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
@@ -162,6 +163,7 @@ class Racecraft:
         self.side = np.zeros(0)
         self.passing = np.zeros(0, dtype=np.int64)
         self.drift = np.zeros(0)
+        self.opened = np.zeros(0, dtype=bool)
 
     def at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
         """``values`` (one per track sample) at arc lengths, linearly interpolated round the lap."""
@@ -194,6 +196,7 @@ class Racecraft:
         self.shift = np.zeros(n_cars)
         self.side = np.zeros(n_cars)
         self.passing = np.full(n_cars, -1, dtype=np.int64)
+        self.opened = np.zeros(n_cars, dtype=bool)
 
     def plan(self, cars: np.ndarray, braking_margin: np.ndarray) -> RacecraftPlan:
         """This decision for every car.
@@ -281,7 +284,8 @@ class Racecraft:
                 heading_for = False  # alongside it, passing: where our line goes is kept clear by leaving room
             if abs(lat[i] - lat[j]) >= lane and not heading_for:
                 continue  # neither where we are nor where our line goes
-            if not heading_for and s.lane_look > 0.0 and self._leaving_lane(i, j, g, lat, speed, lane):
+            opened = self.opened[i] and self.passing[i] == j if s.lane_look_opened > 0.0 else True
+            if not heading_for and s.lane_look > 0.0 and opened and self._leaving_lane(i, j, g, lat, speed, lane):
                 continue  # our line is out of its lane, and we will be before we reach it
             room = max(g - s.follow_gap - max(speed[i], 0.0) * reaction, 0.0)
             v_safe = min(v_safe, float(np.sqrt(max(speed[j], 0.0) ** 2 + 2.0 * s.braking * room)))
@@ -343,7 +347,7 @@ class Racecraft:
         if not (soon or (g < s.pass_gap and closing > -0.5)):
             return 0.0
         low, high = self._bounds(arc[lead], ahead=30.0, behind=10.0)
-        side = self._opening_side(lead, line, arc, beside)
+        side = opening = self._opening_side(lead, line, arc, beside)
         if side != 0.0:
             target = min(max(lat[lead] + side * beside, low), high)
         else:
@@ -361,6 +365,7 @@ class Racecraft:
             return 0.0  # no time to move over and back before the braking point
         self.passing[i] = lead
         self.side[i] = side
+        self.opened[i] = opening != 0.0
         return shift
 
     def _opening_side(self, lead: int, line: np.ndarray, arc: np.ndarray, beside: float) -> float:

@@ -100,11 +100,15 @@ def test_open_side_takes_the_line_as_it_is_where_it_does_not_swing(oval_track):
     assert decide(plain, cars).shift[0] == decide(opening, cars).shift[0] != 0.0
 
 
-def drifting_past(oval_track, lane_look: float, drift: float) -> float:
+def drifting_past(oval_track, lane_look: float, drift: float, opened: bool | None = None) -> float:
     """Our cap behind a slower car 10 m ahead and 1.5 m to its right (in its lane), our line 3 m to its left, our car
-    drifting left at ``drift`` m/s."""
-    racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(lane_look=lane_look))
+    drifting left at ``drift`` m/s; with ``opened`` given, ``lane_look_opened`` on and our pass of it started on the
+    opening side or not."""
+    settings = RacecraftSettings(lane_look=lane_look, lane_look_opened=0.0 if opened is None else 1.0)
+    racecraft = Racecraft(oval_track, line_table(oval_track), settings)
     racecraft.reset(2)
+    if opened is not None:
+        racecraft.passing[0], racecraft.side[0], racecraft.opened[0] = 1, 1.0, opened
     lead_lat = float(racecraft.at(racecraft.line_offset, PASS_AT + 10.0))
     racecraft.shift[0] = lead_lat + 3.0 - float(racecraft.at(racecraft.line_offset, PASS_AT))
     cars = field(oval_track, (PASS_AT, lead_lat + 1.5, 40.0), (PASS_AT + 10.0, lead_lat, 35.0))
@@ -117,3 +121,16 @@ def test_lane_look_frees_a_car_drifting_out_of_the_lane_before_it_closes(oval_tr
     assert drifting_past(oval_track, lane_look=1.0, drift=2.4) == 1.0  # out of the lane (3.2 m) before touching
     assert drifting_past(oval_track, lane_look=1.0, drift=0.3) < 1.0  # too slowly to be out in time
     assert drifting_past(oval_track, lane_look=1.0, drift=-2.4) < 1.0  # drifting towards it
+
+
+def test_lane_look_opened_frees_only_a_pass_started_on_the_opening_side(oval_track):
+    assert drifting_past(oval_track, lane_look=1.0, drift=2.4, opened=True) == 1.0
+    assert drifting_past(oval_track, lane_look=1.0, drift=2.4, opened=False) < 1.0
+
+
+def test_a_pass_started_on_the_opening_side_is_marked_so(oval_track):
+    for open_side, opened in ((0.0, False), (80.0, True)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(open_side=open_side))
+        line_swinging_right(racecraft, PASS_AT + 50.0)
+        decide(racecraft, field(oval_track, (PASS_AT, 0.0, 45.0), (PASS_AT + 20.0, 0.5, 35.0)))
+        assert racecraft.passing[0] == 1 and racecraft.opened[0] == opened, open_side
