@@ -93,6 +93,7 @@ class RacecraftSettings:
     # thirtieth session)
     lane_look: float = 0.0  # [s] a car in our lane that our line leaves and we move out of within this is no cap
     lane_look_opened: float = 0.0  # 1: lane_look only for a pass started on the opening side (0: every car)
+    hold_given_up: float = 0.0  # 1: a car that gave up a pass is held to that car's speed until its line is back
     open_side: float = 0.0  # a pass starts on the side the car ahead's line leaves over this far on [m] (0: the side
     # with room now), held at the road's edge while behind
     edge_margin: float = 1.3  # from the car's centre to the road's edge, on a moved line ...
@@ -164,6 +165,7 @@ class Racecraft:
         self.passing = np.zeros(0, dtype=np.int64)
         self.drift = np.zeros(0)
         self.opened = np.zeros(0, dtype=bool)
+        self.gave_up = np.zeros(0, dtype=np.int64)
 
     def at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
         """``values`` (one per track sample) at arc lengths, linearly interpolated round the lap."""
@@ -197,6 +199,7 @@ class Racecraft:
         self.side = np.zeros(n_cars)
         self.passing = np.full(n_cars, -1, dtype=np.int64)
         self.opened = np.zeros(n_cars, dtype=bool)
+        self.gave_up = np.full(n_cars, -1, dtype=np.int64)
 
     def plan(self, cars: np.ndarray, braking_margin: np.ndarray) -> RacecraftPlan:
         """This decision for every car.
@@ -280,6 +283,11 @@ class Racecraft:
             if j == i or not 0.0 < g <= s.look_ahead:
                 continue
             heading_for = abs(line[j] + self.shift[i] - lat[j]) < lane
+            if self.gave_up[i] == j:
+                if abs(self.shift[i]) < s.corner_shift or self.passing[i] >= 0:
+                    self.gave_up[i] = -1  # back on our line, or passing again
+                else:
+                    heading_for = True  # a pass given up: held behind it until our line is back
             if s.keep_side > 2.5 and g < NOSE_TO_TAIL and self.passing[i] == j:
                 heading_for = False  # alongside it, passing: where our line goes is kept clear by leaving room
             if abs(lat[i] - lat[j]) >= lane and not heading_for:
@@ -329,6 +337,8 @@ class Racecraft:
             late = not done and g > NOSE_TO_TAIL and self._too_late(i, j, speed, arc, self.shift[i])
             if done or late or (not calm and g > NOSE_TO_TAIL + s.give_up_behind):  # past, or not alongside in time
                 self.passing[i] = -1
+                if s.hold_given_up > 0.0 and not done:
+                    self.gave_up[i] = j  # held to its speed until our line is back
             else:
                 target = lat[j] + self.side[i] * beside
                 low, high = self._bounds(arc[i] + max(g, 0.0), ahead=20.0, behind=5.0)

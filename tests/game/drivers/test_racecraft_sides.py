@@ -134,3 +134,19 @@ def test_a_pass_started_on_the_opening_side_is_marked_so(oval_track):
         line_swinging_right(racecraft, PASS_AT + 50.0)
         decide(racecraft, field(oval_track, (PASS_AT, 0.0, 45.0), (PASS_AT + 20.0, 0.5, 35.0)))
         assert racecraft.passing[0] == 1 and racecraft.opened[0] == opened, open_side
+
+
+def test_hold_given_up_keeps_a_car_behind_the_car_whose_pass_it_gave_up_until_its_line_is_back(oval_track):
+    """A pass 6 m behind, its line 3 m out, given up (the corner near): by default the car it gave up on holds it only
+    where it is; with ``hold_given_up`` it is held to that car's speed until its line is back."""
+    for hold, held in ((0.0, False), (1.0, True)):
+        racecraft = Racecraft(oval_track, line_table(oval_track), RacecraftSettings(hold_given_up=hold))
+        racecraft.reset(2)
+        racecraft.passing[0], racecraft.side[0] = 1, 1.0
+        racecraft.shift[0] = 3.0
+        line = float(racecraft.at(racecraft.line_offset, PASS_AT))
+        cars = field(oval_track, (PASS_AT, line + 3.0, 40.0), (PASS_AT + 7.0, line, 35.0))
+        racecraft.plan(cars, np.full(2, 0.5))  # braking soon: no pass goes on
+        assert racecraft.passing[0] == -1
+        decision = racecraft.plan(cars, np.full(2, 0.5))
+        assert (decision.cap[0] < 1.0) == held, hold
