@@ -215,8 +215,9 @@ class Racecraft:
         arc = cars[:, CAR_ARC_LENGTH]
         lat = cars[:, CAR_LATERAL]
         heading = self.heading[cars[:, CAR_SEGMENT].astype(np.int64)]
-        speed = cars[:, CAR_VX] * np.cos(heading) + cars[:, CAR_VY] * np.sin(heading)  # along the track
-        self.drift = cars[:, CAR_VY] * np.cos(heading) - cars[:, CAR_VX] * np.sin(heading)  # across, to the left
+        cos, sin = np.cos(heading), np.sin(heading)
+        speed = cars[:, CAR_VX] * cos + cars[:, CAR_VY] * sin  # along the track
+        self.drift = cars[:, CAR_VY] * cos - cars[:, CAR_VX] * sin  # across, to the left
         gap = arc[None, :] - arc[:, None]  # gap[i, j]: how far car j is ahead of car i along the track
         gap -= self.length * np.floor(gap / self.length + 0.5)
         line = self.at(self.line_offset, arc)
@@ -357,14 +358,15 @@ class Racecraft:
         if not (soon or (g < s.pass_gap and closing > -0.5)):
             return 0.0
         low, high = self._bounds(arc[lead], ahead=30.0, behind=10.0)
-        side = opening = self._opening_side(lead, line, arc, beside)
-        if side != 0.0:
+        opening = self._opening_side(lead, line, arc, beside)
+        if opening != 0.0:  # the side the car ahead's line leaves, held at the edge
+            side = opening
             target = min(max(lat[lead] + side * beside, low), high)
-        else:
+        else:  # the side with room, nearer the line
             options = [
-                (abs(lat[lead] + side * beside - line[lead]), side)
-                for side in (1.0, -1.0)
-                if low <= lat[lead] + side * beside <= high
+                (abs(lat[lead] + way * beside - line[lead]), way)
+                for way in (1.0, -1.0)
+                if low <= lat[lead] + way * beside <= high
             ]
             if not options:
                 return 0.0
