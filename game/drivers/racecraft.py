@@ -93,6 +93,7 @@ class RacecraftSettings:
     # thirtieth session)
     lane_look: float = 0.0  # [s] a car in our lane that our line leaves and we move out of within this is no cap
     lane_look_opened: float = 0.0  # 1: lane_look only for a pass started on the opening side (0: every car)
+    lane_look_swing: float = 0.0  # 1: lane_look only behind a car whose line swings across (as open_side reads it)
     hold_given_up: float = 0.0  # 1: a car that gave up a pass is held to that car's speed until its line is back
     open_side: float = 0.0  # a pass starts on the side the car ahead's line leaves over this far on [m] (0: the side
     # with room now), held at the road's edge while behind
@@ -165,6 +166,7 @@ class Racecraft:
         self.passing = np.zeros(0, dtype=np.int64)
         self.drift = np.zeros(0)
         self.opened = np.zeros(0, dtype=bool)
+        self.swings = np.zeros(0, dtype=bool)
         self.gave_up = np.zeros(0, dtype=np.int64)
 
     def at(self, values: np.ndarray, arc: np.ndarray | float) -> np.ndarray:
@@ -223,6 +225,10 @@ class Racecraft:
         line = self.at(self.line_offset, arc)
         calm = (self.at(self.calm, arc) > 0.5) & (braking_margin < -s.calm_margin)  # no pass into a braking zone
         hairpin = self.at(self.hairpin, arc) > 0.5
+        beside = SIDE_TO_SIDE + s.pass_clearance
+        self.swings = np.ones(n, dtype=bool)  # behind whom lane_look may act
+        if s.lane_look_swing > 0.0:
+            self.swings = np.array([self._opening_side(j, line, arc, beside) != 0.0 for j in range(n)])
         cap = np.ones(n)
         floor = np.full(n, NO_FLOOR)
         step = s.shift_rate * DECISION_DT
@@ -294,7 +300,8 @@ class Racecraft:
             if abs(lat[i] - lat[j]) >= lane and not heading_for:
                 continue  # neither where we are nor where our line goes
             opened = self.opened[i] and self.passing[i] == j if s.lane_look_opened > 0.0 else True
-            if not heading_for and s.lane_look > 0.0 and opened and self._leaving_lane(i, j, g, lat, speed, lane):
+            looked = opened and self.swings[j]
+            if not heading_for and s.lane_look > 0.0 and looked and self._leaving_lane(i, j, g, lat, speed, lane):
                 continue  # our line is out of its lane, and we will be before we reach it
             room = max(g - s.follow_gap - max(speed[i], 0.0) * reaction, 0.0)
             v_safe = min(v_safe, float(np.sqrt(max(speed[j], 0.0) ** 2 + 2.0 * s.braking * room)))

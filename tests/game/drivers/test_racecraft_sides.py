@@ -100,13 +100,19 @@ def test_open_side_takes_the_line_as_it_is_where_it_does_not_swing(oval_track):
     assert decide(plain, cars).shift[0] == decide(opening, cars).shift[0] != 0.0
 
 
-def drifting_past(oval_track, lane_look: float, drift: float, opened: bool | None = None) -> float:
+def drifting_past(
+    oval_track, lane_look: float, drift: float, opened: bool | None = None, swinging: bool | None = None
+) -> float:
     """Our cap behind a slower car 10 m ahead and 1.5 m to its right (in its lane), our line 3 m to its left, our car
     drifting left at ``drift`` m/s; with ``opened`` given, ``lane_look_opened`` on and our pass of it started on the
-    opening side or not."""
-    settings = RacecraftSettings(lane_look=lane_look, lane_look_opened=0.0 if opened is None else 1.0)
+    opening side or not; with ``swinging`` given, ``lane_look_swing`` on and that car's line swinging right ahead of
+    it or not."""
+    swing = {} if swinging is None else {"lane_look_swing": 1.0, "open_side": 80.0}
+    settings = RacecraftSettings(lane_look=lane_look, lane_look_opened=0.0 if opened is None else 1.0, **swing)
     racecraft = Racecraft(oval_track, line_table(oval_track), settings)
     racecraft.reset(2)
+    if swinging:
+        line_swinging_right(racecraft, PASS_AT + 20.0)
     if opened is not None:
         racecraft.passing[0], racecraft.side[0], racecraft.opened[0] = 1, 1.0, opened
     lead_lat = float(racecraft.at(racecraft.line_offset, PASS_AT + 10.0))
@@ -126,6 +132,11 @@ def test_lane_look_frees_a_car_drifting_out_of_the_lane_before_it_closes(oval_tr
 def test_lane_look_opened_frees_only_a_pass_started_on_the_opening_side(oval_track):
     assert drifting_past(oval_track, lane_look=1.0, drift=2.4, opened=True) == 1.0
     assert drifting_past(oval_track, lane_look=1.0, drift=2.4, opened=False) < 1.0
+
+
+def test_lane_look_swing_frees_only_behind_a_car_whose_line_swings_across(oval_track):
+    assert drifting_past(oval_track, lane_look=1.0, drift=2.4, swinging=True) == 1.0
+    assert drifting_past(oval_track, lane_look=1.0, drift=2.4, swinging=False) < 1.0
 
 
 def test_a_pass_started_on_the_opening_side_is_marked_so(oval_track):
