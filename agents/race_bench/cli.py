@@ -14,6 +14,7 @@ from agents.evaluate import load_track_file, reference_lap_time
 from agents.race_bench.counting import CLEAN_WINDOW_S
 from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_levels, run_scenarios
 from game.drivers.racecraft import RacecraftSettings
+from game.drivers.track_racecraft import track_racecraft
 from game.sim.characters import AUTOPILOT
 from game.sim.rules import DIFFICULTIES, DIFFICULTY_PACE, MAX_LAPS
 from game.sim.track import TrackError
@@ -170,8 +171,8 @@ def levels_report(results: dict[str, ScenarioResult], header: dict[str, Any]) ->
     return "\n".join(lines)
 
 
-def racecraft_settings(pairs: list[str]) -> RacecraftSettings:
-    """The game's racecraft settings with ``NAME=VALUE`` changes; ValueError names a bad one."""
+def racecraft_settings(pairs: list[str], base: RacecraftSettings | None = None) -> RacecraftSettings:
+    """``base`` (default: the game's racecraft settings) with ``NAME=VALUE`` changes; ValueError names a bad one."""
     known = {f.name for f in fields(RacecraftSettings)}
     changes: dict[str, float] = {}
     for pair in pairs:
@@ -187,7 +188,19 @@ def racecraft_settings(pairs: list[str]) -> RacecraftSettings:
         if not math.isfinite(value):
             raise ValueError(f"--racecraft-set {pair!r}: the value must be finite")
         changes[name] = value
-    return replace(RacecraftSettings(), **changes)
+    return replace(base or RacecraftSettings(), **changes)
+
+
+def settings_on_track(track_path: str | Path, models_dir: Path | None, pairs: list[str]) -> RacecraftSettings:
+    """The racecraft the game races on a track (its own file's, else the game's) with ``NAME=VALUE`` changes.
+
+    ValueError names a bad change, or the track's racecraft file where it cannot be used (the game would race the
+    game's settings there, with a message; a benchmark stops).
+    """
+    base, message = track_racecraft(track_path, models_dir)
+    if message:
+        raise ValueError(message)
+    return racecraft_settings(pairs, base)
 
 
 def changed(settings: RacecraftSettings) -> dict[str, float]:
@@ -247,8 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     except TrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    reference = reference_lap_time(track)
     models = Path(args.models) if args.models is not None else None
+    if args.racecraft:
+        try:
+            settings = settings_on_track(args.track, models, args.racecraft_set)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    reference = reference_lap_time(track)
     drivers: dict[str, Any] = {"models_dir": models, "racecraft": args.racecraft, "settings": settings}
     if args.levels:
         if args.plot:

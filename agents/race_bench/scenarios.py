@@ -219,7 +219,8 @@ def run_scenarios(
         params: The car.
         models_dir: Where models live (default: the game's).
         racecraft: The models race with :mod:`game.drivers.racecraft`, as in the game (False: the models alone).
-        settings: The racecraft's settings (default: the game's).
+        settings: The racecraft's settings (default: the track's own, else the game's; see
+            :mod:`game.drivers.track_racecraft`).
     """
     choice = driver_for_track(track, track_path, params, models_dir, racecraft, settings)
     field_race = make_race(track, choice.driver, laps, difficulty, MAX_CARS, seed=seed, params=params)

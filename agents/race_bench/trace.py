@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.evaluate import load_track_file
-from agents.race_bench.cli import DEFAULT_LAPS, racecraft_settings
+from agents.race_bench.cli import DEFAULT_LAPS, settings_on_track
 from agents.race_bench.record import make_race, record_race
 from agents.race_bench.scenarios import make_slow_car_race
 from game.drivers.catalogue import driver_for_track
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cars = [int(car) for car in args.cars.split(",")]
-        settings = racecraft_settings(args.racecraft_set)
         track = load_track_file(args.track)
+        settings = settings_on_track(args.track, args.models, args.racecraft_set)
     except (ValueError, TrackError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from game.drivers.centerline import CenterlineDriver
 from game.drivers.model import ActorDriver
 from game.drivers.racecraft import RacecraftSettings
 from game.drivers.scripted import ScriptedDriver
+from game.drivers.track_racecraft import track_racecraft
 from game.sim.physics import CarParams
 from game.sim.race import Driver
 from game.sim.track import Track
@@ -72,7 +73,8 @@ class DriverChoice:
         driver: Drives every AI car.
         kind: "model" or "scripted".
         model_path: The model file, when one was loaded.
-        message: Shown on screen when the rivals do not drive a trained model; None when they do.
+        message: Shown on screen when the rivals do not drive a trained model, or the track's racecraft file could
+            not be used; None when all is well.
     """
 
     driver: Driver
@@ -101,7 +103,7 @@ def driver_for_track(
 
     ``racecraft``: the model races the other cars (:mod:`game.drivers.racecraft`, the game's way); False: the
     model drives alone as it was trained (for measuring the model itself). ``settings``: the racecraft's (default:
-    the game's).
+    the track's own, :mod:`game.drivers.track_racecraft`, else the game's).
     """
     fallback = scripted_driver(track, params)
     path = model_path_for_track(track_path, models_dir)
@@ -111,6 +113,9 @@ def driver_for_track(
         actor = load_actor(path)
     except Exception as exc:  # ModelError (a ValueError) for a bad file; anything else must not crash the game
         return DriverChoice(fallback, "scripted", None, f"Model {path.name} unusable ({exc}); scripted rivals")
+    message = None
+    if racecraft and settings is None:
+        settings, message = track_racecraft(track_path, models_dir)
     return DriverChoice(
-        SafeDriver(ActorDriver(actor, track, params, racecraft, settings), fallback), "model", path, None
+        SafeDriver(ActorDriver(actor, track, params, racecraft, settings), fallback), "model", path, message
     )

@@ -33,7 +33,8 @@ def main(installed: Path, sweep: Path) -> None:
     before, now, rows = [], [], []
     for track in [*s28.SHIPPED, *s28.CIRCUITS]:
         stem = track if track in s28.SHIPPED else f"circuits-{track}"
-        pairs = [(o, n) for o, n in zip(s29.files(installed, stem), s29.files(sweep, stem)) if n.exists()]
+        both = zip(s29.files(installed, stem), s29.files(sweep, stem), strict=True)
+        pairs = [(o, n) for o, n in both if n.exists()]
         if not pairs:
             continue
         old, new = [o for o, _ in pairs], [n for _, n in pairs]
