@@ -81,7 +81,8 @@ def racing_lines(racing: Racing, picture: str | None = None) -> list[str]:
         "",
         f"Issue 14's race benchmark (`python -m agents.race_bench --track T`): 8 AI cars with their characters, "
         f"{RACE_DIFFICULTY}, {RACE_LAPS} laps, from the game's grid, each track with the model the game uses there, "
-        "racing with the game's racecraft (`game/drivers/racecraft.py`). "
+        "racing with the racecraft the game uses there (`game/drivers/racecraft.py`, with a track's own settings "
+        "where `assets/models/tracks/<track>.racecraft.json` has them). "
         f"Field: all 8 at their own pace; slow car: the same with the pole car held to {SLOW_PACE:.0%} of its pace "
         "(braking into corners too; its pace: the lap it did, against its own in the field race). Definitions in "
         "[RACING.md](RACING.md). Goals: every rival past the slow car, at least "
