@@ -47,14 +47,18 @@ def verdict(rows: list[tuple[str, dict, dict]], before: dict, now: dict) -> list
     return missed
 
 
-def main(sweep: Path) -> None:
-    """Print the rows, the totals and step 3's verdict (final only with all 120 race pairs in)."""
+def main(sweep: Path, installed: Path | None = None) -> None:
+    """Print the rows, the totals and step 3's verdict (final only with all 120 race pairs in).
+
+    ``installed``: a sweep folder of the installed racecraft's races (default: sessions 28 and 29's, as above).
+    """
     print("| track | installed racecraft | new |")
     print("|---|---|---|")
     before, now, rows = [], [], []
     for track in [*s28.SHIPPED, *s28.CIRCUITS]:
         stem = track if track in s28.SHIPPED else f"circuits-{track}"
-        both = zip(installed_files(track, stem), s29.files(sweep, stem), strict=True)
+        old_files = installed_files(track, stem) if installed is None else s29.files(installed, stem)
+        both = zip(old_files, s29.files(sweep, stem), strict=True)
         pairs = [(o, n) for o, n in both if n.exists()]
         if not pairs:
             continue

@@ -23,31 +23,6 @@ def _load(name: str, path: Path):
 
 
 s30 = _load("s30_compare", Path(__file__).parents[1] / "s30" / "compare.py")
-s29, s28 = s30.s29, s30.s28
-
-
-def main(installed: Path, sweep: Path) -> None:
-    """Print one row per track with the grids in ``sweep`` so far, the totals and step 3's verdict."""
-    print("| track | installed racecraft | new |")
-    print("|---|---|---|")
-    before, now, rows = [], [], []
-    for track in [*s28.SHIPPED, *s28.CIRCUITS]:
-        stem = track if track in s28.SHIPPED else f"circuits-{track}"
-        both = zip(s29.files(installed, stem), s29.files(sweep, stem), strict=True)
-        pairs = [(o, n) for o, n in both if n.exists()]
-        if not pairs:
-            continue
-        old, new = [o for o, _ in pairs], [n for _, n in pairs]
-        before += old
-        now += new
-        rows.append((track, s28.summary(old), s28.summary(new)))
-        print(f"| {track} | {s28.cell(rows[-1][1])} | {s28.cell(rows[-1][2])} |")
-    totals = s28.summary(before), s28.summary(now)
-    print(f"| **{len(now)} race pairs** | {s28.cell(totals[0])} | {s28.cell(totals[1])} |")
-    missed = s30.verdict(rows, *totals)
-    final = "" if len(now) == 120 else f" so far ({len(now)} of 120 race pairs)"
-    print(f"step 3{final}: " + ("met" if not missed else "missed: " + "; ".join(missed)))
-
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    s30.main(Path(sys.argv[2]), installed=Path(sys.argv[1]))
