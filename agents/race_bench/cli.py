@@ -118,9 +118,17 @@ def scenario_lines(title: str, result: ScenarioResult) -> list[str]:
 
 
 def _driver(header: dict[str, Any]) -> str:
-    """The driver as the report names it: the model (or the scripted driver), with or without racecraft."""
+    """The driver as the report names it: the model (or the scripted driver), with or without racecraft.
+
+    With racecraft, the settings that differ from the game's follow (a track's own, or ``--racecraft-set``).
+    """
     name = header["model"] or header["driver"]
-    return name if header["racecraft"] or header["driver"] != "model" else f"{name} (no racecraft)"
+    if not header["racecraft"] and header["driver"] == "model":
+        return f"{name} (no racecraft)"
+    changes = header.get("racecraft_changes") or {}
+    if not changes or header["driver"] != "model":
+        return name
+    return f"{name} (racecraft: " + ", ".join(f"{key}={value:g}" for key, value in sorted(changes.items())) + ")"
 
 
 def report(run: BenchRun, header: dict[str, Any]) -> str:

@@ -102,3 +102,13 @@ def test_a_broken_file_still_races_the_model_with_the_games_settings_and_says_so
     choice = driver_for_track(ring_track, "tracks/test_ring.json", DEFAULT_CAR, models_dir=tmp_path)
     assert choice.kind == "model" and "test_ring.racecraft.json" in choice.message
     assert choice.driver.primary.racecraft.settings == RacecraftSettings()
+
+
+def test_the_benchmarks_report_names_the_settings_that_differ_from_the_games():
+    from agents.race_bench.cli import _driver
+
+    header = {"model": "tracks/x.npz", "driver": "model", "racecraft": True, "racecraft_changes": {}}
+    assert _driver(header) == "tracks/x.npz"
+    header["racecraft_changes"] = {"open_side": 80.0, "lane_look": 1.5}
+    assert _driver(header) == "tracks/x.npz (racecraft: lane_look=1.5, open_side=80)"
+    assert _driver({**header, "racecraft": False}) == "tracks/x.npz (no racecraft)"
