@@ -73,7 +73,7 @@ class RacecraftSettings:
     brake_excess: float = 1.0  # over the safe speed by this much: brake (under it: lift)
     lane_margin: float = 0.0  # across, beyond SIDE_TO_SIDE: a car nearer than this is in our lane (0: we would touch)
     pass_clearance: float = 1.2  # across, beyond SIDE_TO_SIDE: centre to centre when passing
-    room: float = 1.2  # across, beyond SIDE_TO_SIDE: left to a car beside us
+    room: float = 2.0  # across, beyond SIDE_TO_SIDE: left to a car beside us (1.2 until docs/RACING.md, 32nd session)
     beside: float = 1.5  # across: a car at least this far to one side (and overlapping) is beside us
     pass_gap: float = 30.0  # a car ahead in our lane nearer than this and not pulling away is passed
     plan_time: float = 4.0  # ... as is one we will reach within this
