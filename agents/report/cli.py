@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from agents.models import git_revision
 from agents.report.collect import collect, write_plots
 from agents.report.markdown import render
 from agents.report.records import (
@@ -72,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[report] {message}", file=sys.stderr, flush=True)
 
+    git = git_revision()  # before the report's own pictures and markdown change the checkout
     report = collect(options, episodes, log)
     report.argv = argv
+    report.git = git
     if options.racing if options.racing is not None else not options.quick:
         from agents.report.racing import RACE_PNG, race_tracks
 

@@ -178,7 +178,7 @@ def _racing_section(report: Report, out: Path) -> list[str]:
 
 
 def _header(report: Report) -> list[str]:
-    git = git_revision()
+    git = report.git or git_revision()
     commit = (git.get("commit") or "unknown")[:10] + (" (uncommitted changes)" if git.get("dirty") else "")
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     lines = [

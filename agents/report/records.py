@@ -102,6 +102,9 @@ class Report:
     argv: list[str] = field(default_factory=list)
     racing: Racing | None = None
     """The race benchmark of every track, None when not raced (--quick, --no-racing)."""
+    git: dict[str, Any] = field(default_factory=dict)
+    """The checkout's commit and whether it had uncommitted changes, read before the report wrote anything
+    (:func:`agents.models.git_revision`; empty: read it when rendering)."""
 
 
 # -- the bar --------------------------------------------------------------------------------------------------------

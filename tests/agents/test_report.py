@@ -237,3 +237,17 @@ def test_racing_section_races_every_track_with_the_game_s_model(layout, monkeypa
     assert "![A race](images/race_positions.png)" in racing
     assert (out.parent / "images" / "race_positions.png").read_bytes().startswith(PNG_MAGIC)
     assert main(args) == 0 and "## Racing" not in out.read_text()  # --quick races nothing
+
+
+def test_the_header_says_the_checkout_as_it_was_before_the_report_wrote_anything(layout, monkeypatch):
+    import agents.report.cli as report_cli
+    import agents.report.markdown as report_markdown
+
+    tmp_path, models, out, args = layout
+    write_model(models / "base", 1, "python -m agents.train base --steps 12000", "base")
+    states = iter([{"commit": "a" * 40, "dirty": False}])  # read once, at the start
+    monkeypatch.setattr(report_cli, "git_revision", lambda: next(states))
+    monkeypatch.setattr(report_markdown, "git_revision", lambda: {"commit": "b" * 40, "dirty": True})
+    assert main(args) == 0
+    text = out.read_text()
+    assert f"at git {'a' * 10};" in text and "uncommitted" not in text
