@@ -10,6 +10,7 @@ race at 30, 60 or 144 frames per second.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,8 @@ PUT_BACK_KEY = pygame.K_t  # puts the player's car back on the track (it waits P
 MAX_FRAME_TIME = 0.25  # [s] a longer frame (a stall) is cut short instead of running many ticks at once
 LOOK_AHEAD = 0.35  # [s] the camera leads the car by its velocity times this
 MAX_LOOK_AHEAD = 30.0  # [m]
+BANNER_CHARS = 70  # a message banner wraps at this many characters (the screen is 480 px wide) ...
+BANNER_LINES = 3  # ... into at most this many lines
 InputSource = Callable[[Race], tuple[float, float]]
 
 
@@ -141,8 +144,9 @@ class RaceScene(Scene):
         self.saved_best = ctx.best_laps.get(self.track_key, track.length)
         self._scratch = self.race.cars.copy()
         self._warned = False
-        if self.choice.message:
-            self.banners.append([[(self.choice.message.upper(), YELLOW)], 7.0])
+        if self.choice.message:  # wrapped to the screen's width: a file's name and the reason can be long
+            lines = textwrap.wrap(self.choice.message.upper(), BANNER_CHARS)[:BANNER_LINES]
+            self.banners.append([[(line, YELLOW) for line in lines], 7.0])
 
     def create_race(self) -> Race:
         """The race this scene runs (a subclass may wrap it in a session of its own)."""

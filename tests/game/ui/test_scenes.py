@@ -202,3 +202,22 @@ def test_bad_command_line_gives_a_clear_message(args, message):
     result = subprocess.run([sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_long_driver_message_is_wrapped_to_the_screen(app_factory, ring_track, no_models):
+    from dataclasses import replace
+
+    from game.drivers.catalogue import driver_for_track
+    from game.sim.physics import DEFAULT_CAR
+    from game.ui.render import LOW_WIDTH
+    from game.ui.render.font import text_width
+    from game.ui.scenes.race_scene import BANNER_CHARS, RaceScene
+
+    app = app_factory()
+    message = "Racecraft harbour_hairpins.racecraft.json: cannot be read (" + "x " * 40 + "); the game's racecraft"
+    choice = replace(driver_for_track(ring_track, None, DEFAULT_CAR), message=message)
+    scene = RaceScene(app.ctx, ring_track, None, RaceConfig(laps=1, rivals=1), choice=choice)
+    lines = [text for text, _ in scene.banners[0][0]]
+    assert len(lines) > 1 and all(len(line) <= BANNER_CHARS for line in lines)
+    assert " ".join(lines) == " ".join(message.upper().split())  # all of it, in order
+    assert max(text_width(line, 1) for line in lines) + 16 <= LOW_WIDTH  # the banner's band fits the screen
