@@ -301,6 +301,10 @@ class TrainConfig:
     """Save the policy of the best periodic evaluation (highest lap completion, then lowest ratio to the
     reference lap) rather than the last one: SAC's deterministic policy near the grip limit can lap at one
     evaluation and crash at the next. The checkpoints in run_dir stay the last ones, for --resume."""
+    keep_goal_median: float | None = None
+    """If set, --keep-best puts first the evaluations that meet a goal: every evaluation track lapped in full (at
+    least 95% of its laps) and a median ratio of at most this; among them the lowest median wins, and the others
+    rank as without it. The base recipe keeps by issue 15's goal, 1.12 (docs/BASE.md, thirty-third session)."""
     final_eval_episodes: int = GRID_SLOTS
     """Episodes per track of the evaluation written into the sidecar at the end (and that --install compares):
     by default one from each grid slot."""
@@ -532,6 +536,8 @@ def validate(config: TrainConfig) -> None:
             raise ValueError(f"{name} must not be negative, got {value}")
     if config.policy_average_steps < 0:
         raise ValueError(f"policy_average_steps must not be negative, got {config.policy_average_steps}")
+    if config.keep_goal_median is not None and not config.keep_goal_median >= 1.0:
+        raise ValueError(f"keep_goal_median is a ratio to the reference lap, at least 1, got {config.keep_goal_median}")
     end = config.learning_rate_end
     if end is not None and not (0 < end <= config.learning_rate and math.isfinite(end)):
         raise ValueError(f"learning_rate_end must be positive and at most learning_rate, got {end}")

@@ -356,6 +356,7 @@ class RunParts:
                 on_result=on_evaluation,
                 policy_average=self.average,
                 line_clearance=config.drive_line_clearance,
+                goal_median=config.keep_goal_median,
             )
             callbacks.append(self.evaluator)
         return callbacks

@@ -54,6 +54,7 @@ class EvalCallback(BaseCallback):
         on_result: Callable[[int, list[Any]], None] | None = None,
         policy_average: Any = None,
         line_clearance: float | None = None,
+        goal_median: float | None = None,
     ) -> None:
         super().__init__()
         self.line_clearance = line_clearance  # the line the driver is evaluated on, if not its training line
@@ -69,7 +70,8 @@ class EvalCallback(BaseCallback):
         self._next = 0
         self._references: dict[int, float | None] = {}
         self.last_results: list[Any] = []
-        self.best_score: tuple[float, float] | None = None
+        self.goal_median = goal_median  # --keep-goal-median: evaluations meeting it are kept first
+        self.best_score: tuple[float, ...] | None = None
         self.best_steps: int | None = None
         self.best_policy: dict[str, Any] | None = None
         self.last_steps: int | None = None
@@ -117,7 +119,7 @@ class EvalCallback(BaseCallback):
         self.logger.dump(self.num_timesteps)
         self.last_results = results
         self.last_steps = self.num_timesteps
-        score = evaluation_score(results)
+        score = goal_score(results, self.goal_median)
         if self.best_score is None or score > self.best_score:
             self.best_score = score
             self.best_steps = self.num_timesteps
@@ -142,6 +144,9 @@ class EvalCallback(BaseCallback):
         atomic_write_text(self.curve_path, old + buffer.getvalue())
 
 
+GOAL_TRACK_LAPS = 0.95  # a track is lapped in full at this share of its laps (issue 15: 95%)
+
+
 def evaluation_score(results: Sequence[Any]) -> tuple[float, float]:
     """(mean lap completion, minus the mean ratio to the reference lap): higher is better, compared in order.
 
@@ -150,6 +155,23 @@ def evaluation_score(results: Sequence[Any]) -> tuple[float, float]:
     completion = float(np.mean([r.completion_rate for r in results]))
     ratios = [10.0 if r.ratio is None else float(r.ratio) for r in results]
     return completion, -float(np.mean(ratios))
+
+
+def meets_goal(results: Sequence[Any], goal_median: float) -> bool:
+    """Every track lapped in full (``GOAL_TRACK_LAPS``) and a median ratio of at most ``goal_median``."""
+    if not results or any(r.completion_rate < GOAL_TRACK_LAPS or r.ratio is None for r in results):
+        return False
+    return float(np.median([float(r.ratio) for r in results])) <= goal_median
+
+
+def goal_score(results: Sequence[Any], goal_median: float | None) -> tuple[float, ...]:
+    """:func:`evaluation_score`, with the evaluations that meet ``goal_median`` first, by their lowest median."""
+    score = evaluation_score(results)
+    if goal_median is None:
+        return score
+    if meets_goal(results, goal_median):
+        return (1.0, -float(np.median([float(r.ratio) for r in results])), *score)
+    return (0.0, *score)
 
 
 def _curve_row(steps: int, wall_min: float, result: Any) -> dict[str, Any]:

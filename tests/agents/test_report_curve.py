@@ -17,12 +17,15 @@ def test_laps_median_and_goal_per_evaluation(tmp_path, capsys):
         + "100000,1.0,C,1.0000,111,111,100,1.1100,0\n"
         + "200000,2.0,A,1.0000,105,105,100,1.0500,0\n200000,2.0,B,1.0000,112,112,100,1.1200,0\n"
         + "200000,2.0,C,0.9000,108,108,100,1.0800,0.1\n"
+        + "300000,3.0,A,1.0000,105,105,100,1.0500,0\n300000,3.0,B,1.0000,112,112,100,1.1200,0\n"
+        + "300000,3.0,C,1.0000,108,108,100,1.0800,0\n"
     )
-    first, second = read_curve(curve)
+    first, second, third = read_curve(curve)
     assert (first.steps, first.laps, first.median, first.missed) == (100_000, 2.5 / 3, 1.11, ("B 50%",))
     assert not first.meets_goal
     assert second.median == 1.12 and second.missed == ("C 90%",)  # a track not lapped in full counts as the worst
-    assert math.isclose(second.laps, 2.9 / 3) and second.meets_goal
+    assert math.isclose(second.laps, 2.9 / 3) and not second.meets_goal  # 97% of all laps, but C is not lapped
+    assert third.median == 1.08 and third.meets_goal
     assert main([str(curve)]) == 0
     assert "goal" in capsys.readouterr().out
 

@@ -542,6 +542,33 @@ def test_evaluation_score_ranks_completion_before_pace():
     assert laps_fast > laps_slow > crashes_fast
 
 
+def test_the_goal_keeps_a_policy_that_laps_every_track_at_pace_first():
+    from types import SimpleNamespace
+
+    from agents.callbacks.evaluation import goal_score, meets_goal
+
+    def results(*pairs):
+        return [SimpleNamespace(completion_rate=c, ratio=r) for c, r in pairs]
+
+    all_laps_slow = results((1.0, 1.15), (1.0, 1.14), (1.0, 1.16))
+    one_missed_fast = results((1.0, 1.05), (0.9, 1.06), (1.0, 1.05))  # 97% of all laps: more than 95%, not every track
+    goal_slower = results((1.0, 1.12), (1.0, 1.08), (1.0, 1.20))  # median 1.12
+    goal_faster = results((1.0, 1.10), (1.0, 1.10), (1.0, 1.30))  # median 1.10, mean 1.17 (slower on average)
+    assert not meets_goal(all_laps_slow, 1.12) and not meets_goal(one_missed_fast, 1.12)
+    assert meets_goal(goal_slower, 1.12) and meets_goal(goal_faster, 1.12) and not meets_goal([], 1.12)
+    assert goal_score(goal_faster, 1.12) > goal_score(goal_slower, 1.12) > goal_score(all_laps_slow, 1.12)
+    assert goal_score(all_laps_slow, 1.12) > goal_score(one_missed_fast, 1.12)
+    # without a goal, the usual score: the mean ratio decides between runs that lap everything
+    assert goal_score(goal_slower, None) > goal_score(goal_faster, None)
+
+
+def test_keep_goal_median_must_be_a_ratio():
+    from agents.config import config_for_mode, validate
+
+    with pytest.raises(ValueError, match="keep_goal_median"):
+        validate(config_for_mode("finetune", out="runs/x/base.zip", keep_goal_median=0.9))
+
+
 def test_keep_best_loads_the_best_evaluated_policy(base_model):
     from types import SimpleNamespace
 
