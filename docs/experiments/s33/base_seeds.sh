@@ -1,18 +1,5 @@
 #!/usr/bin/env bash
-# Session 33: seeds of the held-pace base recipe (stage 6's command, assets/models/base.json), from stage 4.
-# Usage, from the repository root: bash docs/experiments/s33/base_seeds.sh SEED [SEED ...]   (one run each, at once)
-set -euo pipefail
-mkdir -p runs/s33/base
-[ -f runs/s33/base/base-stage4.zip ] || git show 42fe21b^:assets/models/base.zip > runs/s33/base/base-stage4.zip
-CIRCUITS=(tracks/circuits/{BrandsHatch,Budapest,Catalunya,Hockenheim,IMS,Melbourne,Montreal,Monza,MoscowRaceway,Norisring,Shanghai,Silverstone,Suzuka,YasMarina,Zandvoort}.csv)
-for seed in "$@"; do
-  out=runs/s33/base/hp-$seed
-  mkdir -p "$out"
-  nohup python -m agents.train finetune --base runs/s33/base/base-stage4.zip --line-penalty 0.5 \
-    --off-track-penalty 30 --overspeed-penalty 1.0 --limit-bonus 0.1 --track-mix-spread 0.3 --wide-track-share 0.3 \
-    --circuit-corner-share 0.3 --track-width-zones 4 --track-brake-zone-share 0.7 --linked-corner-share 0.2 \
-    --grid-slots 8 --standing-start-share 0.2 --steps 1600000 --eval-every 100000 --eval-tracks "${CIRCUITS[@]}" \
-    --eval-episodes 8 --drive-line-clearance 1.0 --final-eval-episodes 8 --checkpoint-every 100000 \
-    --keep-checkpoints 20 --practice-share 0 --seed "$seed" --line-shift-share 0.5 --held-pace-share 0.3 \
-    --no-progress --run-dir "$out/run" --out "$out/base.zip" > "$out/train.log" 2>&1 &
-done
+# Session 33: seeds of the held-pace base recipe (stage 6's command, assets/models/base.json), from stage 4: session
+# 32's script with the runs in runs/s33/base. Usage, from the repository root: bash docs/experiments/s33/base_seeds.sh
+# SEED [SEED ...]   (one run each, at once)
+BASE_SEEDS_ROOT=runs/s33/base exec bash "$(dirname "$0")/../s32/base_seeds.sh" "$@"
