@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
@@ -14,7 +13,7 @@ from agents.evaluate import load_track_file, reference_lap_time
 from agents.race_bench.counting import CLEAN_WINDOW_S
 from agents.race_bench.scenarios import SLOW_PACE, BenchRun, ScenarioResult, run_levels, run_scenarios
 from game.drivers.racecraft import RacecraftSettings
-from game.drivers.track_racecraft import track_racecraft
+from game.drivers.track_racecraft import SETTING_NAMES, setting_change, track_racecraft
 from game.sim.characters import AUTOPILOT
 from game.sim.rules import DIFFICULTIES, DIFFICULTY_PACE, MAX_LAPS
 from game.sim.track import TrackError
@@ -181,21 +180,21 @@ def levels_report(results: dict[str, ScenarioResult], header: dict[str, Any]) ->
 
 def racecraft_settings(pairs: list[str], base: RacecraftSettings | None = None) -> RacecraftSettings:
     """``base`` (default: the game's racecraft settings) with ``NAME=VALUE`` changes; ValueError names a bad one."""
-    known = {f.name for f in fields(RacecraftSettings)}
     changes: dict[str, float] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        if not sep or name not in known:
+        if not sep or name not in SETTING_NAMES:
             raise ValueError(
-                f"--racecraft-set {pair!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}"
+                f"--racecraft-set {pair!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(SETTING_NAMES))}"
             )
         try:
             value = float(text)
         except ValueError:
             raise ValueError(f"--racecraft-set {pair!r}: {text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise ValueError(f"--racecraft-set {pair!r}: the value must be finite")
-        changes[name] = value
+        try:
+            changes[name] = setting_change(name, value)
+        except ValueError as exc:  # not finite
+            raise ValueError(f"--racecraft-set {pair!r}: {exc}") from None
     return replace(base or RacecraftSettings(), **changes)
 
 

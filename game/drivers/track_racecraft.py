@@ -26,8 +26,24 @@ RACECRAFT_FORMAT = "retroracer-racecraft"
 RACECRAFT_VERSION = 1
 
 
+SETTING_NAMES = frozenset(f.name for f in fields(RacecraftSettings))
+
+
 class RacecraftFileError(ValueError):
     """A track's racecraft file that cannot be used, with the reason."""
+
+
+def setting_change(name: str, value: object) -> float:
+    """``value`` as a change of the racecraft setting ``name`` (a racecraft file's, or ``--racecraft-set``'s).
+
+    Raises:
+        ValueError: A name the settings do not have, or not a finite number, said in a few words.
+    """
+    if name not in SETTING_NAMES:
+        raise ValueError(f"unknown setting {name!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
 
 
 def racecraft_path(track_path: str | Path, models_dir: Path | None = None) -> Path:
@@ -48,14 +64,12 @@ def read_racecraft_file(path: Path) -> dict[str, float]:
     settings = data.get("settings")
     if not isinstance(settings, dict):
         raise RacecraftFileError(f"{path.name}: 'settings' must be an object of setting names and numbers")
-    known = {f.name for f in fields(RacecraftSettings)}
     changes: dict[str, float] = {}
     for name, value in settings.items():
-        if name not in known:
-            raise RacecraftFileError(f"{path.name}: unknown setting {name!r}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise RacecraftFileError(f"{path.name}: {name} must be a finite number, got {value!r}")
-        changes[name] = float(value)
+        try:
+            changes[name] = setting_change(name, value)
+        except ValueError as exc:
+            raise RacecraftFileError(f"{path.name}: {exc}") from None
     return changes
 
 
