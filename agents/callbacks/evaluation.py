@@ -157,11 +157,17 @@ def evaluation_score(results: Sequence[Any]) -> tuple[float, float]:
     return completion, -float(np.mean(ratios))
 
 
+def lapped_median(results: Sequence[Any]) -> float | None:
+    """The median ratio when every track is lapped in full (``GOAL_TRACK_LAPS``), else None."""
+    if not results or any(r.completion_rate < GOAL_TRACK_LAPS or r.ratio is None for r in results):
+        return None
+    return float(np.median([float(r.ratio) for r in results]))
+
+
 def meets_goal(results: Sequence[Any], goal_median: float) -> bool:
     """Every track lapped in full (``GOAL_TRACK_LAPS``) and a median ratio of at most ``goal_median``."""
-    if not results or any(r.completion_rate < GOAL_TRACK_LAPS or r.ratio is None for r in results):
-        return False
-    return float(np.median([float(r.ratio) for r in results])) <= goal_median
+    median = lapped_median(results)
+    return median is not None and median <= goal_median
 
 
 def goal_score(results: Sequence[Any], goal_median: float | None) -> tuple[float, ...]:
@@ -169,8 +175,9 @@ def goal_score(results: Sequence[Any], goal_median: float | None) -> tuple[float
     score = evaluation_score(results)
     if goal_median is None:
         return score
-    if meets_goal(results, goal_median):
-        return (1.0, -float(np.median([float(r.ratio) for r in results])), *score)
+    median = lapped_median(results)
+    if median is not None and median <= goal_median:
+        return (1.0, -median, *score)
     return (0.0, *score)
 
 
